@@ -1,0 +1,24 @@
+// Renderers of a Change: text (git --word-diff style), ansi (colour), html (self-contained page), json.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/article.hpp"
+#include "diff/change.hpp"
+
+namespace redline {
+
+enum class DiffFormat { text, ansi, html, json };
+std::optional<DiffFormat> diff_format_from_string(std::string_view name);
+
+// Renders `change` between `old_version` and `new_version` (the change must come from compare() on them).
+std::string render(const Change& change, const Article& old_version, const Article& new_version, DiffFormat format);
+
+// The JSON form (schema in docs/diff-format.md): {"classes", "stats", "headline", "byline", "body"}.
+nlohmann::json to_json(const Change& change);
+
+}  // namespace redline

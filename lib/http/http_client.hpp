@@ -1,0 +1,57 @@
+// HttpClient: the one door to the network. Asynchronous; the daemon uses CurlClient (libcurl multi
+// driven by the Asio io_context), unit tests use scripted replies.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace redline {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string url;
+  std::string method = "GET";  // GET or POST
+  Headers headers;             // sent as given
+  std::string body;            // for POST
+  Duration connect_timeout = std::chrono::seconds(10);
+  Duration timeout = std::chrono::seconds(30);  // whole transfer
+  size_t max_body = 8u << 20;                   // decoded bytes; the transfer is aborted past it
+  int max_redirects = 10;
+  bool html_only = false;  // refuse responses whose Content-Type is not HTML/XHTML/XML/text
+};
+
+// Why a fetch failed; `none` when an HTTP response arrived (whatever its status).
+enum class FetchError { none, dns, connect, tls, timeout, too_large, redirects, not_html, reset, other };
+std::string_view to_string(FetchError e);
+
+struct HttpResponse {
+  FetchError error = FetchError::none;
+  std::string error_message;  // human-readable, empty when error == none
+  long status = 0;            // HTTP status of the final response
+  std::string effective_url;  // after redirects
+  Headers headers;            // of the final response; names lower-case
+  std::string body;           // decoded (gzip/deflate undone)
+  Duration elapsed{0};
+
+  bool ok() const { return error == FetchError::none && status >= 200 && status < 300; }
+  // First header with this (lower-case) name, or "".
+  std::string header(std::string_view name) const;
+};
+
+class HttpClient {
+public:
+  using Callback = std::function<void(HttpResponse)>;
+  virtual ~HttpClient() = default;
+  // Starts a request; `done` runs exactly once, later, on the client's executor thread
+  // (never inside fetch() itself).
+  virtual void fetch(HttpRequest request, Callback done) = 0;
+};
+
+}  // namespace redline

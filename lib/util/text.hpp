@@ -1,0 +1,26 @@
+// Text normalization on UTF-8 strings. Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace redline {
+
+// Collapses every run of Unicode whitespace (including NBSP and ideographic space) to one
+// ASCII space, trims both ends, and drops invisible characters (zero-width spaces and joiners,
+// soft hyphens, BOM, bidi marks). Invalid UTF-8 bytes become U+FFFD.
+std::string normalize_space(std::string_view text);
+
+// True when `text` holds nothing but whitespace and invisible characters.
+bool is_blank(std::string_view text);
+
+// Replaces invalid UTF-8 sequences with U+FFFD.
+std::string make_valid_utf8(std::string_view text);
+
+// ASCII lower-case copy.
+std::string ascii_lower(std::string_view text);
+
+// Trims ASCII whitespace at both ends.
+std::string_view trim(std::string_view text);
+
+}  // namespace redline
