@@ -1,0 +1,34 @@
+// The CLI's plumbing: each command lives in its own <name>_command.cpp and registers itself on the
+// CLI11 app through add_<name>_command(). The command's callback stores the work to run in
+// `ctx.run`; main() runs it after parsing and exits with the status it returns.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace redline::cli {
+
+enum class OutputFormat { text, json, jsonl };
+
+struct CommandContext {
+  // --config, as given before or after the command; empty when not given (see config_path()).
+  std::string config_option;
+  // The work chosen by the parsed command; returns the process exit status.
+  std::function<int()> run;
+
+  // The config file to use: --config, else $REDLINE_CONFIG, else /etc/redline/redline.toml.
+  std::string config_path() const;
+};
+
+// Adds --config to a (sub)command so that it is accepted after the command too.
+void add_config_option(CLI::App& command, CommandContext& ctx);
+// Adds --format (text|json[|jsonl]) and --json to a read command.
+void add_format_option(CLI::App& command, OutputFormat& format, bool allow_jsonl = false);
+
+void add_extract_command(CLI::App& app, CommandContext& ctx);
+void add_compare_command(CLI::App& app, CommandContext& ctx);
+
+}  // namespace redline::cli
