@@ -1,0 +1,319 @@
+#include "config/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "util/crypto.hpp"
+#include "util/url.hpp"
+
+namespace redline {
+
+namespace {
+
+// Reads one TOML table, remembering which keys were consumed so that unknown ones can be reported.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string name, const std::string& file)
+      : m_table(table), m_name(std::move(name)), m_file(file) {}
+
+  [[noreturn]] void fail(const toml::node* node, const std::string& message) const {
+    const int line = node ? static_cast<int>(node->source().begin.line) : static_cast<int>(m_table.source().begin.line);
+    throw ConfigError(m_file + ":" + std::to_string(line) + ": " + message);
+  }
+
+  const toml::node* get(std::string_view key) {
+    m_known.insert(std::string(key));
+    return m_table.get(key);
+  }
+
+  std::optional<std::string> string(std::string_view key) {
+    const auto* node = get(key);
+    if (!node) return std::nullopt;
+    const auto* s = node->as_string();
+    if (!s) fail(node, where(key) + " must be a string");
+    return s->get();
+  }
+
+  std::string required_string(std::string_view key) {
+    auto s = string(key);
+    if (!s) fail(nullptr, where(key) + " is required");
+    if (s->empty()) fail(get(key), where(key) + " must not be empty");
+    return *s;
+  }
+
+  std::optional<int64_t> integer(std::string_view key, int64_t min, int64_t max) {
+    const auto* node = get(key);
+    if (!node) return std::nullopt;
+    const auto* i = node->as_integer();
+    if (!i) fail(node, where(key) + " must be an integer");
+    if (i->get() < min || i->get() > max)
+      fail(node, where(key) + " is " + std::to_string(i->get()) + ", expected " + std::to_string(min) + ".." +
+                     std::to_string(max));
+    return i->get();
+  }
+
+  std::optional<Duration> duration(std::string_view key) {
+    const auto* node = get(key);
+    if (!node) return std::nullopt;
+    const auto* s = node->as_string();
+    const auto d = s ? parse_duration(s->get()) : std::nullopt;
+    if (!d) fail(node, where(key) + " must be a duration such as \"30s\", \"15m\", \"1h30m\" or \"2d\"");
+    if (*d < std::chrono::seconds(1)) fail(node, where(key) + " must be at least 1s");
+    return d;
+  }
+
+  // A string or an array of strings.
+  std::optional<std::vector<std::string>> strings(std::string_view key, bool allow_single = false) {
+    const auto* node = get(key);
+    if (!node) return std::nullopt;
+    if (allow_single && node->is_string()) return std::vector<std::string>{node->as_string()->get()};
+    const auto* arr = node->as_array();
+    if (!arr)
+      fail(node,
+           where(key) + (allow_single ? " must be a string or an array of strings" : " must be an array of strings"));
+    std::vector<std::string> out;
+    for (const auto& item : *arr) {
+      const auto* s = item.as_string();
+      if (!s) fail(&item, where(key) + " must contain only strings");
+      out.push_back(s->get());
+    }
+    return out;
+  }
+
+  std::vector<std::string> regexes(std::string_view key) {
+    auto list = strings(key).value_or(std::vector<std::string>{});
+    for (const auto& pattern : list) {
+      try {
+        std::regex re(pattern, std::regex::ECMAScript);
+      } catch (const std::regex_error& e) {
+        fail(get(key), where(key) + " has an invalid regular expression \"" + pattern + "\": " + e.what());
+      }
+    }
+    return list;
+  }
+
+  // Reports the first key that nothing asked for.
+  void reject_unknown() const {
+    for (const auto& [key, node] : m_table) {
+      if (!m_known.count(std::string(key.str())))
+        fail(&node,
+             "unknown key \"" + std::string(key.str()) + "\" in " + m_name + "; expected one of: " + known_list());
+    }
+  }
+
+  std::string where(std::string_view key) const { return m_name + "." + std::string(key); }
+  int line() const { return static_cast<int>(m_table.source().begin.line); }
+
+ private:
+  std::string known_list() const {
+    std::string out;
+    for (const auto& k : m_known) out += (out.empty() ? "" : ", ") + k;
+    return out;
+  }
+
+  const toml::table& m_table;
+  std::string m_name;
+  const std::string& m_file;
+  std::set<std::string> m_known;
+};
+
+std::filesystem::path resolve_path(const std::filesystem::path& base_dir, const std::string& value) {
+  std::filesystem::path p(value);
+  return p.is_absolute() ? p : (base_dir / p).lexically_normal();
+}
+
+void check_http_url(TableReader& reader, std::string_view key, const std::string& url) {
+  const auto parts = parse_url(url);
+  if (!parts || (parts->scheme != "http" && parts->scheme != "https") || parts->host.empty())
+    reader.fail(reader.get(key), reader.where(key) + " is \"" + url + "\", expected an http:// or https:// URL");
+}
+
+const std::set<std::string> k_classes = {"headline", "body", "byline", "dates", "minor", "revert"};
+
+std::vector<std::string> read_classes(TableReader& reader, std::string_view key, std::vector<std::string> fallback) {
+  auto list = reader.strings(key);
+  if (!list) return fallback;
+  for (const auto& c : *list)
+    if (!k_classes.count(c))
+      reader.fail(reader.get(key), reader.where(key) + " has unknown class \"" + c +
+                                       "\"; expected headline, body, byline, dates, minor or revert");
+  return *list;
+}
+
+// Iterates an array of tables ([[name]]), failing on anything else.
+template <typename Fn>
+void each_table(TableReader& root, std::string_view key, Fn&& fn) {
+  const auto* node = root.get(key);
+  if (!node) return;
+  const auto* arr = node->as_array();
+  if (!arr || !arr->is_array_of_tables())
+    root.fail(node, std::string(key) + " must be written as [[" + std::string(key) + "]] tables");
+  for (const auto& item : *arr) fn(*item.as_table());
+}
+
+void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& dir, const std::string& file,
+                   const ConfigEnvironment& env) {
+  // Defaults that depend on the environment.
+  cfg.store.path = env.state_directory.empty() ? std::filesystem::path("state/redline.db")
+                                               : std::filesystem::path(env.state_directory) / "redline.db";
+
+  const auto section = [&](std::string_view key, auto&& fn) {
+    const auto* node = root.get(key);
+    if (!node) return;
+    const auto* t = node->as_table();
+    if (!t) root.fail(node, std::string(key) + " must be a table ([" + std::string(key) + "])");
+    TableReader reader(*t, std::string(key), file);
+    fn(reader);
+    reader.reject_unknown();
+  };
+
+  bool difflog_set = false;
+  section("store", [&](TableReader& r) {
+    if (auto p = r.string("path")) cfg.store.path = resolve_path(dir, *p);
+    if (auto s = r.string("synchronous")) {
+      if (*s != "off" && *s != "normal" && *s != "full" && *s != "extra")
+        r.fail(r.get("synchronous"), "store.synchronous is \"" + *s + "\", expected off, normal, full or extra");
+      cfg.store.synchronous = *s;
+    }
+  });
+  section("log", [&](TableReader& r) {
+    if (auto l = r.string("level")) {
+      static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+      if (!levels.count(*l))
+        r.fail(r.get("level"),
+               "log.level is \"" + *l + "\", expected trace, debug, info, warn, error, critical or off");
+      cfg.log_level = *l;
+    }
+  });
+  section("difflog", [&](TableReader& r) {
+    if (auto p = r.string("path")) {
+      cfg.difflog = resolve_path(dir, *p);
+      difflog_set = true;
+    }
+  });
+  section("http", [&](TableReader& r) {
+    if (auto s = r.string("user_agent")) cfg.http.user_agent = *s;
+    if (auto d = r.duration("connect_timeout")) cfg.http.connect_timeout = *d;
+    if (auto d = r.duration("timeout")) cfg.http.timeout = *d;
+    if (auto n = r.integer("max_body", 1024, 1LL << 30)) cfg.http.max_body = static_cast<size_t>(*n);
+    if (auto n = r.integer("max_redirects", 0, 50)) cfg.http.max_redirects = static_cast<int>(*n);
+    if (auto n = r.integer("max_connections", 1, 100000)) cfg.http.max_connections = static_cast<int>(*n);
+    if (auto n = r.integer("per_host_connections", 1, 1000)) cfg.http.per_host_connections = static_cast<int>(*n);
+  });
+  section("notify", [&](TableReader& r) {
+    cfg.notify.classes = read_classes(r, "classes", cfg.notify.classes);
+    if (auto d = r.duration("max_age")) cfg.notify.max_age = *d;
+  });
+  section("diff", [&](TableReader& r) { cfg.ignore = r.regexes("ignore"); });
+
+  if (!difflog_set)
+    cfg.difflog = env.logs_directory.empty() ? cfg.store.path.parent_path() / "diff.log"
+                                             : std::filesystem::path(env.logs_directory) / "diff.log";
+
+  std::set<std::string> watch_urls;
+  each_table(root, "watch", [&](const toml::table& t) {
+    TableReader r(t, "watch", file);
+    WatchConfig w;
+    w.line = r.line();
+    w.url = r.required_string("url");
+    check_http_url(r, "url", w.url);
+    if (auto d = r.duration("every")) w.every = *d;
+    if (!watch_urls.insert(w.url).second) r.fail(r.get("url"), "watch.url \"" + w.url + "\" is listed twice");
+    r.reject_unknown();
+    cfg.watches.push_back(std::move(w));
+  });
+
+  std::set<std::string> webhook_names;
+  each_table(root, "webhook", [&](const toml::table& t) {
+    TableReader r(t, "webhook", file);
+    WebhookConfig h;
+    h.name = r.required_string("name");
+    if (!webhook_names.insert(h.name).second) r.fail(r.get("name"), "webhook.name \"" + h.name + "\" is used twice");
+    if (h.name == "difflog") r.fail(r.get("name"), "webhook.name \"difflog\" is reserved for the diff log");
+    h.url = r.required_string("url");
+    check_http_url(r, "url", h.url);
+    auto secrets = r.strings("secret", true);
+    if (!secrets || secrets->empty())
+      r.fail(r.get("secret"), "webhook.secret is required: \"whsec_<base64>\" or an array of them");
+    for (const auto& s : *secrets) {
+      const auto decoded = s.rfind("whsec_", 0) == 0 ? base64_decode(s.substr(6)) : std::nullopt;
+      if (!decoded || decoded->size() < 16)
+        r.fail(r.get("secret"), "webhook.secret must be \"whsec_\" followed by the base64 of at least 16 random bytes");
+    }
+    h.secrets = *secrets;
+    if (r.get("classes")) h.classes = read_classes(r, "classes", {});
+    if (auto d = r.duration("timeout")) h.timeout = *d;
+    r.reject_unknown();
+    cfg.webhooks.push_back(std::move(h));
+  });
+
+  each_table(root, "site", [&](const toml::table& t) {
+    TableReader r(t, "site", file);
+    SiteConfig s;
+    s.match = r.required_string("match");
+    if (auto id = r.string("id")) {
+      try {
+        std::regex re(*id, std::regex::ECMAScript);
+        if (re.mark_count() < 1) r.fail(r.get("id"), "site.id must contain a capture group: the article id");
+      } catch (const std::regex_error& e) {
+        r.fail(r.get("id"), "site.id has an invalid regular expression \"" + *id + "\": " + e.what());
+      }
+      s.id = *id;
+    }
+    s.drop_text = r.regexes("drop_text");
+    s.ignore = r.regexes("ignore");
+    r.reject_unknown();
+    cfg.sites.push_back(std::move(s));
+  });
+}
+
+}  // namespace
+
+const SiteConfig* Config::site_for(std::string_view url) const {
+  const std::string host = url_host(url);
+  for (const auto& s : sites)
+    if (host_matches(host, s.match)) return &s;
+  return nullptr;
+}
+
+ConfigEnvironment ConfigEnvironment::from_process() {
+  ConfigEnvironment env;
+  // systemd may pass several colon-separated directories; the first one is ours.
+  const auto first = [](const char* v) {
+    return v ? std::string(v).substr(0, std::string(v).find(':')) : std::string();
+  };
+  env.state_directory = first(std::getenv("STATE_DIRECTORY"));
+  env.logs_directory = first(std::getenv("LOGS_DIRECTORY"));
+  return env;
+}
+
+Config parse_config(std::string_view text, const std::filesystem::path& file, const ConfigEnvironment& env) {
+  const std::string name = file.string();
+  toml::table root;
+  try {
+    root = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(name + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+  }
+  Config cfg;
+  cfg.file = file;
+  TableReader reader(root, "the top level", name);
+  read_sections(reader, cfg, std::filesystem::absolute(file).parent_path(), name, env);
+  reader.reject_unknown();
+  return cfg;
+}
+
+Config load_config(const std::filesystem::path& file, const ConfigEnvironment& env) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ConfigError(file.string() + ":0: cannot read the configuration file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str(), file, env);
+}
+
+}  // namespace redline

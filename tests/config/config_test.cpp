@@ -1,0 +1,149 @@
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace redline {
+namespace {
+
+using namespace std::chrono_literals;
+
+const ConfigEnvironment k_env{};
+const std::string k_secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+Config parse(const std::string& text, const ConfigEnvironment& env = k_env) {
+  return parse_config(text, "/etc/redline/redline.toml", env);
+}
+
+// The message of the ConfigError that `text` raises, or "" when it parses.
+std::string error_of(const std::string& text) {
+  try {
+    parse(text);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, ReadsEverySection) {
+  const auto cfg = parse(R"toml(
+[store]
+path = "db/redline.db"
+synchronous = "full"
+[log]
+level = "debug"
+[difflog]
+path = "/var/log/redline/diff.log"
+[http]
+timeout = "20s"
+per_host_connections = 2
+max_body = 1048576
+[notify]
+classes = ["headline", "body"]
+max_age = "12h"
+[diff]
+ignore = ["Updated \\d+ minutes ago"]
+
+[[watch]]
+url = "https://example.com/news/1"
+every = "1h30m"
+
+[[watch]]
+url = "https://example.com/news/2"
+
+[[webhook]]
+name = "ops"
+url = "http://127.0.0.1:9000/hook"
+secret = ")toml" + k_secret +
+                         R"toml("
+classes = ["headline"]
+
+[[site]]
+match = "dw.com"
+id = "/a-(\\d+)"
+drop_text = ["获取更多RSS"]
+)toml");
+  EXPECT_EQ(cfg.store.path, "/etc/redline/db/redline.db");
+  EXPECT_EQ(cfg.store.synchronous, "full");
+  EXPECT_EQ(cfg.log_level, "debug");
+  EXPECT_EQ(cfg.difflog, "/var/log/redline/diff.log");
+  EXPECT_EQ(cfg.http.timeout, 20s);
+  EXPECT_EQ(cfg.http.per_host_connections, 2);
+  EXPECT_EQ(cfg.http.max_body, 1048576u);
+  EXPECT_EQ(cfg.notify.classes, (std::vector<std::string>{"headline", "body"}));
+  EXPECT_EQ(cfg.notify.max_age, 12h);
+  ASSERT_EQ(cfg.ignore.size(), 1u);
+  ASSERT_EQ(cfg.watches.size(), 2u);
+  EXPECT_EQ(cfg.watches[0].every, 90min);
+  EXPECT_EQ(cfg.watches[1].every, 30min);
+  ASSERT_EQ(cfg.webhooks.size(), 1u);
+  EXPECT_EQ(cfg.webhooks[0].secrets, std::vector<std::string>{k_secret});
+  EXPECT_EQ(cfg.webhooks[0].classes, std::vector<std::string>{"headline"});
+  ASSERT_EQ(cfg.sites.size(), 1u);
+  EXPECT_EQ(cfg.site_for("https://www.dw.com/zh/x/a-123"), &cfg.sites[0]);
+  EXPECT_EQ(cfg.site_for("https://example.com/"), nullptr);
+}
+
+TEST(Config, DefaultsFollowTheEnvironment) {
+  auto cfg = parse("");
+  EXPECT_EQ(cfg.store.path, "state/redline.db");
+  EXPECT_EQ(cfg.difflog, "state/diff.log");
+  cfg = parse("", ConfigEnvironment{"/var/lib/redline", "/var/log/redline"});
+  EXPECT_EQ(cfg.store.path, "/var/lib/redline/redline.db");
+  EXPECT_EQ(cfg.difflog, "/var/log/redline/diff.log");
+}
+
+TEST(Config, SecretRotationAcceptsAnArray) {
+  const auto cfg = parse("[[webhook]]\nname = \"a\"\nurl = \"https://h.example/\"\nsecret = [\"" + k_secret +
+                         "\", \"whsec_" + std::string(24, 'A') + "\"]\n");
+  EXPECT_EQ(cfg.webhooks[0].secrets.size(), 2u);
+}
+
+TEST(Config, ErrorsNameFileLineAndExpectation) {
+  EXPECT_EQ(error_of("[store]\npath = \"x\"\ncolour = \"red\"\n"),
+            "/etc/redline/redline.toml:3: unknown key \"colour\" in store; expected one of: path, synchronous");
+  EXPECT_EQ(
+      error_of("\n\n[[watch]]\nurl = \"https://a.example/\"\nevery = \"soon\"\n"),
+      "/etc/redline/redline.toml:5: watch.every must be a duration such as \"30s\", \"15m\", \"1h30m\" or \"2d\"");
+  EXPECT_EQ(error_of("[[watch]]\nurl = 42\n"), "/etc/redline/redline.toml:2: watch.url must be a string");
+  EXPECT_EQ(error_of("[[watch]]\nevery = \"1h\"\n"), "/etc/redline/redline.toml:1: watch.url is required");
+}
+
+TEST(Config, RejectsBadValues) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"[[watch]]\nurl = \"ftp://a.example/\"\n", ":2: watch.url is \"ftp://a.example/\", expected an http"},
+      {"[[watch]]\nurl = \"https://a.example/\"\nevery = \"500ms\"\n", ":3: watch.every must be a duration"},
+      {"[[watch]]\nurl = \"https://a.example/\"\nevery = \"0s\"\n", ":3: watch.every must be at least 1s"},
+      {"[[watch]]\nurl = \"https://a.example/\"\n[[watch]]\nurl = \"https://a.example/\"\n",
+       ":4: watch.url \"https://a.example/\" is listed twice"},
+      {"[log]\nlevel = \"loud\"\n", ":2: log.level is \"loud\""},
+      {"[http]\nper_host_connections = 0\n", ":2: http.per_host_connections is 0, expected 1..1000"},
+      {"[notify]\nclasses = [\"everything\"]\n", ":2: notify.classes has unknown class \"everything\""},
+      {"[[webhook]]\nname = \"a\"\nurl = \"https://h.example/\"\nsecret = \"hunter2\"\n",
+       ":4: webhook.secret must be \"whsec_\""},
+      {"[[webhook]]\nname = \"a\"\nurl = \"https://h.example/\"\n", ":1: webhook.secret is required"},
+      {"[[site]]\nmatch = \"dw.com\"\nid = \"/a-\\\\d+\"\n", ":3: site.id must contain a capture group"},
+      {"[[site]]\nmatch = \"dw.com\"\ndrop_text = [\"(\"]\n", ":3: site.drop_text has an invalid regular expression"},
+      {"store = 5\n", ":1: store must be a table"},
+      {"[store\n", ":1: "},
+      {"[[watch]]\nurl = \"https://a.example/\"\nevry = \"1h\"\n", ":3: unknown key \"evry\" in watch"},
+      {"wtach = 1\n", ":1: unknown key \"wtach\" in the top level"},
+  };
+  for (const auto& [text, expected] : cases) {
+    const auto message = error_of(text);
+    EXPECT_NE(message.find(expected), std::string::npos) << "config:\n" << text << "\nmessage: " << message;
+    EXPECT_EQ(message.rfind("/etc/redline/redline.toml:", 0), 0u) << message;
+  }
+}
+
+TEST(Config, ShippedExampleIsValid) {
+  const auto cfg = load_config(std::string(REDLINE_SOURCE_DIR) + "/config/redline.toml", k_env);
+  EXPECT_FALSE(cfg.watches.empty());
+  EXPECT_NE(cfg.site_for("https://www.dw.com/zh/a-61992878"), nullptr);
+}
+
+TEST(Config, MissingFileIsAClearError) { EXPECT_THROW(load_config("/nonexistent/redline.toml", k_env), ConfigError); }
+
+}  // namespace
+}  // namespace redline
