@@ -1,0 +1,195 @@
+#include "notify/dispatcher.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include "util/crypto.hpp"
+
+namespace redline {
+
+namespace {
+
+constexpr size_t k_max_reply_body = 64u << 10;  // the receiver's reply is only kept for error messages
+
+uint64_t random_seed() {
+  const std::string bytes = random_bytes(sizeof(uint64_t));
+  uint64_t seed = 0;
+  for (char c : bytes) seed = (seed << 8) | static_cast<unsigned char>(c);
+  return seed;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Dispatcher>> Dispatcher::create(Store& store, HttpClient& http, Clock& clock,
+                                                       boost::asio::any_io_executor executor,
+                                                       std::vector<NotifierTarget> targets, DispatcherOptions options) {
+  if (options.max_in_flight == 0) options.max_in_flight = 1;
+  if (options.batch == 0) options.batch = 1;
+  std::unique_ptr<Dispatcher> d(new Dispatcher(store, http, clock, std::move(executor), std::move(options)));
+  for (auto& t : targets) {
+    if (t.name.empty()) return make_error(Errc::config, "a notifier needs a name");
+    if (d->m_webhooks.count(t.name) || d->m_difflogs.count(t.name))
+      return make_error(Errc::config, "notifier \"" + t.name + "\" is defined twice");
+    if (auto* w = std::get_if<WebhookTarget>(&t.sink)) {
+      if (w->url.empty()) return make_error(Errc::config, "webhook \"" + t.name + "\": url is empty");
+      auto signer = WebhookSigner::create(w->secrets);
+      if (!signer) return make_error(Errc::config, "webhook \"" + t.name + "\": " + signer.error().message);
+      d->m_webhooks.emplace(t.name, Webhook{std::move(*w), std::move(*signer)});
+    } else {
+      auto& log = std::get<DiffLogTarget>(t.sink);
+      if (log.path.empty()) return make_error(Errc::config, "diff log \"" + t.name + "\": path is empty");
+      d->m_difflogs.emplace(t.name, DiffLog(std::move(log.path)));
+    }
+  }
+  return d;
+}
+
+Dispatcher::Dispatcher(Store& store, HttpClient& http, Clock& clock, boost::asio::any_io_executor executor,
+                       DispatcherOptions options)
+    : m_store(store),
+      m_http(http),
+      m_clock(clock),
+      m_executor(std::move(executor)),
+      m_options(std::move(options)),
+      m_rng(m_options.seed ? *m_options.seed : random_seed()) {}
+
+void Dispatcher::run_once(std::function<void()> done) {
+  auto round = std::make_shared<Round>();
+  round->done = std::move(done);
+
+  auto due = m_store.due_outbox(m_clock.now(), m_options.batch);
+  if (!due) {
+    spdlog::error("notify: cannot read the outbox: {}", due.error().message);
+    release(round, true);
+    return;
+  }
+  for (auto& entry : *due) {
+    if (m_busy.count(entry.id)) continue;  // still being delivered by an earlier round
+    if (auto w = m_webhooks.find(entry.notifier); w != m_webhooks.end()) {
+      m_busy.insert(entry.id);
+      ++round->outstanding;
+      m_waiting.push_back(Job{round, std::move(entry), &w->second});
+    } else if (auto l = m_difflogs.find(entry.notifier); l != m_difflogs.end()) {
+      const Status s = l->second.append(entry.payload);
+      AttemptOutcome outcome;
+      if (s.ok()) {
+        outcome.verdict = Verdict::delivered;
+      } else {
+        outcome.verdict = s.error().code == Errc::invalid_input ? Verdict::dead : Verdict::retry;
+        outcome.reason = s.error().message;
+      }
+      settle(entry, outcome);
+    } else {
+      settle(entry, AttemptOutcome{Verdict::dead, "unknown notifier \"" + entry.notifier + "\"", std::nullopt});
+    }
+  }
+  pump();
+  release(round, true);
+}
+
+void Dispatcher::pump() {
+  while (m_active < m_options.max_in_flight && !m_waiting.empty()) {
+    Job job = std::move(m_waiting.front());
+    m_waiting.pop_front();
+    ++m_active;
+    send(std::move(job));
+  }
+}
+
+void Dispatcher::send(Job job) {
+  const WebhookTarget& target = job.webhook->target;
+  HttpRequest request;
+  request.url = target.url;
+  request.method = "POST";
+  request.headers = job.webhook->signer.headers(job.entry.event_id, m_clock.now(), job.entry.payload);
+  request.headers.emplace_back("content-type", "application/json");
+  request.headers.emplace_back("user-agent", m_options.user_agent);
+  request.body = job.entry.payload;
+  request.timeout = target.timeout;
+  request.connect_timeout = std::min(request.connect_timeout, target.timeout);
+  request.max_body = k_max_reply_body;
+  request.max_redirects = 0;
+  auto shared = std::make_shared<Job>(std::move(job));
+  m_http.fetch(std::move(request), [this, shared](HttpResponse response) { on_reply(*shared, response); });
+}
+
+void Dispatcher::on_reply(const Job& job, const HttpResponse& response) {
+  settle(job.entry, classify_response(response, m_clock.now()));
+  m_busy.erase(job.entry.id);
+  --m_active;
+  pump();
+  release(job.round, false);
+}
+
+void Dispatcher::settle(const OutboxEntry& entry, const AttemptOutcome& outcome) {
+  const Timestamp now = m_clock.now();
+  const int attempts = entry.attempts + 1;
+  Status s;
+  switch (outcome.verdict) {
+    case Verdict::delivered: {
+      s = m_store.mark_delivered(entry.id, now);
+      ++m_stats.delivered;
+      note_health(entry.notifier, true, {});
+      spdlog::debug("notify: {} delivered to {} (attempt {})", entry.event_id, entry.notifier, attempts);
+      break;
+    }
+    case Verdict::retry: {
+      const Timestamp deadline = entry.created_at + m_options.max_age;
+      std::string dead_reason;
+      Timestamp next = now;
+      if (now >= deadline) {
+        dead_reason = "gave up after " + std::to_string(attempts) + " attempts in " +
+                      format_duration(m_options.max_age) + ": " + outcome.reason;
+      } else if (outcome.retry_after) {
+        next = now + std::max<Duration>(*outcome.retry_after, std::chrono::seconds(1));
+        if (next > deadline)
+          dead_reason = "Retry-After " + format_duration(*outcome.retry_after) + " is past max_age " +
+                        format_duration(m_options.max_age) + ": " + outcome.reason;
+      } else {
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        next = std::min(now + backoff_delay(attempts, m_options.backoff, unit(m_rng)), deadline);
+      }
+      if (dead_reason.empty()) {
+        s = m_store.mark_retry(entry.id, attempts, next, outcome.reason);
+        ++m_stats.retried;
+        note_health(entry.notifier, false, outcome.reason);
+        break;
+      }
+      s = m_store.mark_dead(entry.id, attempts, dead_reason);
+      ++m_stats.dead;
+      note_health(entry.notifier, false, outcome.reason);
+      spdlog::error("notify: {} to {} is dead: {}", entry.event_id, entry.notifier, dead_reason);
+      break;
+    }
+    case Verdict::dead: {
+      s = m_store.mark_dead(entry.id, attempts, outcome.reason);
+      ++m_stats.dead;
+      note_health(entry.notifier, false, outcome.reason);
+      spdlog::error("notify: {} to {} is dead: {}", entry.event_id, entry.notifier, outcome.reason);
+      break;
+    }
+  }
+  if (!s) spdlog::error("notify: cannot record outbox row {}: {}", entry.id, s.error().message);
+}
+
+void Dispatcher::note_health(const std::string& notifier, bool ok, const std::string& reason) {
+  if (ok) {
+    if (m_failing.erase(notifier)) spdlog::info("notify: {} is delivering again", notifier);
+    return;
+  }
+  if (m_failing.insert(notifier).second) spdlog::warn("notify: delivery to {} failing: {}", notifier, reason);
+}
+
+void Dispatcher::release(const std::shared_ptr<Round>& round, bool inside_run_once) {
+  if (--round->outstanding != 0) return;
+  if (!round->done) return;
+  if (inside_run_once) {
+    boost::asio::post(m_executor, std::move(round->done));
+  } else {
+    auto done = std::move(round->done);
+    done();
+  }
+}
+
+}  // namespace redline

@@ -1,0 +1,100 @@
+#include "notify/diff_log.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace redline {
+namespace {
+
+using namespace std::chrono_literals;
+
+Event changed_event() {
+  Event e;
+  e.id = "evt_aaaabbbbccccddddeeeeffff";
+  e.type = EventType::changed;
+  e.occurred_at = from_epoch_ms(1'717'243'200'123);
+  e.article_key = "example:1";
+  e.url = "https://news.example/a/1";
+  e.old_version = EventVersion{3, from_epoch_ms(1'717'239'600'000), "Mayor resigns"};
+  e.new_version = EventVersion{4, from_epoch_ms(1'717'243'200'000), "Mayor resigns amid probe"};
+  e.classes = {"headline", "body"};
+  e.diff = "Mayor resigns {+amid probe+}\n\nThe mayor [-said-]{+announced+} on Monday.";
+  return e;
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class DiffLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_dir = std::filesystem::temp_directory_path() / ("redline-difflog-" + std::to_string(::getpid()) + "-" +
+                                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(m_dir);
+  }
+  void TearDown() override { std::filesystem::remove_all(m_dir); }
+  std::filesystem::path m_dir;
+};
+
+TEST(DiffLogEntry, HasHeaderHeadlineUrlVersionsDiffAndBlankLine) {
+  EXPECT_EQ(render_diff_log_entry(changed_event()),
+            "=== 2024-06-01T12:00:00.123Z article.changed [headline, body] evt_aaaabbbbccccddddeeeeffff\n"
+            "headline: \"Mayor resigns\" → \"Mayor resigns amid probe\"\n"
+            "url: https://news.example/a/1\n"
+            "versions: 3 (2024-06-01T11:00:00.000Z) → 4 (2024-06-01T12:00:00.000Z)\n"
+            "Mayor resigns {+amid probe+}\n\nThe mayor [-said-]{+announced+} on Monday.\n"
+            "\n");
+}
+
+TEST(DiffLogEntry, UnchangedHeadlineAndMissingSides) {
+  Event e = changed_event();
+  e.new_version->headline = e.old_version->headline;
+  EXPECT_NE(render_diff_log_entry(e).find("headline: \"Mayor resigns\" (unchanged)\n"), std::string::npos);
+
+  e.type = EventType::deleted;
+  e.new_version.reset();
+  e.classes.clear();
+  e.diff.clear();
+  const std::string text = render_diff_log_entry(e);
+  EXPECT_NE(text.find("article.deleted [] evt_"), std::string::npos) << text;
+  EXPECT_NE(text.find("headline: \"Mayor resigns\" → (none)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("versions: 3 (2024-06-01T11:00:00.000Z) → (none)\n"), std::string::npos) << text;
+  EXPECT_EQ(text.substr(text.size() - 2), "\n\n");
+}
+
+TEST_F(DiffLogTest, AppendsEntriesInOrderCreatingDirectories) {
+  const DiffLog log(m_dir / "sub" / "diff.log");
+  Event first = changed_event();
+  Event second = changed_event();
+  second.id = "evt_second";
+  second.type = EventType::restored;
+  ASSERT_TRUE(log.append(render_event(first)).ok());
+  ASSERT_TRUE(log.append(second).ok());
+  EXPECT_EQ(slurp(log.path()), render_diff_log_entry(first) + render_diff_log_entry(second));
+}
+
+TEST_F(DiffLogTest, ReportsBadPayloadAndUnwritableFile) {
+  std::filesystem::create_directories(m_dir / "diff.log");
+  const DiffLog blocked(m_dir / "diff.log");
+  auto io = blocked.append(changed_event());
+  ASSERT_FALSE(io.ok());
+  EXPECT_EQ(io.error().code, Errc::io);
+  EXPECT_NE(io.error().message.find("diff.log"), std::string::npos);
+
+  const DiffLog log(m_dir / "ok.log");
+  auto bad = log.append(std::string_view("{\"type\":\"nope\"}"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, Errc::invalid_input);
+  EXPECT_FALSE(std::filesystem::exists(log.path()));
+}
+
+}  // namespace
+}  // namespace redline

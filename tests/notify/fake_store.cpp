@@ -1,0 +1,97 @@
+#include "fake_store.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <set>
+#include <utility>
+
+namespace redline::testing {
+
+namespace {
+Error unsupported() { return make_error(Errc::internal, "not implemented by FakeStore"); }
+}  // namespace
+
+int64_t FakeStore::add(OutboxEntry entry) {
+  entry.id = m_next_id++;
+  entry.state = OutboxState::pending;
+  if (entry.next_attempt == Timestamp{}) entry.next_attempt = entry.created_at;
+  m_rows.push_back(std::move(entry));
+  return m_rows.back().id;
+}
+
+const OutboxEntry& FakeStore::row(int64_t id) const {
+  for (const auto& r : m_rows)
+    if (r.id == id) return r;
+  assert(false && "no such outbox row");
+  return m_rows.front();
+}
+
+OutboxEntry* FakeStore::find(int64_t id) {
+  for (auto& r : m_rows)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+Result<ArticleRecord> FakeStore::ensure_article(std::string_view, std::string_view, Timestamp) { return unsupported(); }
+Result<std::optional<ArticleRecord>> FakeStore::find_article(std::string_view) { return unsupported(); }
+Result<std::vector<ArticleRecord>> FakeStore::list_articles() { return unsupported(); }
+Result<std::vector<VersionRecord>> FakeStore::versions(int64_t) { return unsupported(); }
+Result<std::optional<VersionRecord>> FakeStore::latest_version(int64_t) { return unsupported(); }
+Result<std::vector<ChangeRecord>> FakeStore::changes(int64_t) { return unsupported(); }
+Status FakeStore::record_check(const CheckRecord&) { return unsupported(); }
+Result<int64_t> FakeStore::add_version(const NewVersion&) { return unsupported(); }
+
+Result<std::vector<OutboxEntry>> FakeStore::due_outbox(Timestamp now, size_t limit) {
+  if (fail_reads) return make_error(Errc::io, "disk on fire");
+  std::vector<const OutboxEntry*> pending;
+  for (const auto& r : m_rows)
+    if (r.state == OutboxState::pending) pending.push_back(&r);
+  std::stable_sort(pending.begin(), pending.end(), [](const OutboxEntry* a, const OutboxEntry* b) {
+    return std::pair(a->created_at, a->id) < std::pair(b->created_at, b->id);
+  });
+  std::set<std::pair<int64_t, std::string>> seen;
+  std::vector<OutboxEntry> out;
+  for (const OutboxEntry* r : pending) {
+    if (!seen.emplace(r->article_id, r->notifier).second) continue;  // not the oldest of its pair
+    if (r->next_attempt > now) continue;
+    if (out.size() == limit) break;
+    out.push_back(*r);
+  }
+  return out;
+}
+
+Result<std::vector<OutboxEntry>> FakeStore::list_outbox(std::optional<OutboxState> state) {
+  std::vector<OutboxEntry> out;
+  for (const auto& r : m_rows)
+    if (!state || r.state == *state) out.push_back(r);
+  return out;
+}
+
+Status FakeStore::mark_delivered(int64_t outbox_id, Timestamp) {
+  OutboxEntry* r = find(outbox_id);
+  if (!r) return make_error(Errc::not_found, "no outbox row");
+  r->state = OutboxState::delivered;
+  r->attempts += 1;
+  r->last_error.clear();
+  return {};
+}
+
+Status FakeStore::mark_retry(int64_t outbox_id, int attempts, Timestamp next_attempt, std::string_view error) {
+  OutboxEntry* r = find(outbox_id);
+  if (!r) return make_error(Errc::not_found, "no outbox row");
+  r->attempts = attempts;
+  r->next_attempt = next_attempt;
+  r->last_error = error;
+  return {};
+}
+
+Status FakeStore::mark_dead(int64_t outbox_id, int attempts, std::string_view error) {
+  OutboxEntry* r = find(outbox_id);
+  if (!r) return make_error(Errc::not_found, "no outbox row");
+  r->state = OutboxState::dead;
+  r->attempts = attempts;
+  r->last_error = error;
+  return {};
+}
+
+}  // namespace redline::testing

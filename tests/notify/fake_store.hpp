@@ -1,0 +1,46 @@
+// FakeStore: an in-memory Store holding only the outbox, for dispatcher tests. It implements the
+// due_outbox contract of store.hpp (pending rows with next_attempt <= now, oldest first, and only
+// the oldest pending row of each (article, notifier) pair). Other methods fail with Errc::internal.
+// Not thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace redline::testing {
+
+class FakeStore final : public Store {
+ public:
+  // Adds a pending row (id assigned, next_attempt = created_at when unset); returns its id.
+  int64_t add(OutboxEntry entry);
+  // The row with this id; asserts that it exists.
+  const OutboxEntry& row(int64_t id) const;
+
+  bool fail_reads = false;  // due_outbox() fails with Errc::io
+
+  Result<ArticleRecord> ensure_article(std::string_view, std::string_view, Timestamp) override;
+  Result<std::optional<ArticleRecord>> find_article(std::string_view) override;
+  Result<std::vector<ArticleRecord>> list_articles() override;
+  Result<std::vector<VersionRecord>> versions(int64_t) override;
+  Result<std::optional<VersionRecord>> latest_version(int64_t) override;
+  Result<std::vector<ChangeRecord>> changes(int64_t) override;
+  Status record_check(const CheckRecord&) override;
+  Result<int64_t> add_version(const NewVersion&) override;
+
+  Result<std::vector<OutboxEntry>> due_outbox(Timestamp now, size_t limit) override;
+  Result<std::vector<OutboxEntry>> list_outbox(std::optional<OutboxState> state) override;
+  Status mark_delivered(int64_t outbox_id, Timestamp now) override;
+  Status mark_retry(int64_t outbox_id, int attempts, Timestamp next_attempt, std::string_view error) override;
+  Status mark_dead(int64_t outbox_id, int attempts, std::string_view error) override;
+
+ private:
+  OutboxEntry* find(int64_t id);
+
+  std::vector<OutboxEntry> m_rows;  // in id order
+  int64_t m_next_id = 1;
+};
+
+}  // namespace redline::testing
