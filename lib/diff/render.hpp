@@ -1,4 +1,5 @@
 // Renderers of a Change: text (git --word-diff style), ansi (colour), html (self-contained page), json.
+// Pure functions; thread-safe.
 #pragma once
 
 #include <optional>
@@ -8,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/article.hpp"
+#include "core/result.hpp"
 #include "diff/change.hpp"
 
 namespace redline {
@@ -20,5 +22,9 @@ std::string render(const Change& change, const Article& old_version, const Artic
 
 // The JSON form (schema in docs/diff-format.md): {"classes", "stats", "headline", "byline", "body"}.
 nlohmann::json to_json(const Change& change);
+
+// The inverse of to_json(): change_from_json(to_json(c)) == c. Errc::invalid_input when `json`
+// does not follow the schema.
+Result<Change> change_from_json(const nlohmann::json& json);
 
 }  // namespace redline

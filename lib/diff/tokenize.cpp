@@ -1,0 +1,270 @@
+#include "diff/tokenize.hpp"
+
+#include <unicode/brkiter.h>
+#include <unicode/normalizer2.h>
+#include <unicode/regex.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+namespace redline {
+
+namespace {
+
+// Matches util/text.cpp: characters that are never visible in an article.
+bool is_invisible(UChar32 c) {
+  return c == 0x00AD || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
+         c == 0xFEFF || c == 0x180E;
+}
+
+int32_t utf16_length(UChar32 c) { return c > 0xFFFF ? 2 : 1; }
+
+// A time limit (ICU "steps", roughly milliseconds) so that a pathological pattern cannot hang compare().
+constexpr int32_t k_regex_time_limit = 20;
+
+std::unique_ptr<icu::RegexPattern> compile_pattern(const std::string& pattern, std::string* error) {
+  UErrorCode status = U_ZERO_ERROR;
+  UParseError parse_error{};
+  std::unique_ptr<icu::RegexPattern> compiled(
+      icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(pattern), 0, parse_error, status));
+  if (U_FAILURE(status)) {
+    if (error) *error = std::string(u_errorName(status)) + " at offset " + std::to_string(parse_error.offset);
+    return nullptr;
+  }
+  return compiled;
+}
+
+// Decodes one code point of valid UTF-8; invalid bytes decode to themselves (one byte each).
+char32_t decode_utf8(std::string_view s, size_t& pos) {
+  const auto b0 = static_cast<unsigned char>(s[pos]);
+  int len = b0 < 0x80 ? 1 : (b0 & 0xE0) == 0xC0 ? 2 : (b0 & 0xF0) == 0xE0 ? 3 : (b0 & 0xF8) == 0xF0 ? 4 : 1;
+  if (pos + static_cast<size_t>(len) > s.size()) len = 1;
+  char32_t cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
+  for (int i = 1; i < len; ++i) cp = (cp << 6) | (static_cast<unsigned char>(s[pos + static_cast<size_t>(i)]) & 0x3F);
+  pos += static_cast<size_t>(len);
+  return cp;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+}  // namespace
+
+struct Tokenizer::Icu {
+  std::unique_ptr<icu::BreakIterator> words;
+  std::vector<std::unique_ptr<icu::RegexPattern>> ignore;
+  const icu::Normalizer2* nfkc = nullptr;
+};
+
+Tokenizer::Tokenizer(const std::vector<std::string>& ignore) : m_icu(std::make_unique<Icu>()) {
+  UErrorCode status = U_ZERO_ERROR;
+  m_icu->words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  if (U_FAILURE(status)) m_icu->words.reset();
+  status = U_ZERO_ERROR;
+  m_icu->nfkc = icu::Normalizer2::getNFKCInstance(status);
+  if (U_FAILURE(status)) m_icu->nfkc = nullptr;
+  for (const auto& pattern : ignore)
+    if (auto compiled = compile_pattern(pattern, nullptr)) m_icu->ignore.push_back(std::move(compiled));
+}
+
+Tokenizer::~Tokenizer() = default;
+
+std::vector<Token> Tokenizer::tokenize(std::string_view text) {
+  icu::BreakIterator* const words = m_icu->words.get();
+  const icu::Normalizer2* const nfkc = m_icu->nfkc;
+  std::vector<Token> out;
+  if (text.empty()) return out;
+  const icu::UnicodeString raw =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  const int32_t n = raw.length();
+
+  // Code-point index of every UTF-16 index, and which units are dropped before word breaking.
+  std::vector<int> cp_at(static_cast<size_t>(n) + 1);
+  std::vector<char> dropped(static_cast<size_t>(n), 0);
+  int cp = 0;
+  for (int32_t i = 0; i < n;) {
+    const UChar32 c = raw.char32At(i);
+    const int32_t len = utf16_length(c);
+    for (int32_t k = 0; k < len && i + k < n; ++k) {
+      cp_at[static_cast<size_t>(i + k)] = cp;
+      dropped[static_cast<size_t>(i + k)] = is_invisible(c) ? 1 : 0;
+    }
+    i += len;
+    ++cp;
+  }
+  cp_at[static_cast<size_t>(n)] = cp;
+  for (const auto& pattern : m_icu->ignore) {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::RegexMatcher> matcher(pattern->matcher(raw, status));
+    if (U_FAILURE(status)) continue;
+    matcher->setTimeLimit(k_regex_time_limit, status);
+    while (U_SUCCESS(status) && matcher->find(status) && U_SUCCESS(status)) {
+      const int32_t s = matcher->start(status);
+      const int32_t e = matcher->end(status);
+      if (U_FAILURE(status)) break;
+      for (int32_t i = s; i < e; ++i) dropped[static_cast<size_t>(i)] = 1;
+    }
+  }
+
+  icu::UnicodeString clean;
+  std::vector<int32_t> raw_of;  // UTF-16 index in `raw` of each unit of `clean`
+  raw_of.reserve(static_cast<size_t>(n));
+  for (int32_t i = 0; i < n; ++i) {
+    if (dropped[static_cast<size_t>(i)]) continue;
+    clean.append(raw.charAt(i));
+    raw_of.push_back(i);
+  }
+
+  int32_t emitted = 0;  // UTF-16 index in `raw` up to which tokens have been emitted
+  const auto emit = [&](TokenKind kind, int32_t rb, int32_t re, std::string key) {
+    if (kind == TokenKind::space && !out.empty() && out.back().kind == TokenKind::space) {
+      raw.tempSubString(emitted, re - emitted).toUTF8String(out.back().text);
+      out.back().end = cp_at[static_cast<size_t>(re)];
+    } else {
+      Token t;
+      t.kind = kind;
+      t.begin = cp_at[static_cast<size_t>(rb)];
+      t.end = cp_at[static_cast<size_t>(re)];
+      raw.tempSubString(rb, re - rb).toUTF8String(t.text);
+      t.key = std::move(key);
+      out.push_back(std::move(t));
+    }
+    emitted = re;
+  };
+
+  if (words && clean.length() > 0) {
+    words->setText(clean);
+    int32_t s = words->first();
+    for (int32_t e = words->next(); e != icu::BreakIterator::DONE; s = e, e = words->next()) {
+      const int32_t rb = raw_of[static_cast<size_t>(s)];
+      const int32_t re = raw_of[static_cast<size_t>(e - 1)] + 1;
+      if (rb > emitted) emit(TokenKind::space, emitted, rb, {});
+      bool all_space = true;
+      bool all_punct = true;
+      for (int32_t i = s; i < e;) {
+        const UChar32 c = clean.char32At(i);
+        if (!u_isUWhiteSpace(c)) all_space = false;
+        if (!u_ispunct(c)) all_punct = false;
+        i += utf16_length(c);
+      }
+      if (all_space) {
+        emit(TokenKind::space, rb, re, {});
+        continue;
+      }
+      const bool punct = all_punct && words->getRuleStatus() < UBRK_WORD_NONE_LIMIT;
+      std::string key;
+      UErrorCode status = U_ZERO_ERROR;
+      const icu::UnicodeString piece = clean.tempSubString(s, e - s);
+      if (nfkc) {
+        nfkc->normalize(piece, status).toUTF8String(key);
+      }
+      if (!nfkc || U_FAILURE(status)) {
+        key.clear();
+        piece.toUTF8String(key);
+      }
+      emit(punct ? TokenKind::punct : TokenKind::word, rb, re, std::move(key));
+    }
+  }
+  if (emitted < n) emit(TokenKind::space, emitted, n, {});
+  return out;
+}
+
+Status validate_ignore_patterns(const std::vector<std::string>& patterns) {
+  for (const auto& pattern : patterns) {
+    std::string error;
+    if (!compile_pattern(pattern, &error))
+      return make_error(Errc::config, "ignore pattern \"" + pattern + "\" does not compile: " + error);
+  }
+  return {};
+}
+
+std::string typographic_fold(std::string_view key) {
+  std::string out;
+  out.reserve(key.size());
+  size_t pos = 0;
+  while (pos < key.size()) {
+    const char32_t c = decode_utf8(key, pos);
+    switch (c) {
+      case U'\u2018':
+      case U'\u2019':
+      case U'\u201A':
+      case U'\u201B':
+      case U'\u2032':
+      case U'`':
+      case U'\u00B4':
+        out += '\'';
+        break;
+      case U'\u201C':
+      case U'\u201D':
+      case U'\u201E':
+      case U'\u201F':
+      case U'\u2033':
+      case U'\u00AB':
+      case U'\u00BB':
+      case U'\u300C':
+      case U'\u300D':
+      case U'\u300E':
+      case U'\u300F':
+      case U'\u301D':
+      case U'\u301E':
+      case U'\u300A':
+      case U'\u300B':
+      case U'\u3008':
+      case U'\u3009':
+      case U'\u2039':
+      case U'\u203A':
+        out += '"';
+        break;
+      case U'\u2010':
+      case U'\u2011':
+      case U'\u2012':
+      case U'\u2013':
+      case U'\u2014':
+      case U'\u2015':
+      case U'\u2212':
+        out += '-';
+        break;
+      case U'\u2026':
+        out += "...";
+        break;
+      case U'\u3010':
+      case U'\u3014':
+      case U'[':
+      case U'{':
+        out += '(';
+        break;
+      case U'\u3011':
+      case U'\u3015':
+      case U']':
+      case U'}':
+        out += ')';
+        break;
+      default:
+        append_utf8(out, c);
+    }
+  }
+  return out;
+}
+
+int count_code_points(std::string_view text) {
+  int n = 0;
+  for (const char ch : text)
+    if ((static_cast<unsigned char>(ch) & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+}  // namespace redline

@@ -1,0 +1,57 @@
+// Word-level diff of one field (headline, byline or a body paragraph), internal to lib/diff.
+// Not thread-safe as a whole (an Interner is shared by the fields of one compare() call); the free
+// functions are pure.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "diff/align.hpp"
+#include "diff/change.hpp"
+#include "diff/tokenize.hpp"
+
+namespace redline::diff_detail {
+
+// Maps comparison keys to small integers so that dtl compares ints.
+class Interner {
+ public:
+  int id(const std::string& key) { return m_ids.try_emplace(key, static_cast<int>(m_ids.size())).first->second; }
+
+ private:
+  std::unordered_map<std::string, int> m_ids;
+};
+
+// One tokenized field: all tokens, and the interned keys of its word/punct tokens.
+struct Field {
+  std::vector<Token> tokens;
+  std::vector<int> ids;     // one per word/punct token, in order
+  std::vector<int> at;      // index into `tokens` of each id
+  std::vector<int> sorted;  // `ids` sorted (for similarity)
+  int words = 0;            // number of word tokens
+
+  bool empty() const { return ids.empty(); }
+};
+
+Field make_field(Tokenizer& tokenizer, Interner& interner, std::string_view text);
+
+struct WordDiff {
+  std::vector<WordOp> ops;
+  int words_added = 0;
+  int words_removed = 0;
+  int tokens_kept = 0;
+  bool minor = true;  // every difference is punctuation or typography
+};
+
+// Word diff of two fields; `fell_back` is set (and the field replaced whole) when the alignment
+// would exceed `budget`.
+WordDiff diff_fields(const Field& old_field, const Field& new_field, CostBudget& budget, bool& fell_back);
+
+// The field replaced whole: one del and one ins.
+WordDiff replace_field(const Field& old_field, const Field& new_field);
+
+// Concatenated text of `tokens[from, to)`.
+std::string join_tokens(const std::vector<Token>& tokens, size_t from, size_t to);
+
+}  // namespace redline::diff_detail
