@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,7 @@ struct VersionRecord {
   std::string url;  // the URL this version was fetched from
   Article content;
   std::string fingerprint;  // comparison key of the content (see diff/fingerprint.hpp)
+  std::string raw_sha256;   // hash of the stored raw bytes (SqliteStore::get_raw), empty when none
 };
 
 struct ChangeRecord {
@@ -55,17 +57,20 @@ struct ChangeRecord {
 
 enum class OutboxState { pending, delivered, dead };
 std::string_view to_string(OutboxState s);
+std::optional<OutboxState> outbox_state_from_string(std::string_view name);
 
 struct OutboxEntry {
   int64_t id = 0;
-  std::string event_id;  // stable across attempts: the webhook-id
-  int64_t article_id = 0;
-  std::string notifier;  // the [[webhook]] name (or "difflog")
-  std::string payload;   // the JSON body, rendered when the row is written
+  std::string event_id;    // stable across attempts: the webhook-id
+  int64_t article_id = 0;  // filled by add_version() when 0
+  int64_t version_id = 0;  // the version whose add_version() wrote the row (filled by the store)
+  std::string notifier;    // the [[webhook]] name (or "difflog")
+  std::string payload;     // the JSON body, rendered when the row is written
   OutboxState state = OutboxState::pending;
   int attempts = 0;
-  Timestamp created_at{};
-  Timestamp next_attempt{};
+  Timestamp created_at{};    // add_version() uses captured_at when left at the epoch
+  Timestamp next_attempt{};  // add_version() uses created_at when left at the epoch
+  std::optional<Timestamp> delivered_at;
   std::string last_error;
 };
 
@@ -86,14 +91,18 @@ struct NewVersion {
   std::string url;
   Article content;
   std::string fingerprint;
-  // The change from the previous version; absent for an article's first version.
+  // The change from the previous version; absent for an article's first version. from_version is
+  // the previous version's id; the store fills id, article_id and to_version.
   std::optional<ChangeRecord> change;
-  // Notifications to deliver; event ids are chosen by the caller.
+  // Notifications to deliver; event ids are chosen by the caller. Rows are written pending with
+  // 0 attempts whatever state/attempts say; (event_id, notifier) must be unique across the store.
   std::vector<OutboxEntry> outbox;
+  // The fetched bytes, kept zstd-compressed and content-addressed when non-empty (optional).
+  std::string raw;
 };
 
 class Store {
-public:
+ public:
   virtual ~Store() = default;
 
   // The article with this key, created (first_seen = now) when missing. Records `url` as one of its URLs.
@@ -107,14 +116,27 @@ public:
   virtual Result<std::optional<VersionRecord>> latest_version(int64_t article_id) = 0;
   virtual Result<std::vector<ChangeRecord>> changes(int64_t article_id) = 0;
 
-  // Updates the article's check bookkeeping (validators, hash, last error, next check).
+  // Updates the article's check bookkeeping. On success (error empty): last_checked, next_check,
+  // url (when non-empty; also recorded as one of its URLs), validators and hash; last_error cleared.
+  // On failure: only last_checked, next_check and last_error; the last good validators stay.
+  // Errc::not_found for an unknown article.
   virtual Status record_check(const CheckRecord& check) = 0;
-  // Version + change + outbox rows in one transaction; returns the new version's id.
+  // Version + change + outbox rows in one transaction; returns the new version's id. Sets the
+  // article's last_changed to the newest capture time. A second version with the same
+  // (article_id, captured_at), or an outbox row with a used (event_id, notifier), is
+  // Errc::invalid_input and nothing is written.
   virtual Result<int64_t> add_version(const NewVersion& version) = 0;
+  // Several versions; ids in the same order. SqliteStore writes them all in ONE transaction (all or
+  // nothing, and much faster than one by one); this default adds them one by one and stops at the
+  // first error.
+  virtual Result<std::vector<int64_t>> add_versions(std::span<const NewVersion> versions);
 
-  // Pending outbox rows whose next_attempt <= now, oldest first.
+  // Pending outbox rows whose next_attempt <= now, oldest first (by id). Per (article, notifier) only
+  // the oldest pending row is eligible: a later event waits until the earlier one is delivered or dead.
   virtual Result<std::vector<OutboxEntry>> due_outbox(Timestamp now, size_t limit) = 0;
   virtual Result<std::vector<OutboxEntry>> list_outbox(std::optional<OutboxState> state) = 0;
+  // The mark_* methods apply to pending rows: Errc::not_found for an unknown id, Errc::invalid_input
+  // for a row already delivered or dead.
   virtual Status mark_delivered(int64_t outbox_id, Timestamp now) = 0;
   virtual Status mark_retry(int64_t outbox_id, int attempts, Timestamp next_attempt, std::string_view error) = 0;
   virtual Status mark_dead(int64_t outbox_id, int attempts, std::string_view error) = 0;

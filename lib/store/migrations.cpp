@@ -1,0 +1,126 @@
+#include "store/migrations.hpp"
+
+#include <array>
+#include <string>
+
+namespace redline::sqlite {
+
+namespace {
+
+// Times are integer epoch milliseconds (UTC). JSON columns are written with nlohmann-json.
+constexpr std::string_view k_v1 = R"sql(
+CREATE TABLE article (
+  id            INTEGER PRIMARY KEY,
+  key           TEXT    NOT NULL UNIQUE,
+  url           TEXT    NOT NULL,
+  first_seen    INTEGER NOT NULL,
+  last_checked  INTEGER,
+  last_changed  INTEGER,
+  next_check    INTEGER,
+  state         TEXT    NOT NULL DEFAULT 'active',
+  etag          TEXT    NOT NULL DEFAULT '',
+  last_modified TEXT    NOT NULL DEFAULT '',
+  body_hash     TEXT    NOT NULL DEFAULT '',
+  last_error    TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX article_next_check ON article(next_check);
+
+CREATE TABLE article_url (
+  url        TEXT    PRIMARY KEY,
+  article_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+  first_seen INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX article_url_article ON article_url(article_id);
+
+CREATE TABLE version (
+  id            INTEGER PRIMARY KEY,
+  article_id    INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+  captured_at   INTEGER NOT NULL,
+  url           TEXT    NOT NULL,
+  headline      TEXT    NOT NULL,
+  byline        TEXT    NOT NULL,  -- JSON array of author names
+  published     INTEGER,
+  modified      INTEGER,
+  canonical_url TEXT    NOT NULL,
+  language      TEXT    NOT NULL,
+  site_name     TEXT    NOT NULL,
+  blocks        TEXT    NOT NULL,  -- JSON [{"kind": "paragraph", "text": "…"}]
+  fingerprint   TEXT    NOT NULL,
+  UNIQUE (article_id, captured_at)
+);
+
+CREATE TABLE change (
+  id           INTEGER PRIMARY KEY,
+  article_id   INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+  from_version INTEGER NOT NULL REFERENCES version(id) ON DELETE CASCADE,
+  to_version   INTEGER NOT NULL UNIQUE REFERENCES version(id) ON DELETE CASCADE,
+  classes      TEXT    NOT NULL,  -- JSON array of class names
+  stats        TEXT    NOT NULL   -- JSON object
+);
+CREATE INDEX change_article ON change(article_id);
+CREATE INDEX change_from ON change(from_version);
+
+CREATE TABLE outbox (
+  id           INTEGER PRIMARY KEY,
+  event_id     TEXT    NOT NULL,
+  article_id   INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+  version_id   INTEGER REFERENCES version(id) ON DELETE CASCADE,
+  notifier     TEXT    NOT NULL,
+  payload      TEXT    NOT NULL,
+  state        TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  created_at   INTEGER NOT NULL,
+  next_attempt INTEGER NOT NULL,
+  delivered_at INTEGER,
+  last_error   TEXT    NOT NULL DEFAULT '',
+  UNIQUE (event_id, notifier)
+);
+-- due_outbox(): the oldest pending row per (article, notifier), and pending rows by due time.
+CREATE INDEX outbox_pending_chain ON outbox(article_id, notifier, id) WHERE state = 'pending';
+CREATE INDEX outbox_pending_due ON outbox(next_attempt) WHERE state = 'pending';
+CREATE INDEX outbox_version ON outbox(version_id);
+)sql";
+
+// Raw fetched bytes, zstd-compressed and content-addressed: identical pages are stored once.
+constexpr std::string_view k_v2 = R"sql(
+CREATE TABLE raw_blob (
+  id     INTEGER PRIMARY KEY,
+  sha256 TEXT    NOT NULL UNIQUE,  -- of the uncompressed bytes
+  size   INTEGER NOT NULL,         -- uncompressed size
+  data   BLOB    NOT NULL          -- one zstd frame
+);
+ALTER TABLE version ADD COLUMN raw_sha256 TEXT REFERENCES raw_blob(sha256);
+)sql";
+
+constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}};
+
+}  // namespace
+
+std::span<const Migration> store_migrations() { return k_migrations; }
+int latest_schema_version() { return k_migrations.back().version; }
+
+Status migrate(SqliteDb& db, std::span<const Migration> migrations, int target) {
+  auto current = db.query_int("PRAGMA user_version");
+  if (!current) return current.error();
+  const int newest = migrations.empty() ? 0 : migrations.back().version;
+  if (*current > newest)
+    return make_error(Errc::io, "store " + db.path().string() + " has schema version " + std::to_string(*current) +
+                                    ", newer than this program knows (" + std::to_string(newest) +
+                                    "); upgrade redline");
+  for (const auto& migration : migrations) {
+    if (migration.version <= *current || migration.version > target) continue;
+    auto tx = Transaction::begin(db);
+    if (!tx) return tx.error();
+    // Re-read inside the write lock: another process may have migrated meanwhile.
+    auto now = db.query_int("PRAGMA user_version");
+    if (!now) return now.error();
+    if (*now >= migration.version) continue;
+    if (auto s = db.exec(migration.sql); !s)
+      return make_error(s.error().code, "migration " + std::to_string(migration.version) + ": " + s.error().message);
+    if (auto s = db.exec("PRAGMA user_version = " + std::to_string(migration.version)); !s) return s;
+    if (auto s = tx->commit(); !s) return s;
+  }
+  return {};
+}
+
+}  // namespace redline::sqlite

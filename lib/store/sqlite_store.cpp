@@ -1,0 +1,494 @@
+// SqliteStore: opening, articles, checks and versions. The outbox and raw blobs are in
+// sqlite_store_outbox.cpp; JSON column encoding in record_codec.cpp.
+#include "store/sqlite_store.hpp"
+
+#include <system_error>
+
+#include "store/migrations.hpp"
+#include "store/record_codec.hpp"
+
+namespace redline {
+
+using sqlite::SqliteDb;
+using sqlite::Statement;
+using sqlite::Transaction;
+
+namespace {
+
+constexpr std::string_view k_article_columns =
+    "SELECT a.id, a.key, a.url, a.first_seen, a.last_checked, a.last_changed, a.next_check, a.state, a.etag, "
+    "a.last_modified, a.body_hash, a.last_error, (SELECT count(*) FROM version v WHERE v.article_id = a.id) "
+    "FROM article a ";
+
+constexpr std::string_view k_version_columns =
+    "SELECT id, article_id, captured_at, url, headline, byline, published, modified, canonical_url, language, "
+    "site_name, blocks, fingerprint, raw_sha256 FROM version ";
+
+ArticleRecord read_article(const Statement& s) {
+  ArticleRecord a;
+  a.id = s.column_int(0);
+  a.key = s.column_text(1);
+  a.url = s.column_text(2);
+  a.first_seen = s.column_time(3);
+  a.last_checked = s.column_optional_time(4);
+  a.last_changed = s.column_optional_time(5);
+  a.next_check = s.column_optional_time(6);
+  a.state = s.column_text(7);
+  a.etag = s.column_text(8);
+  a.last_modified = s.column_text(9);
+  a.body_hash = s.column_text(10);
+  a.last_error = s.column_text(11);
+  a.version_count = s.column_int(12);
+  return a;
+}
+
+Result<VersionRecord> read_version(const Statement& s) {
+  VersionRecord v;
+  v.id = s.column_int(0);
+  v.article_id = s.column_int(1);
+  v.captured_at = s.column_time(2);
+  v.url = s.column_text(3);
+  v.content.headline = s.column_text(4);
+  auto authors = store_codec::decode_strings(s.column_text(5));
+  if (!authors) return make_error(Errc::io, "version " + std::to_string(v.id) + " byline: " + authors.error().message);
+  v.content.authors = std::move(*authors);
+  v.content.published = s.column_optional_time(6);
+  v.content.modified = s.column_optional_time(7);
+  v.content.canonical_url = s.column_text(8);
+  v.content.language = s.column_text(9);
+  v.content.site_name = s.column_text(10);
+  auto blocks = store_codec::decode_blocks(s.column_text(11));
+  if (!blocks) return make_error(Errc::io, "version " + std::to_string(v.id) + " blocks: " + blocks.error().message);
+  v.content.blocks = std::move(*blocks);
+  v.fingerprint = s.column_text(12);
+  v.raw_sha256 = s.column_text(13);
+  return v;
+}
+
+std::string_view synchronous_pragma(Synchronous s) {
+  switch (s) {
+    case Synchronous::off:
+      return "PRAGMA synchronous = OFF";
+    case Synchronous::normal:
+      return "PRAGMA synchronous = NORMAL";
+    case Synchronous::full:
+      return "PRAGMA synchronous = FULL";
+    case Synchronous::extra:
+      return "PRAGMA synchronous = EXTRA";
+  }
+  return "PRAGMA synchronous = NORMAL";
+}
+
+// Pragmas that read page 1 also reveal a file that is not a database at all; the first such error
+// is reported as "store PATH: file is not a database".
+Status configure(SqliteDb& db, OpenMode mode, const SqliteOptions& options) {
+  sqlite3_busy_timeout(db.get(), static_cast<int>(options.busy_timeout.count()));
+  if (auto s = db.exec("PRAGMA foreign_keys = ON"); !s) return s;
+  if (mode == OpenMode::read_write) {
+    if (sqlite3_db_readonly(db.get(), "main") == 1)
+      return make_error(Errc::io, "store " + db.path().string() + " is read-only (check its permissions)");
+    auto journal = db.query_text("PRAGMA journal_mode = WAL");
+    if (!journal) return journal.error();
+    if (*journal != "wal")
+      return make_error(Errc::io,
+                        "store " + db.path().string() + ": cannot enable WAL (journal_mode " + *journal + ")");
+  } else {
+    auto schema = db.query_int("PRAGMA user_version");
+    if (!schema) return schema.error();
+  }
+  if (auto s = db.exec(synchronous_pragma(options.synchronous)); !s) return s;
+  if (options.max_page_count > 0) {
+    if (auto s = db.exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count)); !s) return s;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::optional<Synchronous> synchronous_from_string(std::string_view name) {
+  if (name == "off") return Synchronous::off;
+  if (name == "normal") return Synchronous::normal;
+  if (name == "full") return Synchronous::full;
+  if (name == "extra") return Synchronous::extra;
+  return std::nullopt;
+}
+
+SqliteStore::SqliteStore(SqliteDb db, OpenMode mode) : m_db(std::move(db)), m_cache(m_db), m_mode(mode) {}
+
+SqliteStore::~SqliteStore() {
+  m_cache.clear();  // statements first: the connection closes when m_db goes
+  if (m_mode == OpenMode::read_write && m_db.get() != nullptr) (void)m_db.exec("PRAGMA optimize");
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& path, OpenMode mode,
+                                                       const SqliteOptions& options) {
+  std::error_code ec;
+  int flags = SQLITE_OPEN_NOMUTEX;
+  if (mode == OpenMode::read_only) {
+    if (!std::filesystem::exists(path, ec)) return make_error(Errc::not_found, "no store at " + path.string());
+    flags |= SQLITE_OPEN_READONLY;
+  } else {
+    if (path.has_parent_path()) {
+      std::filesystem::create_directories(path.parent_path(), ec);
+      if (ec)
+        return make_error(Errc::io, "cannot create directory " + path.parent_path().string() + ": " + ec.message());
+    }
+    flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  }
+  auto db = SqliteDb::open(path, flags);
+  if (!db) return db.error();
+  if (auto s = configure(*db, mode, options); !s) return s.error();
+
+  if (mode == OpenMode::read_write) {
+    if (auto s = sqlite::migrate(*db); !s) return s.error();
+  } else {
+    auto schema = db->query_int("PRAGMA user_version");
+    if (!schema) return schema.error();
+    const int latest = sqlite::latest_schema_version();
+    if (*schema == 0) return make_error(Errc::io, "store " + path.string() + " is empty or not a redline store");
+    if (*schema != latest)
+      return make_error(Errc::io, "store " + path.string() + " has schema version " + std::to_string(*schema) +
+                                      " but this program reads version " + std::to_string(latest) +
+                                      (*schema < latest ? "; open it read-write once (start the daemon) to migrate"
+                                                        : "; upgrade redline"));
+  }
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db), mode));
+}
+
+Status SqliteStore::require_writable() const {
+  if (m_mode == OpenMode::read_only)
+    return make_error(Errc::io, "store " + m_db.path().string() + " is open read-only");
+  return {};
+}
+
+Result<ArticleRecord> SqliteStore::ensure_article(std::string_view key, std::string_view url, Timestamp now) {
+  if (auto s = require_writable(); !s) return s.error();
+  if (key.empty()) return make_error(Errc::invalid_input, "article key is empty");
+  auto tx = Transaction::begin(m_db);
+  if (!tx) return tx.error();
+  int64_t id = 0;
+  {
+    auto find = m_cache.use("SELECT id FROM article WHERE key = ?1");
+    if (!find) return find.error();
+    (*find)->bind(1, key);
+    auto row = (*find)->step();
+    if (!row) return row.error();
+    if (*row) id = (*find)->column_int(0);
+  }
+  if (id == 0) {
+    auto insert = m_cache.use("INSERT INTO article (key, url, first_seen) VALUES (?1, ?2, ?3)");
+    if (!insert) return insert.error();
+    (*insert)->bind(1, key);
+    (*insert)->bind(2, url);
+    (*insert)->bind(3, now);
+    if (auto s = (*insert)->run(); !s) return s.error();
+    id = sqlite3_last_insert_rowid(m_db.get());
+  }
+  if (!url.empty()) {
+    auto link = m_cache.use("INSERT OR IGNORE INTO article_url (url, article_id, first_seen) VALUES (?1, ?2, ?3)");
+    if (!link) return link.error();
+    (*link)->bind(1, url);
+    (*link)->bind(2, id);
+    (*link)->bind(3, now);
+    if (auto s = (*link)->run(); !s) return s.error();
+  }
+  if (auto s = tx->commit(); !s) return s.error();
+
+  auto stmt = m_cache.use(std::string(k_article_columns) + "WHERE a.id = ?1");
+  if (!stmt) return stmt.error();
+  (*stmt)->bind(1, id);
+  auto row = (*stmt)->step();
+  if (!row) return row.error();
+  if (!*row) return make_error(Errc::internal, "article " + std::to_string(id) + " vanished");
+  return read_article(**stmt);
+}
+
+Result<std::optional<ArticleRecord>> SqliteStore::find_article(std::string_view key_or_url) {
+  // The key wins over a URL that happens to equal another article's key.
+  auto stmt = m_cache.use(std::string(k_article_columns) +
+                          "WHERE a.key = ?1 OR a.id = (SELECT article_id FROM article_url WHERE url = ?1) "
+                          "ORDER BY a.key = ?1 DESC LIMIT 1");
+  if (!stmt) return stmt.error();
+  (*stmt)->bind(1, key_or_url);
+  auto row = (*stmt)->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<ArticleRecord>();
+  return std::optional<ArticleRecord>(read_article(**stmt));
+}
+
+Result<std::vector<ArticleRecord>> SqliteStore::list_articles() {
+  auto stmt = m_cache.use(std::string(k_article_columns) + "ORDER BY a.id");
+  if (!stmt) return stmt.error();
+  std::vector<ArticleRecord> out;
+  for (;;) {
+    auto row = (*stmt)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back(read_article(**stmt));
+  }
+  return out;
+}
+
+Result<std::vector<VersionRecord>> SqliteStore::versions(int64_t article_id) {
+  auto stmt = m_cache.use(std::string(k_version_columns) + "WHERE article_id = ?1 ORDER BY captured_at, id");
+  if (!stmt) return stmt.error();
+  (*stmt)->bind(1, article_id);
+  std::vector<VersionRecord> out;
+  for (;;) {
+    auto row = (*stmt)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    auto v = read_version(**stmt);
+    if (!v) return v.error();
+    v->number = static_cast<int64_t>(out.size()) + 1;
+    out.push_back(std::move(*v));
+  }
+  return out;
+}
+
+Result<std::optional<VersionRecord>> SqliteStore::latest_version(int64_t article_id) {
+  auto stmt =
+      m_cache.use(std::string(k_version_columns) + "WHERE article_id = ?1 ORDER BY captured_at DESC, id DESC LIMIT 1");
+  if (!stmt) return stmt.error();
+  (*stmt)->bind(1, article_id);
+  auto row = (*stmt)->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<VersionRecord>();
+  auto v = read_version(**stmt);
+  if (!v) return v.error();
+  // Its number is the count of versions up to it, in the same read transaction.
+  auto count = m_cache.use("SELECT count(*) FROM version WHERE article_id = ?1 AND captured_at <= ?2");
+  if (!count) return count.error();
+  (*count)->bind(1, article_id);
+  (*count)->bind(2, v->captured_at);
+  auto counted = (*count)->step();
+  if (!counted) return counted.error();
+  v->number = (*count)->column_int(0);
+  return std::optional<VersionRecord>(std::move(*v));
+}
+
+Result<std::vector<ChangeRecord>> SqliteStore::changes(int64_t article_id) {
+  auto stmt = m_cache.use(
+      "SELECT c.id, c.article_id, c.from_version, c.to_version, c.classes, c.stats FROM change c "
+      "JOIN version v ON v.id = c.to_version WHERE c.article_id = ?1 ORDER BY v.captured_at, c.id");
+  if (!stmt) return stmt.error();
+  (*stmt)->bind(1, article_id);
+  std::vector<ChangeRecord> out;
+  for (;;) {
+    auto row = (*stmt)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    ChangeRecord c;
+    c.id = (*stmt)->column_int(0);
+    c.article_id = (*stmt)->column_int(1);
+    c.from_version = (*stmt)->column_int(2);
+    c.to_version = (*stmt)->column_int(3);
+    auto classes = store_codec::decode_strings((*stmt)->column_text(4));
+    if (!classes) return make_error(Errc::io, "change " + std::to_string(c.id) + ": " + classes.error().message);
+    c.classes = std::move(*classes);
+    c.stats_json = (*stmt)->column_text(5);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Status SqliteStore::record_check(const CheckRecord& check) {
+  if (auto s = require_writable(); !s) return s;
+  auto tx = Transaction::begin(m_db);
+  if (!tx) return tx.error();
+  {
+    const bool ok = check.error.empty();
+    auto stmt = m_cache.use(
+        ok ? "UPDATE article SET last_checked = ?2, next_check = ?3, url = CASE WHEN ?4 = '' THEN url ELSE ?4 END, "
+             "etag = ?5, last_modified = ?6, body_hash = ?7, last_error = '' WHERE id = ?1"
+           : "UPDATE article SET last_checked = ?2, next_check = ?3, last_error = ?4 WHERE id = ?1");
+    if (!stmt) return stmt.error();
+    (*stmt)->bind(1, check.article_id);
+    (*stmt)->bind(2, check.checked_at);
+    (*stmt)->bind(3, check.next_check);
+    if (ok) {
+      (*stmt)->bind(4, check.url);
+      (*stmt)->bind(5, check.etag);
+      (*stmt)->bind(6, check.last_modified);
+      (*stmt)->bind(7, check.body_hash);
+    } else {
+      (*stmt)->bind(4, check.error);
+    }
+    if (auto s = (*stmt)->run(); !s) return s;
+    if (sqlite3_changes(m_db.get()) == 0)
+      return make_error(Errc::not_found, "no article with id " + std::to_string(check.article_id));
+  }
+  if (check.error.empty() && !check.url.empty()) {
+    auto link = m_cache.use("INSERT OR IGNORE INTO article_url (url, article_id, first_seen) VALUES (?1, ?2, ?3)");
+    if (!link) return link.error();
+    (*link)->bind(1, check.url);
+    (*link)->bind(2, check.article_id);
+    (*link)->bind(3, check.checked_at);
+    if (auto s = (*link)->run(); !s) return s;
+  }
+  return tx->commit();
+}
+
+Result<int64_t> SqliteStore::add_version(const NewVersion& version) {
+  if (auto s = require_writable(); !s) return s.error();
+  auto tx = Transaction::begin(m_db);
+  if (!tx) return tx.error();
+  auto id = insert_version(version);
+  if (!id) return id.error();  // ~Transaction rolls back
+  if (auto s = tx->commit(); !s) return s.error();
+  return *id;
+}
+
+Result<std::vector<int64_t>> SqliteStore::add_versions(std::span<const NewVersion> versions) {
+  if (auto s = require_writable(); !s) return s.error();
+  auto tx = Transaction::begin(m_db);
+  if (!tx) return tx.error();
+  std::vector<int64_t> ids;
+  ids.reserve(versions.size());
+  for (const auto& v : versions) {
+    auto id = insert_version(v);
+    if (!id) return id.error();
+    ids.push_back(*id);
+  }
+  if (auto s = tx->commit(); !s) return s.error();
+  return ids;
+}
+
+// Inside an open transaction: the version, its change, its outbox rows and the article's bookkeeping.
+Result<int64_t> SqliteStore::insert_version(const NewVersion& version) {
+  const std::string article = std::to_string(version.article_id);
+  {
+    auto exists = m_cache.use("SELECT 1 FROM article WHERE id = ?1");
+    if (!exists) return exists.error();
+    (*exists)->bind(1, version.article_id);
+    auto row = (*exists)->step();
+    if (!row) return row.error();
+    if (!*row) return make_error(Errc::not_found, "no article with id " + article);
+  }
+  if (version.change) {
+    const auto& c = *version.change;
+    if (c.article_id != 0 && c.article_id != version.article_id)
+      return make_error(Errc::invalid_input,
+                        "change is for article " + std::to_string(c.article_id) + ", version for article " + article);
+    auto owner = m_cache.use("SELECT article_id FROM version WHERE id = ?1");
+    if (!owner) return owner.error();
+    (*owner)->bind(1, c.from_version);
+    auto row = (*owner)->step();
+    if (!row) return row.error();
+    if (!*row || (*owner)->column_int(0) != version.article_id)
+      return make_error(Errc::invalid_input, "change.from_version " + std::to_string(c.from_version) +
+                                                 " is not a version of article " + article);
+  }
+  for (const auto& o : version.outbox)
+    if (o.article_id != 0 && o.article_id != version.article_id)
+      return make_error(Errc::invalid_input, "outbox event " + o.event_id + " is for article " +
+                                                 std::to_string(o.article_id) + ", version for article " + article);
+
+  std::string raw_hash;
+  if (!version.raw.empty()) {
+    auto hash = put_raw_locked(version.raw);
+    if (!hash) return hash.error();
+    raw_hash = std::move(*hash);
+  }
+
+  int64_t id = 0;
+  {
+    auto insert = m_cache.use(
+        "INSERT INTO version (article_id, captured_at, url, headline, byline, published, modified, canonical_url, "
+        "language, site_name, blocks, fingerprint, raw_sha256) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+    if (!insert) return insert.error();
+    auto& s = **insert;
+    const Article& a = version.content;
+    s.bind(1, version.article_id);
+    s.bind(2, version.captured_at);
+    s.bind(3, version.url);
+    s.bind(4, a.headline);
+    s.bind(5, store_codec::encode_strings(a.authors));
+    s.bind(6, a.published);
+    s.bind(7, a.modified);
+    s.bind(8, a.canonical_url);
+    s.bind(9, a.language);
+    s.bind(10, a.site_name);
+    s.bind(11, store_codec::encode_blocks(a.blocks));
+    s.bind(12, version.fingerprint);
+    if (raw_hash.empty())
+      s.bind_null(13);
+    else
+      s.bind(13, raw_hash);
+    if (auto r = s.run(); !r) {
+      if (r.error().code != Errc::invalid_input) return r.error();
+      return make_error(Errc::invalid_input, "article " + article + " already has a version captured at " +
+                                                 format_rfc3339(version.captured_at) + " (" + r.error().message + ")");
+    }
+    id = sqlite3_last_insert_rowid(m_db.get());
+  }
+  if (version.change) {
+    auto insert = m_cache.use(
+        "INSERT INTO change (article_id, from_version, to_version, classes, stats) VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!insert) return insert.error();
+    (*insert)->bind(1, version.article_id);
+    (*insert)->bind(2, version.change->from_version);
+    (*insert)->bind(3, id);
+    (*insert)->bind(4, store_codec::encode_strings(version.change->classes));
+    (*insert)->bind(5, version.change->stats_json.empty() ? std::string("{}") : version.change->stats_json);
+    if (auto r = (*insert)->run(); !r) return r.error();
+  }
+  for (const auto& o : version.outbox) {
+    auto insert = m_cache.use(
+        "INSERT INTO outbox (event_id, article_id, version_id, notifier, payload, created_at, next_attempt) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!insert) return insert.error();
+    const Timestamp created = o.created_at == Timestamp{} ? version.captured_at : o.created_at;
+    (*insert)->bind(1, o.event_id);
+    (*insert)->bind(2, version.article_id);
+    (*insert)->bind(3, id);
+    (*insert)->bind(4, o.notifier);
+    (*insert)->bind(5, o.payload);
+    (*insert)->bind(6, created);
+    (*insert)->bind(7, o.next_attempt == Timestamp{} ? created : o.next_attempt);
+    if (auto r = (*insert)->run(); !r) {
+      if (r.error().code != Errc::invalid_input) return r.error();
+      return make_error(Errc::invalid_input, "outbox event " + o.event_id + " for notifier " + o.notifier +
+                                                 " already exists (" + r.error().message + ")");
+    }
+  }
+  {
+    auto update = m_cache.use("UPDATE article SET last_changed = max(coalesce(last_changed, ?2), ?2) WHERE id = ?1");
+    if (!update) return update.error();
+    (*update)->bind(1, version.article_id);
+    (*update)->bind(2, version.captured_at);
+    if (auto r = (*update)->run(); !r) return r.error();
+  }
+  if (!version.url.empty()) {
+    auto link = m_cache.use("INSERT OR IGNORE INTO article_url (url, article_id, first_seen) VALUES (?1, ?2, ?3)");
+    if (!link) return link.error();
+    (*link)->bind(1, version.url);
+    (*link)->bind(2, version.article_id);
+    (*link)->bind(3, version.captured_at);
+    if (auto r = (*link)->run(); !r) return r.error();
+  }
+  return id;
+}
+
+Result<std::string> SqliteStore::integrity_check() {
+  auto stmt = m_db.prepare("PRAGMA integrity_check");
+  if (!stmt) return stmt.error();
+  std::string out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    if (!out.empty()) out += '\n';
+    out += stmt->column_text(0);
+  }
+  return out;
+}
+
+Result<int> SqliteStore::schema_version() {
+  auto v = m_db.query_int("PRAGMA user_version");
+  if (!v) return v.error();
+  return static_cast<int>(*v);
+}
+
+}  // namespace redline

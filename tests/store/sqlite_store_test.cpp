@@ -1,0 +1,380 @@
+// SqliteStore: round trips of articles, versions and changes; numbering; add_version atomicity.
+#include "store/sqlite_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include "store/store_fixture.hpp"
+#include "util/crypto.hpp"
+
+namespace redline::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class SqliteStoreTest : public StoreTest {};
+
+TEST_F(SqliteStoreTest, EnsureArticleCreatesOnceAndRecordsUrls) {
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  auto a = store->ensure_article("example:1", "https://example.com/a?x=1", at_ms(0));
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_GT(a->id, 0);
+  EXPECT_EQ(a->key, "example:1");
+  EXPECT_EQ(a->url, "https://example.com/a?x=1");
+  EXPECT_EQ(a->first_seen, at_ms(0));
+  EXPECT_EQ(a->state, "active");
+  EXPECT_FALSE(a->last_checked);
+  EXPECT_EQ(a->version_count, 0);
+
+  auto again = store->ensure_article("example:1", "https://example.com/moved", at_ms(5000));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->id, a->id);
+  EXPECT_EQ(again->first_seen, at_ms(0));
+
+  auto other = store->ensure_article("example:2", "https://example.com/b", at_ms(1));
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(other->id, a->id);
+
+  for (const char* query : {"example:1", "https://example.com/a?x=1", "https://example.com/moved"}) {
+    auto found = store->find_article(query);
+    ASSERT_TRUE(found.ok());
+    ASSERT_TRUE(found->has_value()) << query;
+    EXPECT_EQ((*found)->id, a->id) << query;
+  }
+  auto missing = store->find_article("https://example.com/never");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+
+  auto list = store->list_articles();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].key, "example:1");
+  EXPECT_EQ((*list)[1].key, "example:2");
+}
+
+TEST_F(SqliteStoreTest, EmptyKeyIsRejected) {
+  auto store = open_store();
+  auto a = store->ensure_article("", "https://example.com/", at_ms(0));
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().code, Errc::invalid_input);
+}
+
+TEST_F(SqliteStoreTest, RecordCheckKeepsLastGoodValidatorsOnError) {
+  auto store = open_store();
+  auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
+  ASSERT_TRUE(a.ok());
+
+  CheckRecord ok;
+  ok.article_id = a->id;
+  ok.checked_at = at_ms(1000);
+  ok.next_check = at_ms(61'000);
+  ok.url = "https://example.com/a-redirected";
+  ok.etag = "\"v1\"";
+  ok.last_modified = "Tue, 01 Oct 2024 10:00:00 GMT";
+  ok.body_hash = "abc123";
+  ASSERT_TRUE(store->record_check(ok).ok());
+
+  auto after_ok = store->find_article("https://example.com/a-redirected");
+  ASSERT_TRUE(after_ok.ok() && after_ok->has_value());
+  const ArticleRecord& r = **after_ok;
+  EXPECT_EQ(r.id, a->id);
+  EXPECT_EQ(r.url, ok.url);
+  EXPECT_EQ(r.last_checked, at_ms(1000));
+  EXPECT_EQ(r.next_check, at_ms(61'000));
+  EXPECT_EQ(r.etag, ok.etag);
+  EXPECT_EQ(r.last_modified, ok.last_modified);
+  EXPECT_EQ(r.body_hash, "abc123");
+  EXPECT_EQ(r.last_error, "");
+
+  CheckRecord failed;
+  failed.article_id = a->id;
+  failed.checked_at = at_ms(2000);
+  failed.next_check = at_ms(3000);
+  failed.error = "HTTP 503";
+  ASSERT_TRUE(store->record_check(failed).ok());
+  auto after_fail = store->find_article("k");
+  ASSERT_TRUE(after_fail.ok() && after_fail->has_value());
+  EXPECT_EQ((*after_fail)->last_error, "HTTP 503");
+  EXPECT_EQ((*after_fail)->last_checked, at_ms(2000));
+  EXPECT_EQ((*after_fail)->next_check, at_ms(3000));
+  EXPECT_EQ((*after_fail)->etag, ok.etag);
+  EXPECT_EQ((*after_fail)->body_hash, "abc123");
+  EXPECT_EQ((*after_fail)->url, ok.url);
+
+  CheckRecord unknown = ok;
+  unknown.article_id = a->id + 100;
+  auto s = store->record_check(unknown);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, Errc::not_found);
+}
+
+TEST_F(SqliteStoreTest, VersionRoundTripKeepsEveryFieldIncludingChinese) {
+  auto store = open_store();
+  auto a = store->ensure_article("xinhua:42", "https://news.example.cn/2024/42.html", at_ms(0));
+  ASSERT_TRUE(a.ok());
+
+  NewVersion v;
+  v.article_id = a->id;
+  v.captured_at = at_ms(123);
+  v.url = "https://news.example.cn/2024/42.html?from=rss";
+  v.content.headline = "国务院发布新规：“数据安全”细则出台";
+  v.content.authors = {"王小明", "李华", "O'Brien, \"Pat\""};
+  v.content.published = from_epoch_ms(1'717'200'000'000);
+  v.content.modified = from_epoch_ms(1'717'203'600'123);
+  v.content.canonical_url = "https://news.example.cn/2024/42.html";
+  v.content.language = "zh-Hans";
+  v.content.site_name = "新华网";
+  v.content.blocks = {{BlockKind::heading, "第一部分"},
+                      {BlockKind::paragraph, "记者6月1日从国务院获悉，……\t引号“”与 emoji 🎉。"},
+                      {BlockKind::list_item, "要点一"},
+                      {BlockKind::quote, "“这是引用。”"},
+                      {BlockKind::caption, "图为会议现场"},
+                      {BlockKind::table, "列1 | 列2"},
+                      {BlockKind::paragraph, ""}};
+  v.fingerprint = "sha256:deadbeef";
+  v.raw = "<html><body>原始页面</body></html>";
+
+  auto id = store->add_version(v);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+
+  auto versions = store->versions(a->id);
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->size(), 1u);
+  const VersionRecord& r = versions->front();
+  EXPECT_EQ(r.id, *id);
+  EXPECT_EQ(r.article_id, a->id);
+  EXPECT_EQ(r.number, 1);
+  EXPECT_EQ(r.captured_at, at_ms(123));
+  EXPECT_EQ(r.url, v.url);
+  EXPECT_EQ(r.content, v.content);
+  EXPECT_EQ(r.fingerprint, v.fingerprint);
+  ASSERT_FALSE(r.raw_sha256.empty());
+  auto raw = store->get_raw(r.raw_sha256);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE(raw->has_value());
+  EXPECT_EQ(**raw, v.raw);
+
+  // A version without dates or authors comes back without them.
+  NewVersion bare;
+  bare.article_id = a->id;
+  bare.captured_at = at_ms(456);
+  ASSERT_TRUE(store->add_version(bare).ok());
+  auto latest = store->latest_version(a->id);
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->number, 2);
+  EXPECT_EQ((*latest)->content, Article{});
+  EXPECT_EQ((*latest)->raw_sha256, "");
+}
+
+TEST_F(SqliteStoreTest, InvalidUtf8IsStoredNotFatal) {
+  auto store = open_store();
+  auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
+  NewVersion v = make_version(a->id, at_ms(1), std::string("bad \xff\xfe bytes"));
+  auto id = store->add_version(v);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  auto versions = store->versions(a->id);
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->size(), 1u);
+  EXPECT_NE(versions->front().content.blocks.at(0).text.find("bytes"), std::string::npos);
+}
+
+TEST_F(SqliteStoreTest, RawBytesAreStoredOncePerContent) {
+  auto store = open_store();
+  std::string page(100'000, 'x');
+  page += "tail";
+  auto h1 = store->put_raw(page);
+  auto h2 = store->put_raw(page);
+  auto h3 = store->put_raw("other");
+  ASSERT_TRUE(h1.ok() && h2.ok() && h3.ok());
+  EXPECT_EQ(*h1, *h2);
+  EXPECT_NE(*h1, *h3);
+  EXPECT_EQ(h1->size(), 64u);
+  auto back = store->get_raw(*h1);
+  ASSERT_TRUE(back.ok() && back->has_value());
+  EXPECT_EQ(**back, page);
+  auto none = store->get_raw(std::string(64, '0'));
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  // One row per distinct content, compressed.
+  sqlite3* raw_db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db_path().c_str(), &raw_db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(raw_db, "SELECT count(*), sum(length(data)) FROM raw_blob", -1, &stmt, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int64(stmt, 0), 2);
+  EXPECT_LT(sqlite3_column_int64(stmt, 1), 1000);
+  sqlite3_finalize(stmt);
+  sqlite3_close(raw_db);
+}
+
+TEST_F(SqliteStoreTest, VersionsAreNumberedByCaptureTime) {
+  auto store = open_store();
+  auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
+  auto b = store->ensure_article("other", "https://example.com/b", at_ms(0));
+  // Written out of order: numbering follows captured_at, not insertion.
+  auto v30 = store->add_version(make_version(a->id, at_ms(30), "thirty"));
+  auto v10 = store->add_version(make_version(a->id, at_ms(10), "ten"));
+  auto v20 = store->add_version(make_version(a->id, at_ms(20), "twenty"));
+  ASSERT_TRUE(store->add_version(make_version(b->id, at_ms(15), "b")).ok());
+  ASSERT_TRUE(v30.ok() && v10.ok() && v20.ok());
+
+  auto versions = store->versions(a->id);
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->size(), 3u);
+  EXPECT_EQ((*versions)[0].id, *v10);
+  EXPECT_EQ((*versions)[1].id, *v20);
+  EXPECT_EQ((*versions)[2].id, *v30);
+  for (size_t i = 0; i < versions->size(); ++i) EXPECT_EQ((*versions)[i].number, static_cast<int64_t>(i + 1));
+
+  auto latest = store->latest_version(a->id);
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->id, *v30);
+  EXPECT_EQ((*latest)->number, 3);
+
+  auto article = store->find_article("k");
+  ASSERT_TRUE(article.ok() && article->has_value());
+  EXPECT_EQ((*article)->last_changed, at_ms(30));
+  EXPECT_EQ((*article)->version_count, 3);
+  auto list = store->list_articles();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].version_count, 3);
+  EXPECT_EQ((*list)[1].version_count, 1);
+
+  auto none = store->latest_version(b->id + 1);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST_F(SqliteStoreTest, ChangesRoundTripWithStoreFilledIds) {
+  auto store = open_store();
+  auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
+  auto v1 = store->add_version(make_version(a->id, at_ms(1), "one"));
+  ASSERT_TRUE(v1.ok());
+  NewVersion second = make_version(a->id, at_ms(2), "two");
+  second.change = make_change(*v1, {"headline", "body", "minor"});
+  second.change->to_version = 999;  // ignored: the store fills it
+  auto v2 = store->add_version(second);
+  ASSERT_TRUE(v2.ok()) << v2.error().message;
+
+  auto changes = store->changes(a->id);
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes->size(), 1u);
+  const ChangeRecord& c = changes->front();
+  EXPECT_GT(c.id, 0);
+  EXPECT_EQ(c.article_id, a->id);
+  EXPECT_EQ(c.from_version, *v1);
+  EXPECT_EQ(c.to_version, *v2);
+  EXPECT_EQ(c.classes, (std::vector<std::string>{"headline", "body", "minor"}));
+  EXPECT_EQ(c.stats_json, R"({"words_added":1})");
+}
+
+TEST_F(SqliteStoreTest, SameCaptureTimeIsAnErrorNotAnOverwrite) {
+  auto store = open_store();
+  auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
+  ASSERT_TRUE(store->add_version(make_version(a->id, at_ms(5), "original", {"hook"})).ok());
+  NewVersion dup = make_version(a->id, at_ms(5), "overwrite?");
+  dup.outbox.push_back(OutboxEntry{});
+  dup.outbox.back().event_id = "fresh-event";
+  dup.outbox.back().notifier = "hook";
+  auto r = store->add_version(dup);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::invalid_input);
+  EXPECT_NE(r.error().message.find("already has a version"), std::string::npos) << r.error().message;
+
+  auto versions = store->versions(a->id);
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->size(), 1u);
+  EXPECT_EQ(versions->front().content.blocks.at(0).text, "original");
+  auto outbox = store->list_outbox(std::nullopt);
+  ASSERT_TRUE(outbox.ok());
+  EXPECT_EQ(outbox->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, DuplicateOutboxEventRollsBackTheWholeVersion) {
+  auto store = open_store();
+  auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
+  auto v1 = store->add_version(make_version(a->id, at_ms(1), "one", {"hook"}));
+  ASSERT_TRUE(v1.ok());
+
+  NewVersion bad = make_version(a->id, at_ms(2), "two", {"hook", "difflog"});
+  bad.change = make_change(*v1);
+  bad.raw = "<html>never stored</html>";
+  bad.outbox.push_back(bad.outbox.front());  // same (event_id, notifier) twice
+  auto r = store->add_version(bad);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::invalid_input);
+  EXPECT_NE(r.error().message.find("already exists"), std::string::npos) << r.error().message;
+
+  auto versions = store->versions(a->id);
+  ASSERT_TRUE(versions.ok());
+  EXPECT_EQ(versions->size(), 1u);
+  auto changes = store->changes(a->id);
+  ASSERT_TRUE(changes.ok());
+  EXPECT_TRUE(changes->empty());
+  auto outbox = store->list_outbox(std::nullopt);
+  ASSERT_TRUE(outbox.ok());
+  EXPECT_EQ(outbox->size(), 1u);
+  auto article = store->find_article("k");
+  EXPECT_EQ((*article)->last_changed, at_ms(1));
+  auto raw = store->get_raw(sha256_hex(bad.raw));
+  ASSERT_TRUE(raw.ok());
+  EXPECT_FALSE(raw->has_value());
+
+  // The same event id reused by a later version is refused too.
+  NewVersion reuse = make_version(a->id, at_ms(3), "three");
+  reuse.outbox.push_back(outbox->front());
+  auto r2 = store->add_version(reuse);
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(store->versions(a->id)->size(), 1u);
+
+  // Without the duplicate the same version goes in whole.
+  bad.outbox.pop_back();
+  auto ok = store->add_version(bad);
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(store->versions(a->id)->size(), 2u);
+  EXPECT_EQ(store->changes(a->id)->size(), 1u);
+  EXPECT_EQ(store->list_outbox(std::nullopt)->size(), 3u);
+}
+
+TEST_F(SqliteStoreTest, ChangeMustComeFromAVersionOfTheSameArticle) {
+  auto store = open_store();
+  auto a = store->ensure_article("a", "https://example.com/a", at_ms(0));
+  auto b = store->ensure_article("b", "https://example.com/b", at_ms(0));
+  auto va = store->add_version(make_version(a->id, at_ms(1), "a1"));
+  ASSERT_TRUE(va.ok());
+  NewVersion vb = make_version(b->id, at_ms(1), "b1");
+  vb.change = make_change(*va);
+  auto r = store->add_version(vb);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::invalid_input);
+  EXPECT_TRUE(store->versions(b->id)->empty());
+
+  auto unknown = store->add_version(make_version(b->id + 10, at_ms(1), "x"));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, Errc::not_found);
+}
+
+TEST_F(SqliteStoreTest, AddVersionsIsAllOrNothing) {
+  auto store = open_store();
+  auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
+  std::vector<NewVersion> batch;
+  for (int i = 0; i < 5; ++i) batch.push_back(make_version(a->id, at_ms(i), "v" + std::to_string(i), {"hook"}));
+  batch.push_back(make_version(a->id, at_ms(2), "duplicate time"));
+  auto bad = store->add_versions(batch);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(store->versions(a->id)->empty());
+  EXPECT_TRUE(store->list_outbox(std::nullopt)->empty());
+
+  batch.pop_back();
+  auto ids = store->add_versions(batch);
+  ASSERT_TRUE(ids.ok()) << ids.error().message;
+  ASSERT_EQ(ids->size(), 5u);
+  auto versions = store->versions(a->id);
+  ASSERT_EQ(versions->size(), 5u);
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ((*versions)[i].id, (*ids)[i]);
+}
+
+}  // namespace
+}  // namespace redline::testing
