@@ -1,0 +1,194 @@
+// store_bench: how fast SqliteStore writes versions and works through its outbox.
+//
+//   store_bench [--versions N] [--batch B] [--dir DIR]
+//
+// Each run uses a fresh file in DIR (default: a temp dir, removed afterwards). A version is a
+// realistic article (headline, 2 authors, 20 paragraphs of ~400 bytes, ~20 kB raw HTML), its change
+// and 2 outbox rows. Prints one line per measurement; the figures are in docs/storage.md.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "store/sqlite_store.hpp"
+
+namespace {
+
+using namespace redline;
+using Clock = std::chrono::steady_clock;
+
+struct Args {
+  int versions = 2000;
+  int batch = 50;
+  std::filesystem::path dir;
+};
+
+[[noreturn]] void die(const std::string& what) {
+  std::fprintf(stderr, "store_bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+NewVersion make_version(int64_t article, int i, int64_t previous) {
+  NewVersion v;
+  v.article_id = article;
+  v.captured_at = from_epoch_ms(1'700'000'000'000 + i * 1000LL);
+  v.url = "https://news.example.com/2024/06/01/story-" + std::to_string(article);
+  v.content.headline = "Minister resigns after report on spending, version " + std::to_string(i);
+  v.content.authors = {"Jane Doe", "李华"};
+  v.content.published = from_epoch_ms(1'699'999'000'000);
+  v.content.modified = v.captured_at;
+  v.content.language = "en";
+  v.content.site_name = "Example News";
+  for (int p = 0; p < 20; ++p) {
+    std::string text = "Paragraph " + std::to_string(p) + " of revision " + std::to_string(i) + ": ";
+    while (text.size() < 400) text += "the quick brown fox jumps over the lazy dog ";
+    v.content.blocks.push_back(Block{BlockKind::paragraph, text});
+  }
+  v.fingerprint = "fp" + std::to_string(i);
+  v.raw = "<html><head><title>x</title></head><body>";
+  for (const auto& b : v.content.blocks) v.raw += "<p class=\"story-body__text\">" + b.text + "</p>\n" + b.text;
+  v.raw += std::to_string(i) + "</body></html>";
+  if (previous != 0) {
+    ChangeRecord c;
+    c.from_version = previous;
+    c.classes = {"body"};
+    c.stats_json = R"({"paragraphs_changed":1,"words_added":3,"words_removed":2})";
+    v.change = c;
+  }
+  for (const char* notifier : {"newsroom", "difflog"}) {
+    OutboxEntry e;
+    e.event_id = "evt-" + std::to_string(article) + "-" + std::to_string(i);
+    e.notifier = notifier;
+    e.payload = std::string(R"({"type":"article.changed","headline":")") + v.content.headline + "\"}";
+    v.outbox.push_back(std::move(e));
+  }
+  return v;
+}
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+std::unique_ptr<SqliteStore> fresh_store(const std::filesystem::path& dir, const std::string& name, Synchronous sync) {
+  const auto path = dir / (name + ".db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  auto store = SqliteStore::open(path, OpenMode::read_write, SqliteOptions{.synchronous = sync});
+  if (!store) die(store.error().message);
+  return std::move(*store);
+}
+
+// Versions spread over 50 articles, each with its change from the article's previous version.
+void bench_versions(const Args& args, Synchronous sync, const char* sync_name, int batch) {
+  auto store = fresh_store(args.dir, std::string("versions-") + sync_name, sync);
+  std::vector<int64_t> articles, previous;
+  for (int a = 0; a < 50; ++a) {
+    auto r = store->ensure_article("bench:" + std::to_string(a), "https://news.example.com/" + std::to_string(a),
+                                   from_epoch_ms(0));
+    if (!r) die(r.error().message);
+    articles.push_back(r->id);
+    previous.push_back(0);
+  }
+  const auto start = Clock::now();
+  int written = 0;
+  while (written < args.versions) {
+    std::vector<NewVersion> group;
+    std::vector<size_t> slots;
+    for (int k = 0; k < batch && written + k < args.versions; ++k) {
+      const size_t slot = static_cast<size_t>(written + k) % articles.size();
+      if (std::find(slots.begin(), slots.end(), slot) != slots.end()) break;  // one per article per batch
+      group.push_back(make_version(articles[slot], written + k, previous[slot]));
+      slots.push_back(slot);
+    }
+    if (batch == 1) {
+      auto id = store->add_version(group.front());
+      if (!id) die(id.error().message);
+      previous[slots.front()] = *id;
+    } else {
+      auto ids = store->add_versions(group);
+      if (!ids) die(ids.error().message);
+      for (size_t k = 0; k < slots.size(); ++k) previous[slots[k]] = (*ids)[k];
+    }
+    written += static_cast<int>(group.size());
+  }
+  const double secs = seconds_since(start);
+  std::printf("add_version  synchronous=%-6s batch=%-3d %6d versions in %7.3f s = %8.0f versions/s\n", sync_name, batch,
+              written, secs, written / secs);
+}
+
+// Marks every pending row delivered, one autocommit transaction per row, walking due_outbox().
+void bench_outbox(const Args& args, Synchronous sync, const char* sync_name) {
+  auto store = fresh_store(args.dir, std::string("outbox-") + sync_name, sync);
+  std::vector<int64_t> articles;
+  for (int a = 0; a < 50; ++a)
+    articles.push_back(
+        store->ensure_article("bench:" + std::to_string(a), "u" + std::to_string(a), from_epoch_ms(0))->id);
+  std::vector<NewVersion> all;
+  for (int i = 0; i < args.versions; ++i) all.push_back(make_version(articles[static_cast<size_t>(i) % 50], i, 0));
+  for (size_t i = 0; i < all.size(); i += 50) {
+    auto ids = store->add_versions(std::span(all).subspan(i, std::min<size_t>(50, all.size() - i)));
+    if (!ids) die(ids.error().message);
+  }
+  const auto now = from_epoch_ms(1'800'000'000'000);
+  int marked = 0;
+  double query_secs = 0;
+  int queries = 0;
+  const auto start = Clock::now();
+  for (;;) {
+    const auto q = Clock::now();
+    auto due = store->due_outbox(now, 100);
+    query_secs += seconds_since(q);
+    ++queries;
+    if (!due) die(due.error().message);
+    if (due->empty()) break;
+    for (const auto& e : *due) {
+      if (auto s = store->mark_delivered(e.id, now); !s) die(s.error().message);
+      ++marked;
+    }
+  }
+  const double secs = seconds_since(start);
+  std::printf(
+      "mark_delivered synchronous=%-6s %6d rows in %7.3f s = %8.0f rows/s (incl. %d due_outbox(100) queries, "
+      "%.2f ms each)\n",
+      sync_name, marked, secs, marked / secs, queries, 1000 * query_secs / queries);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--versions" && i + 1 < argc)
+      args.versions = std::atoi(argv[++i]);
+    else if (a == "--batch" && i + 1 < argc)
+      args.batch = std::atoi(argv[++i]);
+    else if (a == "--dir" && i + 1 < argc)
+      args.dir = argv[++i];
+    else
+      die("usage: store_bench [--versions N] [--batch B] [--dir DIR]");
+  }
+  if (args.versions <= 0 || args.batch <= 0 || args.batch > 50) die("--versions > 0, 1 <= --batch <= 50");
+  bool own_dir = false;
+  if (args.dir.empty()) {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "redline-bench-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) die("mkdtemp failed");
+    args.dir = tmpl;
+    own_dir = true;
+  }
+  std::filesystem::create_directories(args.dir);
+  std::printf("store_bench: %d versions (20 paragraphs, ~20 kB raw, 1 change, 2 outbox rows each) in %s\n",
+              args.versions, args.dir.c_str());
+
+  const std::pair<Synchronous, const char*> syncs[] = {
+      {Synchronous::off, "off"}, {Synchronous::normal, "normal"}, {Synchronous::full, "full"}};
+  for (const auto& [sync, name] : syncs) bench_versions(args, sync, name, 1);
+  for (const auto& [sync, name] : syncs) bench_versions(args, sync, name, args.batch);
+  for (const auto& [sync, name] : syncs) bench_outbox(args, sync, name);
+
+  if (own_dir) std::filesystem::remove_all(args.dir);
+  return 0;
+}
