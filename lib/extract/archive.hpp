@@ -1,5 +1,6 @@
 // Feed-archive captures: "<!--epoch ms-->", "[headline](url)", a line of dashes, then an HTML body
 // whose first <div><i>author<br>date</i></div> holds the byline and date (see docs/extraction.md).
+// Pure functions; thread-safe.
 #pragma once
 
 #include <string>
@@ -23,6 +24,9 @@ struct ArchiveCapture {
 bool looks_like_archive(std::string_view text);
 Result<ArchiveCapture> parse_archive(std::string_view text);
 // Extracts the fragment; the headline comes from the markdown link, byline and date from the header div.
+// Rule problems go to `warnings` (see extract_page). A header author of "null" (or "null NAME") is
+// dropped (NAME kept); an empty author gives no authors; no header div gives no date.
+Result<Article> extract_archive(const ArchiveCapture& capture, const ExtractRules& rules, ExtractWarnings& warnings);
 Result<Article> extract_archive(const ArchiveCapture& capture, const ExtractRules& rules = {});
 
 }  // namespace redline

@@ -25,8 +25,21 @@ struct PageInput {
   std::string content_type;  // the Content-Type header, may be empty (charset hint)
 };
 
+// Pages longer than this are cut (the rest is ignored, as if the download had been truncated).
+inline constexpr size_t k_max_page_bytes = 8u << 20;
+// drop_text regexes are only tested against blocks up to this many bytes (boilerplate lines are
+// short; libstdc++'s regex engine recurses per character and must not see huge inputs).
+inline constexpr size_t k_max_drop_text_block = 2000;
+
+// Notes about the rules that do not stop extraction, one line each: an XPath or regex that does not
+// compile, a rule that matched nothing ("body_xpath matched nothing: //div[@id='x']").
+using ExtractWarnings = std::vector<std::string>;
+
 // Extracts headline, byline, dates, canonical URL, language and body blocks from a full page or a
-// fragment (a full-text feed item). Fails only when the input has no parsable HTML at all.
+// fragment (a full-text feed item: no <html>/<body> in the input). Fails only when the input has no
+// parsable HTML at all (empty or blank input). Rule problems are appended to `warnings`.
+Result<Article> extract_page(const PageInput& page, const ExtractRules& rules, ExtractWarnings& warnings);
+// Same, discarding the warnings.
 Result<Article> extract_page(const PageInput& page, const ExtractRules& rules = {});
 
 }  // namespace redline

@@ -1,0 +1,159 @@
+#include "extract/blocks.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "extract/scoring.hpp"
+#include "util/text.hpp"
+
+namespace redline {
+
+namespace {
+
+constexpr std::array k_non_content = {"script", "style",  "noscript", "template", "svg",    "canvas",   "iframe",
+                                      "object", "embed",  "button",   "input",    "select", "textarea", "form",
+                                      "nav",    "head",   "title",    "meta",     "link",   "video",    "audio",
+                                      "map",    "dialog", "menu",     "picture",  "source", "math"};
+constexpr std::array k_block = {
+    "p",       "div",    "section", "article", "main",     "header", "footer", "aside",   "h1",     "h2",         "h3",
+    "h4",      "h5",     "h6",      "ul",      "ol",       "li",     "dl",     "dt",      "dd",     "blockquote", "pre",
+    "table",   "tr",     "td",      "th",      "tbody",    "thead",  "tfoot",  "caption", "figure", "figcaption", "hr",
+    "address", "center", "details", "summary", "fieldset", "body",   "html",   "nav",     "form"};
+
+bool contains(const auto& list, std::string_view tag) { return std::find(list.begin(), list.end(), tag) != list.end(); }
+
+class Collector {
+ public:
+  std::vector<Block> take() {
+    flush();
+    return std::move(m_blocks);
+  }
+
+  void walk(xmlNode* container) {
+    // Iterative pre-order walk; `m_stack` holds the open block-level elements so that leaving one
+    // flushes the text run it owns.
+    xmlNode* node = container;
+    while (node) {
+      bool skip = false;
+      if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
+        if (node->content) m_text += reinterpret_cast<const char*>(node->content);
+      } else if (dom::is_element(node)) {
+        skip = enter(node);
+      }
+      // Advance, closing elements on the way up.
+      if (!skip && dom::is_element(node) && node->children) {
+        node = node->children;
+        continue;
+      }
+      if (dom::is_element(node) && !skip) leave(node);
+      while (node && node != container && !node->next) {
+        node = node->parent;
+        if (node) leave(node);
+      }
+      if (!node || node == container) break;
+      node = node->next;
+    }
+  }
+
+ private:
+  // Returns true when the subtree must be skipped (handled or not content).
+  bool enter(xmlNode* node) {
+    const std::string_view tag = dom::name(node);
+    if (is_non_content_tag(tag) || is_hidden(node)) return true;
+    if (tag == "br") {
+      if (m_last_was_br) {
+        flush();
+      } else {
+        m_text += '\n';
+      }
+      m_last_was_br = true;
+      return true;
+    }
+    m_last_was_br = false;
+    if (tag == "table" && is_data_table(node)) {
+      flush();
+      emit_table(node);
+      return true;
+    }
+    if (is_block_tag(tag)) {
+      flush();
+      m_kinds.push_back(kind_for(tag));
+    }
+    return false;
+  }
+
+  void leave(xmlNode* node) {
+    const std::string_view tag = dom::name(node);
+    if (!is_block_tag(tag) || is_non_content_tag(tag)) return;
+    flush();
+    if (!m_kinds.empty()) m_kinds.pop_back();
+  }
+
+  BlockKind kind_for(std::string_view tag) const {
+    const BlockKind outer = m_kinds.empty() ? BlockKind::paragraph : m_kinds.back();
+    if (tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6') return BlockKind::heading;
+    if (tag == "li" || tag == "dd" || tag == "dt")
+      return outer == BlockKind::quote ? BlockKind::quote : BlockKind::list_item;
+    if (tag == "blockquote") return BlockKind::quote;
+    if (tag == "figcaption" || tag == "caption") return BlockKind::caption;
+    // Paragraphs inside a quote or a list item keep the outer kind.
+    if (outer == BlockKind::quote || outer == BlockKind::list_item || outer == BlockKind::caption) return outer;
+    return BlockKind::paragraph;
+  }
+
+  void flush() {
+    std::string text = normalize_space(m_text);
+    m_text.clear();
+    if (text.empty()) return;
+    const BlockKind kind = m_kinds.empty() ? BlockKind::paragraph : m_kinds.back();
+    m_blocks.push_back(Block{kind, std::move(text)});
+  }
+
+  void emit_table(xmlNode* table) {
+    for (xmlNode* n = table; n; n = dom::next_node(n, table)) {
+      if (dom::has_name(n, "caption")) {
+        if (std::string t = dom::clean_text(n); !t.empty()) m_blocks.push_back(Block{BlockKind::caption, t});
+        n = dom::next_node(n, table, true);
+        if (!n) break;
+      }
+      if (!dom::has_name(n, "tr")) continue;
+      std::string row;
+      for (xmlNode* cell = n->children; cell; cell = cell->next) {
+        if (!dom::has_name(cell, "td") && !dom::has_name(cell, "th")) continue;
+        std::string t = dom::clean_text(cell);
+        if (t.empty()) continue;
+        if (!row.empty()) row += " | ";
+        row += t;
+      }
+      if (!row.empty()) m_blocks.push_back(Block{BlockKind::table, row});
+    }
+  }
+
+  std::vector<Block> m_blocks;
+  std::vector<BlockKind> m_kinds;
+  std::string m_text;
+  bool m_last_was_br = false;
+};
+
+}  // namespace
+
+bool is_non_content_tag(std::string_view tag) { return contains(k_non_content, tag); }
+bool is_block_tag(std::string_view tag) { return contains(k_block, tag); }
+
+bool is_hidden(const xmlNode* node) {
+  if (!dom::is_element(node)) return false;
+  if (dom::has_attr(node, "hidden")) return true;
+  if (ascii_lower(dom::attr(node, "aria-hidden")) == "true") return true;
+  std::string style = ascii_lower(dom::attr(node, "style"));
+  if (style.empty()) return false;
+  style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
+  return style.find("display:none") != std::string::npos || style.find("visibility:hidden") != std::string::npos;
+}
+
+std::vector<Block> collect_blocks(xmlNode* container) {
+  Collector c;
+  if (container) c.walk(container);
+  return c.take();
+}
+
+}  // namespace redline

@@ -1,0 +1,443 @@
+#include "extract/content.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <initializer_list>
+#include <unordered_map>
+
+#include "extract/blocks.hpp"
+#include "extract/scoring.hpp"
+#include "util/text.hpp"
+
+namespace redline {
+
+namespace {
+
+struct Flags {
+  bool strip_unlikely = true;
+  bool weight_classes = true;
+  bool clean_conditionally = true;
+};
+
+constexpr size_t k_min_article_chars = 500;  // below this, retry with looser flags
+constexpr size_t k_top_candidates = 5;
+
+bool is_heading(std::string_view tag) { return tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6'; }
+
+bool has_ancestor(const xmlNode* node, std::initializer_list<std::string_view> tags, int max_depth = 64) {
+  for (const xmlNode* p = node->parent; p && dom::is_element(p) && max_depth-- > 0; p = p->parent) {
+    for (auto t : tags)
+      if (dom::name(p) == t) return true;
+  }
+  return false;
+}
+
+// Any descendant that makes a <div> more than a paragraph.
+bool has_child_block_element(xmlNode* node) {
+  static constexpr std::array k_tags = {"blockquote", "dl",      "div", "img", "ol", "p",  "pre", "table", "ul",
+                                        "section",    "article", "h1",  "h2",  "h3", "h4", "h5",  "h6",    "figure"};
+  for (xmlNode* c = node->children; c; c = c->next) {
+    if (!dom::is_element(c)) continue;
+    if (std::find(k_tags.begin(), k_tags.end(), dom::name(c)) != k_tags.end()) return true;
+    if (has_child_block_element(c)) return true;
+  }
+  return false;
+}
+
+bool is_phrasing(const xmlNode* node) {
+  if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) return true;
+  if (!dom::is_element(node)) return true;
+  const std::string_view tag = dom::name(node);
+  if (is_block_tag(tag) || tag == "img" || tag == "br") return tag == "br";
+  if (tag == "a" || tag == "span" || tag == "font" || tag == "del" || tag == "ins") {
+    for (xmlNode* c = node->children; c; c = c->next)
+      if (!is_phrasing(c)) return false;
+  }
+  return true;
+}
+
+// Wraps each run of inline children of `div` that holds text into a new <p>.
+void wrap_inline_runs(xmlNode* div) {
+  xmlNode* child = div->children;
+  while (child) {
+    if (!is_phrasing(child)) {
+      child = child->next;
+      continue;
+    }
+    xmlNode* end = child;
+    bool has_text = false;
+    while (end && is_phrasing(end)) {
+      if (!is_blank(dom::text_content(end))) has_text = true;
+      end = end->next;
+    }
+    if (!has_text) {
+      child = end;
+      continue;
+    }
+    xmlNode* p = xmlNewDocNode(div->doc, nullptr, reinterpret_cast<const xmlChar*>("p"), nullptr);
+    xmlAddPrevSibling(child, p);
+    while (child != end) {
+      xmlNode* next = child->next;
+      xmlUnlinkNode(child);
+      xmlAddChild(p, child);  // may merge adjacent text nodes; `next` stays valid
+      child = next;
+    }
+  }
+}
+
+bool is_without_content(xmlNode* node) {
+  if (!is_blank(dom::text_content(node))) return false;
+  for (xmlNode* n = node->children; n; n = dom::next_node(n, node)) {
+    const std::string_view tag = dom::name(n);
+    if (tag == "img" || tag == "picture" || tag == "video" || tag == "iframe" || tag == "table") return false;
+  }
+  return true;
+}
+
+class Grabber {
+ public:
+  Grabber(xmlDoc* doc, Flags flags) : m_doc(doc), m_flags(flags) {}
+
+  // The article container (a new <div> owned by the document's tree under <body>), or null.
+  xmlNode* grab();
+
+ private:
+  double& score(xmlNode* n) { return m_scores[n]; }
+  bool scored(xmlNode* n) const { return m_scores.count(n) != 0; }
+  double class_weight(const xmlNode* n) const { return m_flags.weight_classes ? class_hint_weight(n) : 0.0; }
+  void initialize(xmlNode* n);
+  std::vector<xmlNode*> prepare(xmlNode* root);
+  xmlNode* pick_top(xmlNode* body);
+  void prep_article(xmlNode* article);
+  void clean_conditionally(xmlNode* article, std::string_view tag);
+  bool should_remove(xmlNode* node, std::string_view tag);
+
+  xmlDoc* m_doc;
+  Flags m_flags;
+  std::unordered_map<xmlNode*, double> m_scores;
+};
+
+void Grabber::initialize(xmlNode* n) {
+  const std::string_view tag = dom::name(n);
+  double s = 0;
+  if (tag == "div" || tag == "article" || tag == "main")
+    s = 5;
+  else if (tag == "pre" || tag == "td" || tag == "blockquote")
+    s = 3;
+  else if (tag == "address" || tag == "ol" || tag == "ul" || tag == "dl" || tag == "dd" || tag == "dt" || tag == "li" ||
+           tag == "form")
+    s = -3;
+  else if (is_heading(tag) || tag == "th")
+    s = -5;
+  m_scores[n] = s + class_weight(n);
+}
+
+std::vector<xmlNode*> Grabber::prepare(xmlNode* root) {
+  std::vector<xmlNode*> to_score;
+  xmlNode* node = root;
+  while (node) {
+    if (!dom::is_element(node)) {
+      node = dom::next_node(node, root);
+      continue;
+    }
+    const std::string_view tag = dom::name(node);
+    auto drop = [&] {
+      xmlNode* next = dom::next_node(node, root, true);
+      dom::remove(node);
+      node = next;
+    };
+    if (tag != "html" && tag != "body" && (is_hidden(node) || is_non_content_tag(tag))) {
+      drop();
+      continue;
+    }
+    if (tag == "html" || tag == "body") {
+      node = dom::next_node(node, root);
+      continue;
+    }
+    const std::string hints = dom::class_and_id(node);
+    if (looks_like_byline(node, hints) && text_weight(dom::clean_text(node)) < 100) {
+      drop();
+      continue;
+    }
+    if (m_flags.strip_unlikely) {
+      if (is_unlikely_candidate(hints) && !has_ancestor(node, {"table", "code"}) && tag != "a" && tag != "article" &&
+          tag != "main") {
+        drop();
+        continue;
+      }
+      if (has_unlikely_role(node)) {
+        drop();
+        continue;
+      }
+    }
+    if ((tag == "div" || tag == "section" || tag == "header" || is_heading(tag)) && is_without_content(node)) {
+      drop();
+      continue;
+    }
+    if (tag == "section" || (is_heading(tag) && tag != "h1") || tag == "p" || tag == "td" || tag == "pre")
+      to_score.push_back(node);
+    if (tag == "div") {
+      if (has_child_block_element(node)) {
+        wrap_inline_runs(node);
+      } else {
+        to_score.push_back(node);
+      }
+    }
+    node = dom::next_node(node, root);
+  }
+  return to_score;
+}
+
+xmlNode* Grabber::pick_top(xmlNode* body) {
+  std::vector<xmlNode*> candidates;
+  candidates.reserve(m_scores.size());
+  for (auto& [n, s] : m_scores) {
+    s *= 1.0 - link_density(n);
+    candidates.push_back(n);
+  }
+  std::sort(candidates.begin(), candidates.end(), [&](xmlNode* a, xmlNode* b) {
+    if (m_scores[a] != m_scores[b]) return m_scores[a] > m_scores[b];
+    return dom::depth(a) < dom::depth(b);
+  });
+  if (candidates.empty() || candidates.front() == body) return nullptr;
+  xmlNode* top = candidates.front();
+  const double top_score = m_scores[top];
+
+  // When several near-best candidates share an ancestor, that ancestor holds the article.
+  std::vector<std::vector<xmlNode*>> alternatives;
+  for (size_t i = 1; i < std::min(candidates.size(), k_top_candidates); ++i) {
+    if (m_scores[candidates[i]] / top_score < 0.75) continue;
+    std::vector<xmlNode*> anc;
+    for (xmlNode* p = candidates[i]->parent; p && dom::is_element(p); p = p->parent) anc.push_back(p);
+    alternatives.push_back(std::move(anc));
+  }
+  if (alternatives.size() >= 3) {
+    for (xmlNode* p = top->parent; p && dom::is_element(p) && p != body; p = p->parent) {
+      int lists = 0;
+      for (const auto& anc : alternatives)
+        if (std::find(anc.begin(), anc.end(), p) != anc.end()) ++lists;
+      if (lists >= 3) {
+        top = p;
+        break;
+      }
+    }
+  }
+  if (!scored(top)) initialize(top);
+
+  // Climb while the parent scores higher than the candidate (the article was split).
+  double last = m_scores[top];
+  const double threshold = last / 3;
+  for (xmlNode* p = top->parent; p && dom::is_element(p) && p != body && !dom::has_name(p, "html"); p = p->parent) {
+    if (!scored(p)) continue;
+    const double ps = m_scores[p];
+    if (ps < threshold) break;
+    if (ps > last) {
+      top = p;
+      break;
+    }
+    last = ps;
+  }
+  // An only child says nothing about boundaries: use the parent.
+  while (top->parent && dom::is_element(top->parent) && top->parent != body) {
+    int elements = 0;
+    for (xmlNode* c = top->parent->children; c; c = c->next) elements += dom::is_element(c);
+    if (elements != 1) break;
+    top = top->parent;
+  }
+  return top;
+}
+
+xmlNode* Grabber::grab() {
+  xmlNode* root = dom::root_element(m_doc);
+  if (!root) return nullptr;
+  xmlNode* body = dom::find_first(root, "body");
+  if (!body) body = root;
+  const auto to_score = prepare(root);
+
+  for (xmlNode* e : to_score) {
+    xmlNode* parent = e->parent;
+    if (!parent || !dom::is_element(parent)) continue;
+    const std::string text = dom::clean_text(e);
+    const size_t len = text_weight(text);
+    if (len < 25) continue;
+    const double content_score = 1.0 + static_cast<double>(count_commas(text)) + std::min(std::floor(len / 100.0), 3.0);
+    int level = 0;
+    for (xmlNode* anc = parent; anc && dom::is_element(anc) && level < 5; anc = anc->parent, ++level) {
+      if (!anc->parent || !dom::is_element(anc->parent)) break;  // never score <html>
+      if (!scored(anc)) initialize(anc);
+      const double divider = level == 0 ? 1.0 : level == 1 ? 2.0 : level * 3.0;
+      m_scores[anc] += content_score / divider;
+    }
+  }
+
+  xmlNode* top = pick_top(body);
+  xmlNode* article = xmlNewDocNode(m_doc, nullptr, reinterpret_cast<const xmlChar*>("div"), nullptr);
+  if (!top) {
+    // No candidate: the whole body is the article.
+    xmlNode* child = body->children;
+    while (child) {
+      xmlNode* next = child->next;
+      xmlUnlinkNode(child);
+      xmlAddChild(article, child);
+      child = next;
+    }
+    xmlAddChild(body, article);
+  } else {
+    const double top_score = m_scores[top];
+    const double threshold = std::max(10.0, top_score * 0.2);
+    const std::string top_class = dom::attr(top, "class");
+    xmlNode* parent = top->parent;
+    std::vector<xmlNode*> keep;
+    for (xmlNode* s = parent ? parent->children : top; s; s = s->next) {
+      if (!parent && s != top) break;
+      bool append = s == top;
+      if (!append && dom::is_element(s)) {
+        double bonus = 0;
+        if (!top_class.empty() && dom::attr(s, "class") == top_class) bonus += top_score * 0.2;
+        if (scored(s) && m_scores[s] + bonus >= threshold) {
+          append = true;
+        } else if (dom::has_name(s, "p")) {
+          const std::string text = dom::clean_text(s);
+          const size_t len = text_weight(text);
+          const double ld = link_density(s);
+          if (len > 80 && ld < 0.25)
+            append = true;
+          else if (len > 0 && len <= 80 && ld == 0 && ends_sentence(text))
+            append = true;
+        }
+      }
+      if (append) keep.push_back(s);
+      if (!parent) break;
+    }
+    xmlNode* anchor = keep.front();
+    xmlAddPrevSibling(anchor, article);
+    for (xmlNode* n : keep) {
+      xmlUnlinkNode(n);
+      xmlAddChild(article, n);
+    }
+  }
+  prep_article(article);
+  return article;
+}
+
+bool Grabber::should_remove(xmlNode* node, std::string_view tag) {
+  const double weight = class_weight(node);
+  if (weight < 0) return true;
+  const std::string text = dom::clean_text(node);
+  if (count_commas(text) >= 10) return false;
+  const bool is_list = tag == "ul" || tag == "ol";
+  size_t p = 0, img = 0, li = 0, input = 0, embed = 0, headings = 0;
+  size_t li_text = 0;
+  for (xmlNode* n = node->children; n; n = dom::next_node(n, node)) {
+    const std::string_view t = dom::name(n);
+    if (t == "p")
+      ++p;
+    else if (t == "img")
+      ++img;
+    else if (t == "li") {
+      ++li;
+      li_text += text_weight(dom::clean_text(n));
+    } else if (t == "input")
+      ++input;
+    else if (t == "embed" || t == "object" || t == "iframe")
+      ++embed;
+    else if (is_heading(t))
+      headings += text_weight(dom::clean_text(n));
+  }
+  const size_t length = text_weight(text);
+  const bool list_like = is_list || (length > 0 && static_cast<double>(li_text) / static_cast<double>(length) > 0.9);
+  const double ld = link_density(node);
+  const double heading_density = length ? static_cast<double>(headings) / static_cast<double>(length) : 0;
+  const bool in_figure = has_ancestor(node, {"figure"});
+  if (img > 1 && static_cast<double>(p) / static_cast<double>(img) < 0.5 && !in_figure) return true;
+  if (!list_like && li > p + 100) return true;
+  if (input > p / 3) return true;
+  if (!list_like && heading_density < 0.9 && length < 25 && (img == 0 || img > 2) && !in_figure) return true;
+  if (!list_like && weight < 25 && ld > 0.2) return true;
+  if (weight >= 25 && ld > 0.5) return true;
+  if ((embed == 1 && length < 75) || embed > 1) return true;
+  if (list_like && ld > 0.5) return true;
+  return false;
+}
+
+void Grabber::clean_conditionally(xmlNode* article, std::string_view tag) {
+  if (!m_flags.clean_conditionally) return;
+  // Collect first, deepest last, then test from the inside out so that nested boxes go first.
+  std::vector<xmlNode*> nodes;
+  for (xmlNode* n = article->children; n; n = dom::next_node(n, article))
+    if (dom::has_name(n, tag)) nodes.push_back(n);
+  for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
+    xmlNode* n = *it;
+    if (tag == "table" && is_data_table(n)) continue;
+    if (has_ancestor(n, {"code", "pre"})) continue;
+    if (should_remove(n, tag)) dom::remove(n);
+  }
+}
+
+void Grabber::prep_article(xmlNode* article) {
+  clean_conditionally(article, "form");
+  clean_conditionally(article, "fieldset");
+  for (xmlNode* n = article->children; n;) {
+    const std::string_view tag = dom::name(n);
+    const bool junk = tag == "footer" || tag == "aside" || tag == "nav" || is_non_content_tag(tag) ||
+                      (is_share_box(n) && text_weight(dom::clean_text(n)) < 500) ||
+                      ((tag == "h1" || tag == "h2") && class_weight(n) < 0);
+    if (junk) {
+      xmlNode* next = dom::next_node(n, article, true);
+      dom::remove(n);
+      n = next;
+    } else {
+      n = dom::next_node(n, article);
+    }
+  }
+  clean_conditionally(article, "table");
+  clean_conditionally(article, "ul");
+  clean_conditionally(article, "div");
+}
+
+size_t blocks_weight(const std::vector<Block>& blocks) {
+  size_t n = 0;
+  for (const auto& b : blocks) n += text_weight(b.text);
+  return n;
+}
+
+std::vector<Block> blocks_of_fragment(xmlDoc* doc) {
+  xmlNode* root = dom::root_element(doc);
+  xmlNode* body = dom::find_first(root, "body");
+  return collect_blocks(body ? body : root);
+}
+
+}  // namespace
+
+std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
+  std::vector<Block> best;
+  if (hints.fragment) {
+    best = blocks_of_fragment(doc);
+  } else {
+    size_t best_weight = 0;
+    for (const Flags flags :
+         {Flags{true, true, true}, Flags{false, true, true}, Flags{false, false, true}, Flags{false, false, false}}) {
+      dom::DocPtr copy(xmlCopyDoc(doc, 1));
+      if (!copy) break;
+      Grabber grabber(copy.get(), flags);
+      xmlNode* article = grabber.grab();
+      if (!article) continue;
+      auto blocks = collect_blocks(article);
+      const size_t weight = blocks_weight(blocks);
+      if (weight > best_weight) {
+        best_weight = weight;
+        best = std::move(blocks);
+      }
+      if (weight >= k_min_article_chars) break;
+    }
+  }
+  // The headline is metadata, not body.
+  if (!hints.headline.empty()) {
+    const std::string headline = normalize_space(hints.headline);
+    std::erase_if(best, [&](const Block& b) { return b.text == headline; });
+  }
+  return best;
+}
+
+}  // namespace redline

@@ -1,0 +1,100 @@
+#include "extract/dom.hpp"
+
+#include <climits>
+
+#include "util/text.hpp"
+
+namespace redline::dom {
+
+namespace {
+const char* as_chars(const xmlChar* s) { return reinterpret_cast<const char*>(s); }
+}  // namespace
+
+DocPtr parse_html(std::string_view utf8) {
+  if (utf8.size() > static_cast<size_t>(INT_MAX)) utf8 = utf8.substr(0, INT_MAX);
+  const int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                      HTML_PARSE_NOBLANKS | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
+  // An empty buffer makes libxml2 return null; give it a minimal document instead.
+  const std::string_view input = utf8.empty() ? std::string_view("<html></html>") : utf8;
+  DocPtr doc(htmlReadMemory(input.data(), static_cast<int>(input.size()), nullptr, "UTF-8", options));
+  if (doc && !root_element(doc.get())) doc.reset();
+  return doc;
+}
+
+xmlNode* root_element(xmlDoc* doc) { return doc ? xmlDocGetRootElement(doc) : nullptr; }
+
+bool is_element(const xmlNode* node) { return node && node->type == XML_ELEMENT_NODE; }
+
+std::string_view name(const xmlNode* node) {
+  if (!is_element(node) || !node->name) return {};
+  return as_chars(node->name);
+}
+
+bool has_name(const xmlNode* node, std::string_view tag) { return name(node) == tag; }
+
+std::string attr(const xmlNode* node, const char* attribute) {
+  if (!is_element(node)) return {};
+  for (const xmlAttr* a = node->properties; a; a = a->next) {
+    if (!a->name || xmlStrcasecmp(a->name, reinterpret_cast<const xmlChar*>(attribute)) != 0) continue;
+    std::string value;
+    for (const xmlNode* c = a->children; c; c = c->next)
+      if (c->content) value += as_chars(c->content);
+    return value;
+  }
+  return {};
+}
+
+bool has_attr(const xmlNode* node, const char* attribute) {
+  if (!is_element(node)) return false;
+  for (const xmlAttr* a = node->properties; a; a = a->next)
+    if (a->name && xmlStrcasecmp(a->name, reinterpret_cast<const xmlChar*>(attribute)) == 0) return true;
+  return false;
+}
+
+std::string class_and_id(const xmlNode* node) { return ascii_lower(attr(node, "class") + " " + attr(node, "id")); }
+
+xmlNode* next_node(xmlNode* node, const xmlNode* root, bool skip_children) {
+  if (!node) return nullptr;
+  if (!skip_children && node->type == XML_ELEMENT_NODE && node->children) return node->children;
+  while (node && node != root) {
+    if (node->next) return node->next;
+    node = node->parent;
+  }
+  return nullptr;
+}
+
+std::string text_content(const xmlNode* node) {
+  std::string out;
+  if (!node) return out;
+  if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
+    if (node->content) out += as_chars(node->content);
+    return out;
+  }
+  auto* root = const_cast<xmlNode*>(node);
+  for (xmlNode* n = root; n; n = next_node(n, root)) {
+    if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content) out += as_chars(n->content);
+  }
+  return out;
+}
+
+std::string clean_text(const xmlNode* node) { return normalize_space(text_content(node)); }
+
+void remove(xmlNode* node) {
+  if (!node) return;
+  xmlUnlinkNode(node);
+  xmlFreeNode(node);
+}
+
+xmlNode* find_first(xmlNode* root, std::string_view tag) {
+  for (xmlNode* n = root; n; n = next_node(n, root))
+    if (has_name(n, tag)) return n;
+  return nullptr;
+}
+
+int depth(const xmlNode* node) {
+  int d = -1;
+  for (; node && node->type == XML_ELEMENT_NODE; node = node->parent) ++d;
+  return d;
+}
+
+}  // namespace redline::dom

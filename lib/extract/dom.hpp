@@ -1,0 +1,55 @@
+// Thin helpers over libxml2's HTML tree: parsing into an owning pointer, names, attributes and
+// text. Trees may be arbitrarily deep (the parser accepts 100 000 nested elements), so every helper
+// here walks iteratively. Thread-safe as long as each tree is used by one thread.
+#pragma once
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace redline::dom {
+
+struct DocDeleter {
+  void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
+};
+using DocPtr = std::unique_ptr<xmlDoc, DocDeleter>;
+
+// Parses UTF-8 HTML (recovering from every error, no network). Null only when libxml2 finds no
+// element at all.
+DocPtr parse_html(std::string_view utf8);
+
+// The root <html> element, or null.
+xmlNode* root_element(xmlDoc* doc);
+
+bool is_element(const xmlNode* node);
+// The element's lower-case tag name ("" for non-elements).
+std::string_view name(const xmlNode* node);
+bool has_name(const xmlNode* node, std::string_view tag);
+// Attribute value ("" when absent).
+std::string attr(const xmlNode* node, const char* attribute);
+bool has_attr(const xmlNode* node, const char* attribute);
+// class + " " + id, lower-case: what class/id hints match against.
+std::string class_and_id(const xmlNode* node);
+
+// All text below `node` (text and CDATA nodes, in document order), not normalized.
+std::string text_content(const xmlNode* node);
+// Normalized text (normalize_space of text_content).
+std::string clean_text(const xmlNode* node);
+
+// Next node in document order below `root` (pre-order), skipping the children of `node` when
+// `skip_children`. Null at the end.
+xmlNode* next_node(xmlNode* node, const xmlNode* root, bool skip_children = false);
+
+// Unlinks and frees a node with its subtree.
+void remove(xmlNode* node);
+
+// First descendant element of `root` (or `root` itself) with the tag, or null.
+xmlNode* find_first(xmlNode* root, std::string_view tag);
+
+// Number of elements from `node` up to the document (0 for the root element).
+int depth(const xmlNode* node);
+
+}  // namespace redline::dom

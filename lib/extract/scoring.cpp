@@ -1,0 +1,163 @@
+#include "extract/scoring.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "util/text.hpp"
+
+namespace redline {
+
+namespace {
+
+char32_t decode(std::string_view s, size_t& i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  size_t len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 1;
+  if (i + len > s.size()) len = 1;
+  char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+  for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  i += len;
+  return cp;
+}
+
+bool is_cjk(char32_t c) {
+  return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+         (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
+
+bool contains_any(std::string_view s, std::initializer_list<std::string_view> words) {
+  return std::any_of(words.begin(), words.end(),
+                     [&](std::string_view w) { return s.find(w) != std::string_view::npos; });
+}
+
+// Words in class/id that mark boilerplate containers.
+bool negative_hint(std::string_view s) {
+  if (s.empty()) return false;
+  return contains_any(
+             s, {"-ad-",      "hidden",      "banner",     "combx",      "comment",       "com-",       "contact",
+                 "foot",      "masthead",    "media",      "meta",       "outbrain",      "taboola",    "promo",
+                 "related",   "scroll",      "share",      "shoutbox",   "sidebar",       "skyscraper", "sponsor",
+                 "shopping",  "tags",        "tool",       "widget",     "social",        "newsletter", "subscribe",
+                 "cookie",    "consent",     "popup",      "modal",      "breadcrumb",    "byline",     "author-bio",
+                 "recommend", "trending",    "popular",    "most-read",  "mostread",      "teaser",     "advert",
+                 "kommentar", "teilen",      "verwandt",   "empfehl",    "weitere",       "werbung",    "anzeige",
+                 "partage",   "commentaire", "relacionad", "comentario", "compartir",     "correlat",   "gerelateerd",
+                 "reacties",  "xiangguan",   "tuijian",    "pinglun",    "ticker",        "navbar",     "pagination",
+                 "pager",     "copyright",   "login",      "signup",     "caption-credit"}) ||
+         s == "hid" || s.starts_with("hid ") || s.ends_with(" hid") || s.find(" hid ") != std::string_view::npos ||
+         s.starts_with("ad ") || s.find(" ad ") != std::string_view::npos || s.starts_with("ads") ||
+         s.find(" ads") != std::string_view::npos;
+}
+
+bool positive_hint(std::string_view s) {
+  if (s.empty()) return false;
+  return contains_any(
+      s, {"article", "body",  "content", "entry",  "hentry",  "h-entry",   "main",     "page",  "post",     "text",
+          "blog",    "story", "artikel", "inhalt", "contenu", "contenido", "conteudo", "testo", "zhengwen", "neirong"});
+}
+
+}  // namespace
+
+size_t text_weight(std::string_view s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size();) {
+    const char32_t c = decode(s, i);
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == 0xA0 || c == 0x3000) continue;
+    n += is_cjk(c) ? 2 : 1;
+  }
+  return n;
+}
+
+size_t count_commas(std::string_view s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size();) {
+    const char32_t c = decode(s, i);
+    n += c == ',' || c == 0x060C || c == 0xFE50 || c == 0xFE10 || c == 0xFE11 || c == 0x2E41 || c == 0x2E34 ||
+         c == 0x2E32 || c == 0xFF0C || c == 0x3001;
+  }
+  return n;
+}
+
+double link_density(xmlNode* node) {
+  const size_t total = text_weight(dom::text_content(node));
+  if (total == 0) return 0;
+  double links = 0;
+  xmlNode* n = node->children;
+  while (n) {
+    if (!dom::has_name(n, "a")) {
+      n = dom::next_node(n, node);
+      continue;
+    }
+    const std::string href = dom::attr(n, "href");
+    const double coefficient = href.size() > 1 && href[0] == '#' ? 0.3 : 1.0;
+    links += coefficient * static_cast<double>(text_weight(dom::text_content(n)));
+    n = dom::next_node(n, node, true);
+  }
+  return std::min(1.0, links / static_cast<double>(total));
+}
+
+double class_hint_weight(const xmlNode* node) {
+  double w = 0;
+  for (const char* key : {"class", "id"}) {
+    const std::string v = ascii_lower(dom::attr(node, key));
+    if (v.empty()) continue;
+    if (negative_hint(v)) w -= 25;
+    if (positive_hint(v)) w += 25;
+  }
+  return w;
+}
+
+bool is_unlikely_candidate(const std::string& hints) {
+  if (hints.size() <= 1) return false;
+  const bool unlikely = contains_any(
+      hints,
+      {"-ad-",         "ai2html",   "banner",  "breadcrumb", "combx",    "comment",     "community",  "cover-wrap",
+       "disqus",       "extra",     "footer",  "gdpr",       "header",   "legends",     "menu",       "related",
+       "remark",       "replies",   "rss",     "shoutbox",   "sidebar",  "skyscraper",  "social",     "sponsor",
+       "supplemental", "ad-break",  "agegate", "pagination", "pager",    "popup",       "yom-remote", "newsletter",
+       "cookie",       "consent",   "share",   "sharing",    "outbrain", "taboola",     "most-read",  "mostread",
+       "recommend",    "trending",  "ticker",  "kommentar",  "verwandt", "commentaire", "comentario", "relacionad",
+       "navbar",       "subscribe", "promo"});
+  if (!unlikely) return false;
+  return !contains_any(hints, {"and", "article", "body", "column", "content", "main", "shadow"});
+}
+
+bool has_unlikely_role(const xmlNode* node) {
+  const std::string role = ascii_lower(dom::attr(node, "role"));
+  return role == "menu" || role == "menubar" || role == "complementary" || role == "navigation" || role == "alert" ||
+         role == "alertdialog" || role == "dialog" || role == "banner" || role == "contentinfo";
+}
+
+bool looks_like_byline(const xmlNode* node, const std::string& hints) {
+  if (ascii_lower(dom::attr(node, "rel")) == "author") return true;
+  if (ascii_lower(dom::attr(node, "itemprop")).find("author") != std::string::npos) return true;
+  return contains_any(hints, {"byline", "author", "dateline", "writtenby", "p-author"});
+}
+
+bool is_share_box(const xmlNode* node) {
+  const std::string hints = dom::class_and_id(node);
+  return contains_any(hints, {"share", "sharedaddy", "social", "teilen", "partage", "compartir"});
+}
+
+bool ends_sentence(std::string_view text) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '"' || text.back() == '\'' || text.back() == ')'))
+    text.remove_suffix(1);
+  if (text.empty()) return false;
+  const char last = text.back();
+  if (last == '.' || last == '!' || last == '?') return true;
+  return text.ends_with("。") || text.ends_with("！") || text.ends_with("？") || text.ends_with("”") ||
+         text.ends_with("」");
+}
+
+bool is_data_table(xmlNode* table) {
+  const std::string role = ascii_lower(dom::attr(table, "role"));
+  if (role == "presentation") return false;
+  for (xmlNode* n = table->children; n; n = dom::next_node(n, table)) {
+    const std::string_view tag = dom::name(n);
+    if (tag == "table" || tag == "p" || tag == "div" || tag == "ul" || tag == "ol" || tag == "blockquote" ||
+        tag == "h1" || tag == "h2" || tag == "h3" || tag == "article" || tag == "section")
+      return false;
+  }
+  return true;
+}
+
+}  // namespace redline

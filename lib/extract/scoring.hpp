@@ -1,0 +1,40 @@
+// Signals for main-content scoring: text weight, commas, link density and class/id hints (English
+// plus German, French, Spanish, Portuguese, Italian, Dutch and Chinese words). Pure; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "extract/dom.hpp"
+
+namespace redline {
+
+// Text length in "Latin characters": code points, with CJK ideographs/kana/hangul counted twice
+// (one of them carries about as much text as two letters). Whitespace is not counted.
+size_t text_weight(std::string_view utf8);
+
+// Commas, including the ideographic and full-width ones (、，) and Arabic comma.
+size_t count_commas(std::string_view utf8);
+
+// Share of the text below `node` that sits inside links (fragment links count 30 %).
+double link_density(xmlNode* node);
+
+// ±25 for each of class and id that reads like content / boilerplate.
+double class_hint_weight(const xmlNode* node);
+
+// class/id that marks navigation, comments, sidebars, ads, … and nothing that reads like content.
+bool is_unlikely_candidate(const std::string& class_and_id);
+// role=navigation|menu|complementary|dialog|alert…
+bool has_unlikely_role(const xmlNode* node);
+// rel=author, itemprop=author or class/id byline|author|dateline.
+bool looks_like_byline(const xmlNode* node, const std::string& class_and_id);
+// Share/social bars.
+bool is_share_box(const xmlNode* node);
+
+// Ends with sentence punctuation (. ! ? 。！？ and closing quotes after them).
+bool ends_sentence(std::string_view text);
+
+// A <table> with data (no nested tables or block content) rather than layout.
+bool is_data_table(xmlNode* table);
+
+}  // namespace redline
