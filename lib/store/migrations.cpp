@@ -92,7 +92,13 @@ CREATE TABLE raw_blob (
 ALTER TABLE version ADD COLUMN raw_sha256 TEXT REFERENCES raw_blob(sha256);
 )sql";
 
-constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}};
+// due_outbox() walks pending rows in id order; without this it scanned the whole outbox, delivered
+// rows included, which grows without bound.
+constexpr std::string_view k_v3 = R"sql(
+CREATE INDEX outbox_pending_order ON outbox(id) WHERE state = 'pending';
+)sql";
+
+constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3}};
 
 }  // namespace
 
