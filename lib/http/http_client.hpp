@@ -22,9 +22,13 @@ struct HttpRequest {
   std::string body;            // for POST
   Duration connect_timeout = std::chrono::seconds(10);
   Duration timeout = std::chrono::seconds(30);  // whole transfer
-  size_t max_body = 8u << 20;                   // decoded bytes; the transfer is aborted past it
-  int max_redirects = 10;
-  bool html_only = false;  // refuse responses whose Content-Type is not HTML/XHTML/XML/text
+  // Abort when fewer than low_speed_limit bytes/s arrive for low_speed_time (curl counts whole seconds;
+  // 0 disables).
+  Duration low_speed_time = std::chrono::seconds(20);
+  long low_speed_limit = 1;
+  size_t max_body = 8u << 20;  // decoded bytes; the transfer is aborted past it
+  int max_redirects = 10;      // 0: do not follow; a 3xx is returned as the response
+  bool html_only = false;      // refuse responses whose Content-Type is not HTML/XHTML/XML/text
 };
 
 // Why a fetch failed; `none` when an HTTP response arrived (whatever its status).
@@ -46,7 +50,7 @@ struct HttpResponse {
 };
 
 class HttpClient {
-public:
+ public:
   using Callback = std::function<void(HttpResponse)>;
   virtual ~HttpClient() = default;
   // Starts a request; `done` runs exactly once, later, on the client's executor thread

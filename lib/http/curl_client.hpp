@@ -1,0 +1,62 @@
+// CurlClient: the production HttpClient — libcurl's multi-socket API driven by a boost::asio::io_context.
+//
+// curl tells us which sockets to watch (CURLMOPT_SOCKETFUNCTION) and when its next timeout is due
+// (CURLMOPT_TIMERFUNCTION); we watch them with asio descriptors and a steady_timer and hand readiness
+// back with curl_multi_socket_action(). There is no thread per request and no blocking call: every
+// transfer progresses on the io_context's thread(s). Connections are reused through the multi
+// handle's connection cache, DNS answers are cached, HTTP/2 is used where a TLS server offers it, and
+// gzip/deflate (and whatever else curl decodes) responses are decoded.
+//
+// Limits (see HttpRequest): max_body on decoded bytes aborts the transfer (too_large), Content-Length
+// is checked up front, html_only refuses non-document Content-Types (not_html) before the body is read,
+// timeouts (connect, total, low-speed) and max_redirects. See docs/http.md.
+//
+// Callbacks: each `done` runs exactly once, on the io_context thread, never inside fetch(). When the
+// client is destroyed or cancel_all() is called, in-flight and queued requests complete with
+// FetchError::other ("cancelled"); those callbacks are posted to the io_context, so they run the
+// next time it runs (restart() it first if it was stopped).
+//
+// Thread safety: fetch() may be called from any thread. cancel_all(), in_flight() and the destructor
+// must be called on the io_context's thread, or while the io_context is not running. Use the io_context
+// from one thread (the daemon's model); the client does not use a strand.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <string>
+
+#include "http/http_client.hpp"
+
+namespace redline {
+
+struct CurlClientOptions {
+  std::string user_agent = "redline/" REDLINE_VERSION " (+https://github.com/redline)";
+  long max_connections = 64;         // open connections in total (CURLMOPT_MAX_TOTAL_CONNECTIONS); 0 = no limit
+  long per_host_connections = 4;     // per host (CURLMOPT_MAX_HOST_CONNECTIONS); 0 = no limit; extra requests queue
+  long max_cached_connections = 32;  // idle connections kept for reuse (CURLMOPT_MAXCONNECTS)
+  bool http2 = true;                 // negotiate HTTP/2 over TLS (ALPN) where offered; cleartext stays HTTP/1.1
+  Duration dns_cache_timeout = std::chrono::minutes(5);
+  bool verify_tls = true;  // verify peer certificate and host name
+};
+
+class CurlClient final : public HttpClient {
+ public:
+  explicit CurlClient(boost::asio::io_context& io, CurlClientOptions options = {});
+  ~CurlClient() override;
+  CurlClient(const CurlClient&) = delete;
+  CurlClient& operator=(const CurlClient&) = delete;
+
+  void fetch(HttpRequest request, Callback done) override;
+
+  // Aborts every queued and in-flight request; each callback runs once with FetchError::other.
+  void cancel_all();
+  // Requests started and not yet finished (on the io_context thread only).
+  size_t in_flight() const;
+
+  class Impl;
+
+ private:
+  std::shared_ptr<Impl> m_impl;
+};
+
+}  // namespace redline
