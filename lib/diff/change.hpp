@@ -26,7 +26,9 @@ struct ChangeStats {
   int paragraphs_removed = 0;
   int paragraphs_changed = 0;
   int paragraphs_moved = 0;
-  double similarity = 1.0;  // 0..1
+  double similarity = 1.0;  // 0..1, rounded to 4 decimals
+
+  friend bool operator==(const ChangeStats&, const ChangeStats&) = default;
 };
 
 // One token-level operation on a field (headline, byline, or one body paragraph). The ops of a field

@@ -1,0 +1,177 @@
+#include "diff/tokenize.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace redline {
+namespace {
+
+std::vector<std::string> texts_of(const std::vector<Token>& tokens, bool skip_space = true) {
+  std::vector<std::string> out;
+  for (const auto& t : tokens)
+    if (!skip_space || t.kind != TokenKind::space) out.push_back(t.text);
+  return out;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// Every tokenization must cover its input exactly, with consistent code-point offsets.
+void expect_covers(const std::vector<Token>& tokens, const std::string& text) {
+  std::string joined;
+  int offset = 0;
+  for (const auto& t : tokens) {
+    EXPECT_EQ(t.begin, offset) << t.text;
+    EXPECT_EQ(t.end - t.begin, count_code_points(t.text)) << t.text;
+    EXPECT_EQ(t.key.empty(), t.kind == TokenKind::space) << t.text;
+    offset = t.end;
+    joined += t.text;
+  }
+  EXPECT_EQ(joined, text);
+}
+
+TEST(Tokenize, EnglishWordsPunctuationAndSpaces) {
+  Tokenizer tokenizer;
+  const std::string text = "Hello, world! It's 3.5 km — “quoted”.";
+  const auto tokens = tokenizer.tokenize(text);
+  expect_covers(tokens, text);
+  EXPECT_EQ(texts_of(tokens),
+            (std::vector<std::string>{"Hello", ",", "world", "!", "It's", "3.5", "km", "—", "“", "quoted", "”", "."}));
+  for (const auto& t : tokens) {
+    if (t.text == "," || t.text == "—" || t.text == "“" || t.text == "." || t.text == "!") {
+      EXPECT_EQ(t.kind, TokenKind::punct) << t.text;
+    }
+    if (t.text == "Hello" || t.text == "3.5") {
+      EXPECT_EQ(t.kind, TokenKind::word) << t.text;
+    }
+    if (t.text == " ") {
+      EXPECT_EQ(t.kind, TokenKind::space);
+    }
+  }
+}
+
+TEST(Tokenize, SymbolsAreWordsNotPunctuation) {
+  Tokenizer tokenizer;
+  for (const auto& t : tokenizer.tokenize("costs $5 + 10%"))
+    if (t.text == "$" || t.text == "+") {
+      EXPECT_EQ(t.kind, TokenKind::word) << t.text;
+    }
+}
+
+TEST(Tokenize, SimplifiedChineseByDictionaryWords) {
+  Tokenizer tokenizer;
+  const std::string text = "我们一定会不惜一战，中华人民共和国。";
+  const auto tokens = tokenizer.tokenize(text);
+  expect_covers(tokens, text);
+  const auto words = texts_of(tokens);
+  EXPECT_TRUE(contains(words, "我们"));
+  EXPECT_TRUE(contains(words, "一定"));
+  EXPECT_TRUE(contains(words, "，"));
+  EXPECT_LT(words.size(), static_cast<size_t>(count_code_points(text)) / 2 + 2);  // words, not characters
+  EXPECT_EQ(tokens.back().kind, TokenKind::punct);                                // 。
+}
+
+TEST(Tokenize, TraditionalChinese) {
+  Tokenizer tokenizer;
+  const std::string text = "中國插旗太平洋受挫 為什麼?";
+  const auto tokens = tokenizer.tokenize(text);
+  expect_covers(tokens, text);
+  const auto words = texts_of(tokens);
+  EXPECT_TRUE(contains(words, "太平洋"));
+  EXPECT_TRUE(contains(words, "中國"));
+  EXPECT_EQ(tokens.back().text, "?");
+  EXPECT_EQ(tokens.back().kind, TokenKind::punct);
+}
+
+TEST(Tokenize, Japanese) {
+  Tokenizer tokenizer;
+  const std::string text = "日本語の文章を単語に分割します。";
+  const auto tokens = tokenizer.tokenize(text);
+  expect_covers(tokens, text);
+  const auto words = texts_of(tokens);
+  EXPECT_TRUE(contains(words, "日本語"));
+  EXPECT_TRUE(contains(words, "文章"));
+  EXPECT_TRUE(contains(words, "の"));
+}
+
+TEST(Tokenize, ThaiWithoutSpaces) {
+  Tokenizer tokenizer;
+  const std::string text = "ภาษาไทยไม่มีการเว้นวรรคระหว่างคำ";
+  const auto tokens = tokenizer.tokenize(text);
+  expect_covers(tokens, text);
+  const auto words = texts_of(tokens);
+  EXPECT_TRUE(contains(words, "ภาษา"));
+  EXPECT_TRUE(contains(words, "ไทย"));
+  EXPECT_GE(words.size(), 5u);
+}
+
+TEST(Tokenize, InvisibleCharactersDoNotSplitWords) {
+  Tokenizer tokenizer;
+  const std::string text = "co\u200Boperate now\u00AD";
+  const auto tokens = tokenizer.tokenize(text);
+  expect_covers(tokens, text);
+  ASSERT_GE(tokens.size(), 3u);
+  EXPECT_EQ(tokens[0].text, "co\u200Boperate");
+  EXPECT_EQ(tokens[0].key, "cooperate");
+  EXPECT_EQ(tokens.back().kind, TokenKind::space);  // the soft hyphen
+}
+
+TEST(Tokenize, KeysAreNfkc) {
+  Tokenizer tokenizer;
+  const auto nfd = tokenizer.tokenize("Cafe\u0301");
+  const auto nfc = tokenizer.tokenize("Caf\u00E9");
+  ASSERT_EQ(nfd.size(), 1u);
+  ASSERT_EQ(nfc.size(), 1u);
+  EXPECT_EQ(nfd[0].key, nfc[0].key);
+  EXPECT_NE(nfd[0].text, nfc[0].text);
+  const auto wide = tokenizer.tokenize("ｆｕｌｌ");
+  ASSERT_EQ(wide.size(), 1u);
+  EXPECT_EQ(wide[0].key, "full");
+}
+
+TEST(Tokenize, IgnorePatternsBecomeSpace) {
+  Tokenizer tokenizer({"[Uu]pdated \\d+ minutes? ago"});
+  const std::string text = "Storm hits coast. Updated 5 minutes ago";
+  const auto tokens = tokenizer.tokenize(text);
+  expect_covers(tokens, text);
+  EXPECT_EQ(texts_of(tokens), (std::vector<std::string>{"Storm", "hits", "coast", "."}));
+  EXPECT_EQ(tokens.back().kind, TokenKind::space);
+  EXPECT_EQ(tokens.back().text, " Updated 5 minutes ago");
+}
+
+TEST(Tokenize, InvalidPatternsAreReported) {
+  EXPECT_TRUE(validate_ignore_patterns({"ok \\d+", "[a-z]+"}).ok());
+  const auto status = validate_ignore_patterns({"fine", "(unclosed"});
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, Errc::config);
+  EXPECT_NE(status.error().message.find("(unclosed"), std::string::npos);
+  Tokenizer skipping({"(unclosed"});  // skipped, not fatal
+  EXPECT_EQ(texts_of(skipping.tokenize("(unclosed")).size(), 2u);
+}
+
+TEST(Tokenize, EmptyAndBlankText) {
+  Tokenizer tokenizer;
+  EXPECT_TRUE(tokenizer.tokenize("").empty());
+  const auto blank = tokenizer.tokenize(" \u3000\u200B ");
+  ASSERT_EQ(blank.size(), 1u);
+  EXPECT_EQ(blank[0].kind, TokenKind::space);
+}
+
+TEST(Tokenize, TypographicFold) {
+  EXPECT_EQ(typographic_fold("don’t"), "don't");
+  EXPECT_EQ(typographic_fold("「光年」"), typographic_fold("《光年》"));
+  EXPECT_EQ(typographic_fold("a–b…"), "a-b...");
+  EXPECT_NE(typographic_fold("cat"), typographic_fold("cut"));
+}
+
+TEST(Tokenize, CountCodePoints) {
+  EXPECT_EQ(count_code_points(""), 0);
+  EXPECT_EQ(count_code_points("abc"), 3);
+  EXPECT_EQ(count_code_points("中文"), 2);
+  EXPECT_EQ(count_code_points("😀x"), 2);
+}
+
+}  // namespace
+}  // namespace redline
