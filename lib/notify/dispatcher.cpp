@@ -52,6 +52,7 @@ Dispatcher::Dispatcher(Store& store, HttpClient& http, Clock& clock, boost::asio
       m_clock(clock),
       m_executor(std::move(executor)),
       m_options(std::move(options)),
+      m_log(m_options.logger ? m_options.logger : spdlog::default_logger()),
       m_rng(m_options.seed ? *m_options.seed : random_seed()) {}
 
 void Dispatcher::run_once(std::function<void()> done) {
@@ -60,7 +61,7 @@ void Dispatcher::run_once(std::function<void()> done) {
 
   auto due = m_store.due_outbox(m_clock.now(), m_options.batch);
   if (!due) {
-    spdlog::error("notify: cannot read the outbox: {}", due.error().message);
+    m_log->error("notify: cannot read the outbox: {}", due.error().message);
     release(round, true);
     return;
   }
@@ -131,7 +132,7 @@ void Dispatcher::settle(const OutboxEntry& entry, const AttemptOutcome& outcome)
       s = m_store.mark_delivered(entry.id, now);
       ++m_stats.delivered;
       note_health(entry.notifier, true, {});
-      spdlog::debug("notify: {} delivered to {} (attempt {})", entry.event_id, entry.notifier, attempts);
+      m_log->debug("notify: {} delivered to {} (attempt {})", entry.event_id, entry.notifier, attempts);
       break;
     }
     case Verdict::retry: {
@@ -158,27 +159,28 @@ void Dispatcher::settle(const OutboxEntry& entry, const AttemptOutcome& outcome)
       }
       s = m_store.mark_dead(entry.id, attempts, dead_reason);
       ++m_stats.dead;
-      note_health(entry.notifier, false, outcome.reason);
-      spdlog::error("notify: {} to {} is dead: {}", entry.event_id, entry.notifier, dead_reason);
+      note_health(entry.notifier, false, {});  // the error below says it all
+      m_log->error("notify: {} to {} is dead: {}", entry.event_id, entry.notifier, dead_reason);
       break;
     }
     case Verdict::dead: {
       s = m_store.mark_dead(entry.id, attempts, outcome.reason);
       ++m_stats.dead;
-      note_health(entry.notifier, false, outcome.reason);
-      spdlog::error("notify: {} to {} is dead: {}", entry.event_id, entry.notifier, outcome.reason);
+      note_health(entry.notifier, false, {});
+      m_log->error("notify: {} to {} is dead: {}", entry.event_id, entry.notifier, outcome.reason);
       break;
     }
   }
-  if (!s) spdlog::error("notify: cannot record outbox row {}: {}", entry.id, s.error().message);
+  if (!s) m_log->error("notify: cannot record outbox row {}: {}", entry.id, s.error().message);
 }
 
 void Dispatcher::note_health(const std::string& notifier, bool ok, const std::string& reason) {
   if (ok) {
-    if (m_failing.erase(notifier)) spdlog::info("notify: {} is delivering again", notifier);
+    if (m_failing.erase(notifier)) m_log->info("notify: {} is delivering again", notifier);
     return;
   }
-  if (m_failing.insert(notifier).second) spdlog::warn("notify: delivery to {} failing: {}", notifier, reason);
+  if (m_failing.insert(notifier).second && !reason.empty())
+    m_log->warn("notify: delivery to {} failing (will retry): {}", notifier, reason);
 }
 
 void Dispatcher::release(const std::shared_ptr<Round>& round, bool inside_run_once) {

@@ -21,6 +21,8 @@
 // Lifetime: the Dispatcher, Store, HttpClient and Clock must outlive every round's `done`.
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <boost/asio/any_io_executor.hpp>
 #include <cstdint>
 #include <deque>
@@ -65,7 +67,8 @@ struct DispatcherOptions {
   size_t max_in_flight = 8;                   // concurrent webhook requests
   size_t batch = 200;                         // rows taken from the store per round
   std::string user_agent = std::string("redline/") + REDLINE_VERSION;
-  std::optional<uint64_t> seed;  // for the jitter; random when absent (tests pin it)
+  std::optional<uint64_t> seed;            // for the jitter; random when absent (tests pin it)
+  std::shared_ptr<spdlog::logger> logger;  // spdlog's default logger when null
 };
 
 struct DispatchStats {
@@ -114,6 +117,7 @@ class Dispatcher {
   void on_reply(const Job& job, const HttpResponse& response);
   // Records the outcome of one attempt in the store, and logs state changes.
   void settle(const OutboxEntry& entry, const AttemptOutcome& outcome);
+  // Tracks whether a notifier is failing; logs only transitions. An empty `reason` marks it failing silently.
   void note_health(const std::string& notifier, bool ok, const std::string& reason);
   void release(const std::shared_ptr<Round>& round, bool inside_run_once);
 
@@ -128,6 +132,7 @@ class Dispatcher {
   size_t m_active = 0;                           // webhook requests in flight
   std::set<int64_t> m_busy;                      // outbox ids queued or in flight
   std::set<std::string, std::less<>> m_failing;  // notifiers whose last attempt failed (for logging)
+  std::shared_ptr<spdlog::logger> m_log;
   std::mt19937_64 m_rng;
   DispatchStats m_stats;
 };

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <spdlog/sinks/ringbuffer_sink.h>
+
 #include "fake_store.hpp"
 #include "notify/event.hpp"
 #include "support/fake_clock.hpp"
@@ -40,6 +42,8 @@ class DispatcherTest : public ::testing::Test {
 
   void make(DispatcherOptions options = {}, std::vector<std::string> secrets = {k_secret}) {
     options.seed = 42;
+    options.logger = std::make_shared<spdlog::logger>("notify-test", log_sink);
+    options.logger->set_level(spdlog::level::info);
     std::vector<NotifierTarget> targets = {
         {"hook", WebhookTarget{k_url, std::move(secrets), 10s}},
         {"difflog", DiffLogTarget{m_dir / "diff.log"}},
@@ -88,6 +92,8 @@ class DispatcherTest : public ::testing::Test {
   FakeClock clock;
   FakeStore store;
   std::unique_ptr<Dispatcher> dispatcher;
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> log_sink =
+      std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(100);
   std::filesystem::path m_dir;
 };
 
@@ -380,6 +386,30 @@ TEST_F(DispatcherTest, OverlappingRoundsDoNotSendTwice) {
   EXPECT_EQ(finished, 2);
   EXPECT_EQ(http.request_count(), 1u);
   EXPECT_EQ(store.row(id).state, OutboxState::delivered);
+}
+
+TEST_F(DispatcherTest, LogsStateChangesNotEveryRetry) {
+  make();
+  const int64_t id = add("evt_log_once");
+  for (int i = 0; i < 4; ++i) http.push(ScriptedHttpClient::reply(503, "busy"));
+  http.push(ScriptedHttpClient::reply(200, ""));
+  for (int i = 0; i < 5; ++i) {
+    round();
+    clock.set(store.row(id).next_attempt);
+  }
+  ASSERT_EQ(store.row(id).state, OutboxState::delivered);
+  const auto lines = log_sink->last_formatted();
+  ASSERT_EQ(lines.size(), 2u) << ::testing::PrintToString(lines);
+  EXPECT_NE(lines[0].find("[warning] notify: delivery to hook failing (will retry): HTTP 503: busy"), std::string::npos)
+      << lines[0];
+  EXPECT_NE(lines[1].find("[info] notify: hook is delivering again"), std::string::npos) << lines[1];
+
+  add("evt_dead_one");
+  http.push(ScriptedHttpClient::reply(404, ""));
+  round();
+  const auto after = log_sink->last_formatted();
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_NE(after[2].find("[error] notify: evt_dead_one to hook is dead: HTTP 404"), std::string::npos) << after[2];
 }
 
 TEST_F(DispatcherTest, InvalidTargetsAreRejected) {

@@ -46,9 +46,7 @@ Result<std::vector<OutboxEntry>> FakeStore::due_outbox(Timestamp now, size_t lim
   std::vector<const OutboxEntry*> pending;
   for (const auto& r : m_rows)
     if (r.state == OutboxState::pending) pending.push_back(&r);
-  std::stable_sort(pending.begin(), pending.end(), [](const OutboxEntry* a, const OutboxEntry* b) {
-    return std::pair(a->created_at, a->id) < std::pair(b->created_at, b->id);
-  });
+  std::sort(pending.begin(), pending.end(), [](const OutboxEntry* a, const OutboxEntry* b) { return a->id < b->id; });
   std::set<std::pair<int64_t, std::string>> seen;
   std::vector<OutboxEntry> out;
   for (const OutboxEntry* r : pending) {

@@ -1,5 +1,5 @@
 // FakeStore: an in-memory Store holding only the outbox, for dispatcher tests. It implements the
-// due_outbox contract of store.hpp (pending rows with next_attempt <= now, oldest first, and only
+// due_outbox contract of store.hpp (pending rows with next_attempt <= now, oldest (lowest id) first, and only
 // the oldest pending row of each (article, notifier) pair). Other methods fail with Errc::internal.
 // Not thread-safe.
 #pragma once
