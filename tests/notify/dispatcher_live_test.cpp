@@ -1,0 +1,192 @@
+// The dispatcher end to end: the real SqliteStore, the real CurlClient and a real HTTP receiver on
+// 127.0.0.1 that checks signatures the way a consumer would. Only the dispatcher's clock is fake (it
+// starts at the real time, so signatures stay within the receiver's tolerance) so retries need no sleeping.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <filesystem>
+
+#include "http/curl_client.hpp"
+#include "notify/dispatcher.hpp"
+#include "notify/event.hpp"
+#include "store/sqlite_store.hpp"
+#include "support/fake_clock.hpp"
+#include "support/local_http_server.hpp"
+
+namespace redline {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::FakeClock;
+using testing::LocalHttpServer;
+using testing::ServerRequest;
+using testing::ServerResponse;
+
+constexpr const char* k_secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+class DispatcherLiveTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_dir = std::filesystem::temp_directory_path() / ("redline-notify-live-" + std::to_string(::getpid()) + "-" +
+                                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(m_dir);
+    auto opened = SqliteStore::open(m_dir / "redline.db", OpenMode::read_write);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    store = std::move(*opened);
+    server.route("/hook", [](const ServerRequest&) { return ServerResponse::text(204, ""); });
+    server.start();
+  }
+  void TearDown() override {
+    server.stop();
+    dispatcher.reset();
+    store.reset();
+    std::filesystem::remove_all(m_dir);
+  }
+
+  void make(std::vector<NotifierTarget> targets) {
+    auto d = Dispatcher::create(*store, http, clock, io.get_executor(), std::move(targets));
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    dispatcher = std::move(*d);
+  }
+
+  // Stores a new version of article `key` whose outbox row goes to `notifier`; returns the event id.
+  std::string add_event(const std::string& key, const std::string& notifier) {
+    auto article = store->ensure_article(key, "https://news.example/" + key, clock.now());
+    EXPECT_TRUE(article.ok());
+    Event e;
+    e.id = make_event_id();
+    e.occurred_at = clock.now();
+    e.article_key = key;
+    e.url = "https://news.example/" + key;
+    e.new_version = EventVersion{article->version_count + 1, clock.now(), "Headline " + e.id};
+    NewVersion v;
+    v.article_id = article->id;
+    v.captured_at = clock.now();
+    v.url = e.url;
+    v.content.headline = e.new_version->headline;
+    v.fingerprint = e.id;
+    OutboxEntry row;
+    row.event_id = e.id;
+    row.article_id = article->id;
+    row.notifier = notifier;
+    row.payload = render_event(e);
+    row.created_at = clock.now();
+    v.outbox.push_back(row);
+    auto added = store->add_version(v);
+    EXPECT_TRUE(added.ok()) << (added.ok() ? "" : added.error().message);
+    clock.advance(1ms);
+    return e.id;
+  }
+
+  // Runs one round and drives the io_context until its `done` ran (at most 20 s).
+  void round() {
+    bool finished = false;
+    dispatcher->run_once([&] { finished = true; });
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (!finished && std::chrono::steady_clock::now() < deadline) {
+      io.restart();
+      io.run_for(20ms);
+    }
+    ASSERT_TRUE(finished) << "round did not finish";
+  }
+
+  OutboxEntry row_of(const std::string& event_id) {
+    auto rows = store->list_outbox(std::nullopt);
+    EXPECT_TRUE(rows.ok());
+    for (const auto& r : *rows)
+      if (r.event_id == event_id) return r;
+    ADD_FAILURE() << "no outbox row for " << event_id;
+    return {};
+  }
+
+  std::filesystem::path m_dir;
+  boost::asio::io_context io;
+  CurlClient http{io};
+  FakeClock clock{std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now())};
+  LocalHttpServer server;
+  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<Dispatcher> dispatcher;
+};
+
+TEST_F(DispatcherLiveTest, DeliversSignedEventsInOrder) {
+  make({{"hook", WebhookTarget{server.url("/hook"), {k_secret}, 5s}}});
+  const std::string a1 = add_event("a", "hook");
+  const std::string a2 = add_event("a", "hook");
+  const std::string b1 = add_event("b", "hook");
+  round();  // a1 and b1 (a2 waits behind a1)
+  round();  // a2
+  for (const auto& id : {a1, a2, b1}) EXPECT_EQ(row_of(id).state, OutboxState::delivered) << id;
+
+  auto verifier = WebhookSigner::create({k_secret});
+  ASSERT_TRUE(verifier.ok());
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  std::vector<std::string> order;
+  for (const auto& r : requests) {
+    EXPECT_EQ(r.method, "POST");
+    EXPECT_EQ(r.header("content-type"), "application/json");
+    const Status verified = verifier->verify(r.headers, r.body, clock.now());
+    EXPECT_TRUE(verified.ok()) << (verified.ok() ? "" : verified.error().message);
+    auto event = parse_event(r.body);
+    ASSERT_TRUE(event.ok());
+    EXPECT_EQ(event->id, r.header("webhook-id"));
+    if (event->article_key == "a") order.push_back(event->id);
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{a1, a2}));
+}
+
+TEST_F(DispatcherLiveTest, RetriesAfterServiceUnavailableHonouringRetryAfter) {
+  int calls = 0;  // touched only on the server thread
+  server.route("/flaky", [&calls](const ServerRequest&) {
+    return ++calls == 1 ? ServerResponse::text(503, "busy").with_header("Retry-After", "7")
+                        : ServerResponse::text(200, "ok");
+  });
+  make({{"hook", WebhookTarget{server.url("/flaky"), {k_secret}, 5s}}});
+  const std::string id = add_event("a", "hook");
+  const Timestamp first = clock.now();
+  round();
+  OutboxEntry row = row_of(id);
+  EXPECT_EQ(row.state, OutboxState::pending);
+  EXPECT_EQ(row.attempts, 1);
+  EXPECT_EQ(row.next_attempt, first + 7s);
+  EXPECT_NE(row.last_error.find("HTTP 503: busy"), std::string::npos) << row.last_error;
+
+  clock.advance(7s);
+  round();
+  EXPECT_EQ(row_of(id).state, OutboxState::delivered);
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].header("webhook-id"), requests[1].header("webhook-id"));
+  EXPECT_NE(requests[0].header("webhook-signature"), requests[1].header("webhook-signature"));
+}
+
+TEST_F(DispatcherLiveTest, FinalFailuresAndUnreachableReceivers) {
+  server.route("/gone", [](const ServerRequest&) { return ServerResponse::text(410, "unsubscribed"); });
+  server.route("/moved", [this](const ServerRequest&) { return ServerResponse::redirect(server.url("/hook"), 301); });
+  LocalHttpServer closed;
+  closed.start();
+  const std::string unreachable = closed.url("/hook");
+  closed.stop();
+
+  make({{"gone", WebhookTarget{server.url("/gone"), {k_secret}, 5s}},
+        {"moved", WebhookTarget{server.url("/moved"), {k_secret}, 5s}},
+        {"down", WebhookTarget{unreachable, {k_secret}, 5s}}});
+  const std::string gone = add_event("a", "gone");
+  const std::string moved = add_event("b", "moved");
+  const std::string down = add_event("c", "down");
+  round();
+
+  EXPECT_EQ(row_of(gone).state, OutboxState::dead);
+  EXPECT_NE(row_of(gone).last_error.find("HTTP 410: unsubscribed"), std::string::npos) << row_of(gone).last_error;
+  EXPECT_EQ(row_of(moved).state, OutboxState::dead);
+  EXPECT_NE(row_of(moved).last_error.find("redirect"), std::string::npos) << row_of(moved).last_error;
+  EXPECT_EQ(server.request_count("/hook"), 0u) << "the redirect was followed";
+  const OutboxEntry d = row_of(down);
+  EXPECT_EQ(d.state, OutboxState::pending);
+  EXPECT_EQ(d.attempts, 1);
+  EXPECT_NE(d.last_error.find("network error"), std::string::npos) << d.last_error;
+}
+
+}  // namespace
+}  // namespace redline
