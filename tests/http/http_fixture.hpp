@@ -25,6 +25,9 @@ inline HttpRequest get(std::string url) {
   return r;
 }
 
+// Resets the peak RSS (VmHWM) to the current RSS, so a later peak_rss_kib() measures what came after.
+inline void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
 // Peak resident set size of this process, in KiB (VmHWM).
 inline long peak_rss_kib() {
   std::ifstream status("/proc/self/status");

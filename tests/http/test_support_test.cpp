@@ -207,6 +207,18 @@ TEST(ProcessTest, RunKillsOnTimeout) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
 }
 
+TEST(ProcessTest, DestructorTakesDownGrandchildren) {
+  ProcessOptions options;
+  options.args = {"-c", "sleep 30 & echo started; wait"};
+  const auto start = std::chrono::steady_clock::now();
+  {
+    Process p("sh", options);
+    ASSERT_TRUE(p.start().ok());
+    ASSERT_TRUE(p.wait_for_output("started", 5s));
+  }  // the background sleep holds the output pipe; the destructor must not wait 30 s for it
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
 TEST(ProcessTest, MissingProgramExits127) {
   Process p("/nonexistent/redline-no-such-program");
   ASSERT_TRUE(p.start().ok());

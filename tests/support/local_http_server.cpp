@@ -284,10 +284,11 @@ class LocalHttpServer::Session : public std::enable_shared_from_this<Session> {
   }
 
   void stream_chunked_forever() {
-    if (m_out.size() != k_block + 16) {
+    if (!m_chunk_ready) {
       char size_line[16];
       std::snprintf(size_line, sizeof size_line, "%zx\r\n", k_block);
       m_out = size_line + filler_block() + "\r\n";
+      m_chunk_ready = true;
     }
     write(m_out, [this] { stream_chunked_forever(); });  // ends when the client hangs up
   }
@@ -338,6 +339,7 @@ class LocalHttpServer::Session : public std::enable_shared_from_this<Session> {
   bool m_keep_alive = false;
   bool m_head_only = false;
   bool m_responding = false;
+  bool m_chunk_ready = false;  // m_out holds the endless body's chunk
 };
 
 // ---- LocalHttpServer ----

@@ -23,9 +23,10 @@ Process::Process(std::string program, ProcessOptions options)
     : m_program(std::move(program)), m_options(std::move(options)) {}
 
 Process::~Process() {
-  if (m_pid > 0 && !m_status) {
-    ::kill(m_pid, SIGKILL);
-    try_reap(true);
+  if (m_pid > 0) {
+    // The whole process group: a grandchild holding the output pipes would otherwise block the reader.
+    ::kill(-m_pid, SIGKILL);
+    if (!m_status) try_reap(true);
   }
   if (m_reader.joinable()) m_reader.join();
 }
@@ -93,6 +94,7 @@ Status Process::start() {
   pid_t pid = ::fork();
   if (pid < 0) return fail("fork");
   if (pid == 0) {
+    ::setpgid(0, 0);  // own process group, so the destructor can take down grandchildren too
     int null_fd = ::open("/dev/null", O_RDONLY);
     if (null_fd >= 0) ::dup2(null_fd, 0);
     ::dup2(out_fd, 1);

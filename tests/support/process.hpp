@@ -15,8 +15,10 @@
 // thread drains into strings (readable at any time). fork + execvp; PATH is searched when `program`
 // has no '/'. If exec fails the child exits with 127 and says why on stderr.
 //
-// Thread safety: all members may be called from any thread. The destructor SIGKILLs a child that is
-// still running and reaps it.
+// The child leads its own process group (so a terminal's Ctrl-C does not reach it); signal() goes to
+// the child only, the destructor SIGKILLs the whole group (grandchildren too) and reaps the child.
+//
+// Thread safety: all members may be called from any thread.
 #pragma once
 
 #include <sys/types.h>
