@@ -106,10 +106,10 @@ Result<Article> extract_archive(const ArchiveCapture& capture, const ExtractRule
   DocumentOptions options;
   options.fragment = true;
   options.before_body = [](xmlDoc* doc, Article& article) { read_header(doc, article); };
-  const std::string html = make_valid_utf8(capture.html);
+  const std::string html = decode_to_utf8(capture.html, "text/html; charset=utf-8");
   const std::string_view input = is_blank(html) ? std::string_view("<div></div>") : std::string_view(html);
   auto article = extract_document(input, capture.url, rules, warnings, options);
-  if (!article) return article;
+  if (!article) article = Article{};  // a body with no HTML at all: the capture still has a headline
   if (rules.headline_xpath.empty()) article->headline = capture.headline;
   article->canonical_url = capture.url;
   return article;

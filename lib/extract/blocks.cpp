@@ -77,7 +77,7 @@ class Collector {
     }
     if (is_block_tag(tag)) {
       flush();
-      m_kinds.push_back(kind_for(tag));
+      m_kinds.push_back(is_small_caption(node) ? BlockKind::caption : kind_for(tag));
     }
     return false;
   }
@@ -87,6 +87,21 @@ class Collector {
     if (!is_block_tag(tag) || is_non_content_tag(tag)) return;
     flush();
     if (!m_kinds.empty()) m_kinds.pop_back();
+  }
+
+  // <div><small>text</small></div>: the caption convention of feed items (a credit line under an image).
+  static bool is_small_caption(xmlNode* node) {
+    if (!dom::has_name(node, "div") && !dom::has_name(node, "p")) return false;
+    xmlNode* only = nullptr;
+    for (xmlNode* c = node->children; c; c = c->next) {
+      if (dom::is_element(c)) {
+        if (only) return false;
+        only = c;
+      } else if (!is_blank(dom::text_content(c))) {
+        return false;
+      }
+    }
+    return dom::has_name(only, "small");
   }
 
   BlockKind kind_for(std::string_view tag) const {
