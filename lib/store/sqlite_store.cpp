@@ -92,6 +92,8 @@ Status configure(SqliteDb& db, OpenMode mode, const SqliteOptions& options) {
     if (*journal != "wal")
       return make_error(Errc::io,
                         "store " + db.path().string() + ": cannot enable WAL (journal_mode " + *journal + ")");
+    // After a checkpoint, truncate a WAL that a long read made grow instead of keeping it at its peak.
+    if (auto s = db.exec("PRAGMA journal_size_limit = 67108864"); !s) return s;
   } else {
     auto schema = db.query_int("PRAGMA user_version");
     if (!schema) return schema.error();

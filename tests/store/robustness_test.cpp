@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -65,6 +68,29 @@ TEST_F(RobustnessTest, ReadOnlyStoreReadsButRefusesWrites) {
   auto m = reader->mark_delivered(1, at_ms(3));
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().code, Errc::io);
+}
+
+TEST_F(RobustnessTest, AWriteProtectedFileIsOneClearError) {
+  {
+    auto store = open_store();
+    ASSERT_TRUE(store->ensure_article("k", "https://example.com/a", at_ms(0)).ok());
+  }  // closed: WAL checkpointed and removed
+  std::filesystem::permissions(db_path(), std::filesystem::perms::owner_read | std::filesystem::perms::group_read);
+  bool immutable = false;
+  if (access(db_path().c_str(), W_OK) == 0) {  // root ignores permissions; try the immutable flag
+    immutable = std::system(("chattr +i '" + db_path().string() + "' 2>/dev/null").c_str()) == 0;
+    if (!immutable) GTEST_SKIP() << "cannot write-protect a file here (root without chattr)";
+  }
+  auto store = SqliteStore::open(db_path(), OpenMode::read_write);
+  auto reader = SqliteStore::open(db_path(), OpenMode::read_only);
+  if (immutable) (void)std::system(("chattr -i '" + db_path().string() + "'").c_str());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, Errc::io);
+  EXPECT_TRUE(contains(store.error().message, "read-only")) << store.error().message;
+  EXPECT_TRUE(contains(store.error().message, db_path().string())) << store.error().message;
+  // Readers are unaffected.
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
+  EXPECT_TRUE((*reader)->find_article("k")->has_value());
 }
 
 TEST_F(RobustnessTest, AFileThatIsNotADatabaseIsOneClearError) {
