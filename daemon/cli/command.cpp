@@ -1,6 +1,7 @@
 #include "cli/command.hpp"
 
 #include <cstdlib>
+#include <iostream>
 
 namespace redline::cli {
 
@@ -10,15 +11,31 @@ std::string CommandContext::config_path() const {
   return "/etc/redline/redline.toml";
 }
 
+std::optional<Config> load_cli_config(const CommandContext& ctx) {
+  try {
+    return load_config(ctx.config_path(), ConfigEnvironment::from_process());
+  } catch (const ConfigError& e) {
+    std::cerr << "redline: " << e.what() << "\n";
+    return std::nullopt;
+  }
+}
+
+int fail(int status, const std::string& message) {
+  std::cerr << "redline: " << message << "\n";
+  return status;
+}
+
 void add_config_option(CLI::App& command, CommandContext& ctx) {
-  command.add_option("--config", ctx.config_option, "configuration file (default $REDLINE_CONFIG, else /etc/redline/redline.toml)");
+  command.add_option("--config", ctx.config_option,
+                     "configuration file (default $REDLINE_CONFIG, else /etc/redline/redline.toml)");
 }
 
 void add_format_option(CLI::App& command, OutputFormat& format, bool allow_jsonl) {
   std::map<std::string, OutputFormat> names{{"text", OutputFormat::text}, {"json", OutputFormat::json}};
   if (allow_jsonl) names.emplace("jsonl", OutputFormat::jsonl);
   command.add_option("--format", format, "output format")->transform(CLI::CheckedTransformer(names, CLI::ignore_case));
-  command.add_flag_callback("--json", [&format] { format = OutputFormat::json; }, "same as --format json");
+  command.add_flag_callback(
+      "--json", [&format] { format = OutputFormat::json; }, "same as --format json");
 }
 
 }  // namespace redline::cli

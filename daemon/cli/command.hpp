@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "config/config.hpp"
+
 namespace redline::cli {
 
 enum class OutputFormat { text, json, jsonl };
@@ -28,6 +30,15 @@ void add_config_option(CLI::App& command, CommandContext& ctx);
 // Adds --format (text|json[|jsonl]) and --json to a read command.
 void add_format_option(CLI::App& command, OutputFormat& format, bool allow_jsonl = false);
 
+// Loads the configuration; on failure prints "redline: file:line: …" and returns nullopt (exit 78).
+std::optional<Config> load_cli_config(const CommandContext& ctx);
+// Prints "redline: <message>" to stderr and returns `status`.
+int fail(int status, const std::string& message);
+
+void add_list_command(CLI::App& app, CommandContext& ctx);
+void add_log_command(CLI::App& app, CommandContext& ctx);
+void add_show_command(CLI::App& app, CommandContext& ctx);
+void add_diff_command(CLI::App& app, CommandContext& ctx);
 void add_extract_command(CLI::App& app, CommandContext& ctx);
 void add_compare_command(CLI::App& app, CommandContext& ctx);
 

@@ -1,0 +1,25 @@
+// Builds the HTTP client options and the outbox dispatcher from the configuration.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <memory>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "http/curl_client.hpp"
+#include "notify/dispatcher.hpp"
+#include "store/store.hpp"
+
+namespace redline::app {
+
+CurlClientOptions curl_options(const Config& config);
+
+// One target per [[webhook]] plus the diff log ("difflog").
+std::vector<NotifierTarget> notifier_targets(const Config& config);
+
+Result<std::unique_ptr<Dispatcher>> make_dispatcher(const Config& config, Store& store, HttpClient& http, Clock& clock,
+                                                    boost::asio::any_io_executor executor);
+
+}  // namespace redline::app

@@ -1,0 +1,165 @@
+#include "redlined/service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+
+#include "app/logging.hpp"
+#include "app/notifiers.hpp"
+#include "app/open_store.hpp"
+#include "app/systemd_notify.hpp"
+#include "core/exit_code.hpp"
+
+namespace redline {
+
+namespace {
+constexpr auto k_tick = std::chrono::seconds(1);
+constexpr unsigned k_dispatch_every_ticks = 5;  // retries are picked up at least this often
+}  // namespace
+
+Service::Service(std::string config_path, Config config)
+    : m_config_path(std::move(config_path)),
+      m_config(std::make_shared<const Config>(std::move(config))),
+      m_tick_timer(m_io),
+      m_signals(m_io, SIGINT, SIGTERM, SIGHUP) {}
+
+Service::~Service() = default;
+
+int Service::start() {
+  auto store = app::open_store(*m_config, OpenMode::read_write);
+  if (!store) {
+    spdlog::critical("cannot open the store: {}", store.error().message);
+    return exit_code_for(store.error().code);
+  }
+  m_store = std::move(*store);
+  m_http = std::make_unique<CurlClient>(m_io, app::curl_options(*m_config));
+  m_monitor = std::make_unique<Monitor>(m_config, *m_store, *m_http, m_clock);
+  m_monitor->on_change([this] { request_dispatch(); });
+  if (auto s = m_monitor->load(); !s) {
+    spdlog::critical("cannot load the watches: {}", s.error().message);
+    return exit_code_for(s.error().code);
+  }
+  auto dispatcher = app::make_dispatcher(*m_config, *m_store, *m_http, m_clock, m_io.get_executor());
+  if (!dispatcher) {
+    spdlog::critical("cannot set up notifications: {}", dispatcher.error().message);
+    return exit_code_for(dispatcher.error().code);
+  }
+  m_dispatcher = std::move(*dispatcher);
+  spdlog::info("redlined {} started: {} watches, store {}", REDLINE_VERSION, m_monitor->watch_count(),
+               m_config->store.path.string());
+  return k_exit_ok;
+}
+
+int Service::run_once() {
+  m_monitor->check_all([this] {
+    m_dispatcher->run_once([this] {
+      const auto& s = m_monitor->stats();
+      spdlog::info("round done: {} checked, {} failed, {} new, {} changed, {} unchanged", s.checks, s.failures,
+                   s.first_versions, s.changes, s.unchanged + s.not_modified);
+      m_io.stop();
+    });
+  });
+  m_io.run();
+  return k_exit_ok;
+}
+
+int Service::run() {
+  wait_signals();
+  schedule_tick();
+  request_dispatch();  // deliveries left over from a previous run
+  app::notify_ready(status_line());
+  m_io.run();
+  spdlog::info("redlined stopped");
+  return k_exit_ok;
+}
+
+void Service::schedule_tick() {
+  m_tick_timer.expires_after(k_tick);
+  m_tick_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || m_stopping) return;
+    on_tick();
+    schedule_tick();
+  });
+}
+
+void Service::on_tick() {
+  m_monitor->tick();
+  if (++m_ticks % k_dispatch_every_ticks == 0) {
+    request_dispatch();
+    app::notify_status(status_line());
+  }
+  // The watchdog is fed from the loop itself, so a stuck loop is noticed.
+  if (app::watchdog_interval()) app::notify_watchdog();
+}
+
+void Service::request_dispatch() {
+  if (m_stopping) return;
+  if (m_dispatching) {
+    m_dispatch_again = true;
+    return;
+  }
+  if (m_pending_dispatcher) m_dispatcher = std::move(m_pending_dispatcher);
+  m_dispatching = true;
+  m_dispatcher->run_once([this] {
+    m_dispatching = false;
+    if (m_dispatch_again) {
+      m_dispatch_again = false;
+      request_dispatch();
+    }
+  });
+}
+
+void Service::wait_signals() {
+  m_signals.async_wait([this](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    if (signal == SIGHUP) {
+      reload();
+      wait_signals();
+      return;
+    }
+    spdlog::info("received {}, stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    stop();
+  });
+}
+
+void Service::reload() {
+  app::notify_reloading();
+  try {
+    auto config = std::make_shared<const Config>(load_config(m_config_path, ConfigEnvironment::from_process()));
+    if (config->store.path != m_config->store.path)
+      spdlog::warn("reload: store.path changed; the new path takes effect at the next restart");
+    spdlog::set_level(spdlog::level::from_str(config->log_level));
+    auto dispatcher = app::make_dispatcher(*config, *m_store, *m_http, m_clock, m_io.get_executor());
+    if (!dispatcher) {
+      spdlog::error("reload failed, keeping the old configuration: {}", dispatcher.error().message);
+    } else if (auto s = m_monitor->reconfigure(config); !s) {
+      spdlog::error("reload failed, keeping the old configuration: {}", s.error().message);
+      (void)m_monitor->reconfigure(m_config);
+    } else {
+      m_config = config;
+      m_pending_dispatcher = std::move(*dispatcher);  // swapped in when the current round ends
+      spdlog::info("configuration reloaded: {} watches", m_monitor->watch_count());
+    }
+  } catch (const ConfigError& e) {
+    spdlog::error("reload failed, keeping the old configuration: {}", e.what());
+  }
+  app::notify_ready(status_line());
+}
+
+void Service::stop() {
+  app::notify_stopping();
+  m_stopping = true;
+  m_tick_timer.cancel();
+  m_signals.cancel();
+  // In-flight checks are abandoned: nothing of theirs was written, they run again after the restart.
+  m_http->cancel_all();
+  m_io.stop();
+}
+
+std::string Service::status_line() const {
+  const auto& s = m_monitor->stats();
+  return std::to_string(m_monitor->watch_count()) + " watches, " + std::to_string(s.checks) + " checks, " +
+         std::to_string(s.changes) + " changes, " + std::to_string(s.failures) + " failures";
+}
+
+}  // namespace redline

@@ -1,0 +1,59 @@
+// Service: redlined's body. Owns the io_context (one thread: sockets, timers, signals), the store,
+// the curl client, the monitor and the dispatcher, and wires them together.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "http/curl_client.hpp"
+#include "monitor/monitor.hpp"
+#include "notify/dispatcher.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace redline {
+
+class Service {
+ public:
+  Service(std::string config_path, Config config);
+  ~Service();
+
+  // Opens the store and plans the watches. Returns an exit status (0 when ready).
+  int start();
+  // --once: checks every watch now, attempts each due delivery once, returns 0.
+  int run_once();
+  // Runs until SIGTERM/SIGINT; SIGHUP reloads the configuration. Returns the exit status.
+  int run();
+
+ private:
+  void schedule_tick();
+  void on_tick();
+  void request_dispatch();
+  void wait_signals();
+  void reload();
+  void stop();
+  std::string status_line() const;
+
+  std::string m_config_path;
+  std::shared_ptr<const Config> m_config;
+  SystemClock m_clock;
+  boost::asio::io_context m_io;
+  boost::asio::steady_timer m_tick_timer;
+  boost::asio::signal_set m_signals;
+  std::unique_ptr<SqliteStore> m_store;
+  std::unique_ptr<CurlClient> m_http;
+  std::unique_ptr<Monitor> m_monitor;
+  std::unique_ptr<Dispatcher> m_dispatcher;
+  std::unique_ptr<Dispatcher> m_pending_dispatcher;  // from a reload, used from the next round on
+  bool m_dispatching = false;
+  bool m_dispatch_again = false;
+  bool m_stopping = false;
+  unsigned m_ticks = 0;
+};
+
+}  // namespace redline

@@ -1,0 +1,35 @@
+#include "monitor/notifications.hpp"
+
+#include <algorithm>
+
+namespace redline {
+
+bool classes_notify(const std::vector<std::string>& classes, const std::vector<std::string>& wanted) {
+  const auto has = [](const std::vector<std::string>& v, std::string_view c) {
+    return std::find(v.begin(), v.end(), c) != v.end();
+  };
+  if (has(classes, "minor") && !has(wanted, "minor")) return false;
+  return std::any_of(classes.begin(), classes.end(), [&](const std::string& c) { return has(wanted, c); });
+}
+
+std::vector<OutboxEntry> plan_outbox(const Config& config, const std::vector<std::string>& classes,
+                                     const std::string& event_id, int64_t article_id, const std::string& payload,
+                                     Timestamp now) {
+  std::vector<OutboxEntry> rows;
+  const auto add = [&](std::string notifier) {
+    OutboxEntry e;
+    e.event_id = event_id;
+    e.article_id = article_id;
+    e.notifier = std::move(notifier);
+    e.payload = payload;
+    e.created_at = now;
+    e.next_attempt = now;
+    rows.push_back(std::move(e));
+  };
+  for (const auto& hook : config.webhooks)
+    if (classes_notify(classes, hook.classes.value_or(config.notify.classes))) add(hook.name);
+  add(std::string(k_difflog_notifier));  // the diff log records every change
+  return rows;
+}
+
+}  // namespace redline

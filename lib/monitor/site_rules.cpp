@@ -1,0 +1,19 @@
+#include "monitor/site_rules.hpp"
+
+namespace redline {
+
+ExtractRules extract_rules_for(const Config& config, std::string_view url) {
+  ExtractRules rules;
+  if (const SiteConfig* site = config.site_for(url)) rules.drop_text = site->drop_text;
+  return rules;
+}
+
+CompareOptions compare_options_for(const Config& config, std::string_view url) {
+  CompareOptions options;
+  options.ignore = config.ignore;
+  if (const SiteConfig* site = config.site_for(url))
+    options.ignore.insert(options.ignore.end(), site->ignore.begin(), site->ignore.end());
+  return options;
+}
+
+}  // namespace redline

@@ -1,0 +1,43 @@
+// NewsSite: a LocalHttpServer that serves articles a test can edit between rounds. Every page is
+// wrapped in chrome that changes on every request (a ticker with the request count and time, a
+// "most read" box in a new order, a rotating ad), as real news sites do.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "support/local_http_server.hpp"
+
+namespace redline::testing {
+
+struct SiteArticle {
+  std::string headline;
+  std::string byline;
+  std::vector<std::string> paragraphs;
+};
+
+class NewsSite {
+ public:
+  NewsSite();
+  void put(const std::string& path, SiteArticle article);
+  // Changes one article; the next request sees the edit.
+  template <typename Fn>
+  void edit(const std::string& path, Fn&& fn) {
+    std::lock_guard lock(m_mutex);
+    fn(m_articles.at(path));
+  }
+  std::string url(const std::string& path) const { return m_server.url(path); }
+  LocalHttpServer& server() { return m_server; }
+
+ private:
+  std::string render(const SiteArticle& a, size_t request_number) const;
+
+  LocalHttpServer m_server;
+  mutable std::mutex m_mutex;
+  std::map<std::string, SiteArticle> m_articles;
+  size_t m_requests = 0;
+};
+
+}  // namespace redline::testing

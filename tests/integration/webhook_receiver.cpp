@@ -1,0 +1,36 @@
+#include "integration/webhook_receiver.hpp"
+
+#include "core/clock.hpp"
+#include "notify/webhook_signer.hpp"
+
+namespace redline::testing {
+
+WebhookReceiver::WebhookReceiver(std::string secret) : m_secret(std::move(secret)) {
+  m_server.route("/hook", [this](const ServerRequest& req) {
+    ReceivedWebhook hook{req.headers, req.body, false, ""};
+    auto signer = WebhookSigner::create({m_secret});
+    if (!signer) {
+      hook.verify_error = signer.error().message;
+    } else if (auto s = signer->verify(req.headers, req.body, SystemClock().now()); !s) {
+      hook.verify_error = s.error().message;
+    } else {
+      hook.signature_ok = true;
+    }
+    std::lock_guard lock(m_mutex);
+    m_received.push_back(std::move(hook));
+    return ServerResponse::text(m_status, m_status < 300 ? "ok" : "unavailable");
+  });
+  m_server.start();
+}
+
+std::vector<ReceivedWebhook> WebhookReceiver::received() const {
+  std::lock_guard lock(m_mutex);
+  return m_received;
+}
+
+void WebhookReceiver::answer(int status) {
+  std::lock_guard lock(m_mutex);
+  m_status = status;
+}
+
+}  // namespace redline::testing

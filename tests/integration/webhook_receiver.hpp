@@ -1,0 +1,36 @@
+// WebhookReceiver: a real HTTP endpoint on 127.0.0.1 that checks Standard Webhooks signatures the
+// way a consumer would, records what it accepted, and can be told to fail.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "support/local_http_server.hpp"
+
+namespace redline::testing {
+
+struct ReceivedWebhook {
+  Headers headers;
+  std::string body;
+  bool signature_ok = false;
+  std::string verify_error;
+};
+
+class WebhookReceiver {
+ public:
+  explicit WebhookReceiver(std::string secret);
+  std::string url() const { return m_server.url("/hook"); }
+  std::vector<ReceivedWebhook> received() const;
+  // The status to answer with from now on (200 by default).
+  void answer(int status);
+
+ private:
+  LocalHttpServer m_server;
+  std::string m_secret;
+  mutable std::mutex m_mutex;
+  std::vector<ReceivedWebhook> m_received;
+  int m_status = 200;
+};
+
+}  // namespace redline::testing
