@@ -59,6 +59,10 @@ class CurlClient::Impl : public std::enable_shared_from_this<Impl> {
   void start_pending();
   void cancel_all(const std::string& why);
   size_t in_flight() const { return m_transfers.size(); }
+  size_t queued() const {
+    std::lock_guard lock(m_pending_mutex);
+    return m_pending.size();
+  }
 
  private:
   static int on_socket(CURL* easy, curl_socket_t fd, int what, void* self, void* socket_data);
@@ -78,7 +82,7 @@ class CurlClient::Impl : public std::enable_shared_from_this<Impl> {
   std::unordered_map<CURL*, std::unique_ptr<CurlTransfer>> m_transfers;
 
   // Requests accepted by fetch() (any thread) and not yet added to the multi handle.
-  std::mutex m_pending_mutex;
+  mutable std::mutex m_pending_mutex;
   std::deque<std::pair<HttpRequest, Callback>> m_pending;
   bool m_start_posted = false;  // guarded by m_pending_mutex
 };
@@ -122,11 +126,18 @@ void CurlClient::Impl::enqueue(HttpRequest request, Callback done) {
 }
 
 void CurlClient::Impl::start_pending() {
+  // Only max_active_transfers easy handles exist at a time; the rest wait here as plain requests
+  // (curl's own queue is slower and each waiting easy handle costs ~15 KiB).
   std::deque<std::pair<HttpRequest, Callback>> batch;
   {
     std::lock_guard lock(m_pending_mutex);
-    batch.swap(m_pending);
     m_start_posted = false;
+    size_t limit = m_options.max_active_transfers;
+    size_t room = limit == 0 ? m_pending.size() : (m_transfers.size() < limit ? limit - m_transfers.size() : 0);
+    while (room-- > 0 && !m_pending.empty()) {
+      batch.push_back(std::move(m_pending.front()));
+      m_pending.pop_front();
+    }
   }
   for (auto& [request, done] : batch) {
     auto transfer = std::make_unique<CurlTransfer>(std::move(request), std::move(done));
@@ -246,6 +257,7 @@ void CurlClient::Impl::socket_action(curl_socket_t fd, int select) {
 }
 
 void CurlClient::Impl::collect_finished() {
+  bool finished = false;
   int left = 0;
   while (CURLMsg* msg = curl_multi_info_read(m_multi, &left)) {
     if (msg->msg != CURLMSG_DONE) continue;
@@ -258,7 +270,9 @@ void CurlClient::Impl::collect_finished() {
     curl_multi_remove_handle(m_multi, easy);
     HttpResponse response = transfer->finish(code);
     complete(transfer->take_callback(), std::move(response));
+    finished = true;
   }
+  if (finished) start_pending();  // make room for requests waiting for a slot
 }
 
 CurlClient::CurlClient(boost::asio::io_context& io, CurlClientOptions options)
@@ -273,5 +287,7 @@ void CurlClient::fetch(HttpRequest request, Callback done) { m_impl->enqueue(std
 void CurlClient::cancel_all() { m_impl->cancel_all("cancel_all()"); }
 
 size_t CurlClient::in_flight() const { return m_impl->in_flight(); }
+
+size_t CurlClient::queued() const { return m_impl->queued(); }
 
 }  // namespace redline

@@ -34,7 +34,9 @@ struct CurlClientOptions {
   long max_connections = 64;         // open connections in total (CURLMOPT_MAX_TOTAL_CONNECTIONS); 0 = no limit
   long per_host_connections = 4;     // per host (CURLMOPT_MAX_HOST_CONNECTIONS); 0 = no limit; extra requests queue
   long max_cached_connections = 32;  // idle connections kept for reuse (CURLMOPT_MAXCONNECTS)
-  bool http2 = true;                 // negotiate HTTP/2 over TLS (ALPN) where offered; cleartext stays HTTP/1.1
+  // Transfers handed to curl at once; further fetch()es wait, in order, in a plain queue. 0 = no limit.
+  size_t max_active_transfers = 256;
+  bool http2 = true;  // negotiate HTTP/2 over TLS (ALPN) where offered; cleartext stays HTTP/1.1
   Duration dns_cache_timeout = std::chrono::minutes(5);
   bool verify_tls = true;  // verify peer certificate and host name
 };
@@ -50,8 +52,10 @@ class CurlClient final : public HttpClient {
 
   // Aborts every queued and in-flight request; each callback runs once with FetchError::other.
   void cancel_all();
-  // Requests started and not yet finished (on the io_context thread only).
+  // Requests handed to curl and not yet finished (on the io_context thread only).
   size_t in_flight() const;
+  // Requests accepted by fetch() and waiting for a slot (any thread).
+  size_t queued() const;
 
   class Impl;
 

@@ -123,6 +123,21 @@ TEST_F(CurlLimitsTest, ConnectionRefusedIsConnectError) {
   EXPECT_NE(r.error_message.find(std::to_string(port)), std::string::npos) << r.error_message;
 }
 
+TEST_F(CurlLimitsTest, TlsHandshakeWithPlainServerIsTlsError) {
+  server.route("/", [](const ServerRequest&) { return ServerResponse::html("plain"); });
+  HttpResponse r = fetch(client, get("https://127.0.0.1:" + std::to_string(server.port()) + "/"));
+  EXPECT_EQ(r.error, FetchError::tls) << r.error_message;
+}
+
+TEST_F(CurlLimitsTest, UnresolvableHostIsDnsError) {
+  HttpRequest request = get("http://redline-test-host.invalid/");  // RFC 6761: never resolves
+  request.timeout = 3s;
+  HttpResponse r = fetch(client, request);
+  if (r.error == FetchError::timeout) GTEST_SKIP() << "resolver did not answer here: " << r.error_message;
+  EXPECT_EQ(r.error, FetchError::dns) << r.error_message;
+  EXPECT_NE(r.error_message.find("redline-test-host.invalid"), std::string::npos) << r.error_message;
+}
+
 TEST_F(CurlLimitsTest, NonHtmlIsRefusedBeforeTheBody) {
   server.route("/image", [](const ServerRequest&) {
     return ServerResponse::huge(size_t{512} << 20, true, "image/png");  // would take a while to download

@@ -100,6 +100,22 @@ TEST_F(CurlClientTest, ErrorStatusesAreResponsesNotErrors) {
   EXPECT_EQ(boom.body, "internal");
 }
 
+TEST_F(CurlClientTest, ConditionalGetReturnsNotModified) {
+  server.route("/cached", [](const ServerRequest& req) {
+    if (req.header("if-none-match") == "\"v7\"") return ServerResponse::text(304, "").with_header("ETag", "\"v7\"");
+    return ServerResponse::html("fresh").with_header("ETag", "\"v7\"");
+  });
+  HttpResponse first = fetch(client, get(server.url("/cached")));
+  EXPECT_EQ(first.status, 200);
+  HttpRequest again = get(server.url("/cached"));
+  again.headers = {{"If-None-Match", first.header("etag")}};
+  HttpResponse second = fetch(client, again);
+  EXPECT_EQ(second.error, FetchError::none) << second.error_message;
+  EXPECT_EQ(second.status, 304);
+  EXPECT_FALSE(second.ok());
+  EXPECT_TRUE(second.body.empty());
+}
+
 TEST_F(CurlClientTest, RedirectsAreFollowed) {
   server.route("/old", [&](const ServerRequest&) { return ServerResponse::redirect("/middle", 301); });
   server.route("/middle", [&](const ServerRequest&) { return ServerResponse::redirect(server.url("/new")); });
@@ -210,6 +226,28 @@ TEST_F(CurlClientTest, PerHostConnectionLimitIsRespected) {
   EXPECT_TRUE(run_until([&] { return ok == 10; }));
   EXPECT_EQ(server.max_in_flight(), 1u);
   EXPECT_EQ(server.max_open_connections(), 1u);
+}
+
+TEST_F(CurlClientTest, ActiveTransfersAreCappedAndTheRestQueueInOrder) {
+  server.route_prefix(
+      "/q/", [](const ServerRequest&) { return ServerResponse::html("ok").with_delay(std::chrono::milliseconds(20)); });
+  CurlClientOptions options;
+  options.max_active_transfers = 2;
+  options.per_host_connections = 8;
+  CurlClient capped(io, options);
+  int ok = 0;
+  for (int i = 0; i < 10; ++i)
+    capped.fetch(get(server.url("/q/" + std::to_string(i))), [&](HttpResponse r) { ok += r.ok() ? 1 : 0; });
+  EXPECT_EQ(capped.queued(), 10u);
+  ASSERT_TRUE(run_until([&] { return capped.in_flight() == 2; }));
+  EXPECT_EQ(capped.queued(), 8u);
+  EXPECT_TRUE(run_until([&] { return ok == 10; }));
+  EXPECT_EQ(server.max_in_flight(), 2u);
+  EXPECT_EQ(capped.queued(), 0u);
+  auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 10u);
+  EXPECT_EQ(requests.front().path, "/q/0");  // FIFO, up to the two that run side by side
+  EXPECT_EQ(requests.back().path, "/q/9");
 }
 
 TEST(ContentTypeTest, DocumentTypes) {
