@@ -18,7 +18,9 @@
 // posted to `executor`; otherwise it runs inside the HttpClient callback of the round's last reply.
 // Rounds may overlap (a row still in flight is skipped by the next round), but the usual driver is
 // a timer that calls run_once() again after `done`.
-// Lifetime: the Dispatcher, Store, HttpClient and Clock must outlive every round's `done`.
+// Lifetime: the Dispatcher, Store, HttpClient and Clock must outlive every round's `done`. The
+// Dispatcher touches nothing after calling `done`, so `done` may destroy it (e.g. to swap in a new one
+// after a configuration reload) when no other round is in flight.
 #pragma once
 
 #include <spdlog/logger.h>
