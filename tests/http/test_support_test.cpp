@@ -61,6 +61,16 @@ TEST_F(ScriptedTest, UrlMapTakesPrecedenceOverQueue) {
   EXPECT_EQ(client.count_for("http://a/fixed"), 2u);
 }
 
+TEST_F(ScriptedTest, PerUrlQueueServesVersionsThenFallsBackToMap) {
+  client.push_for("http://a/story", ScriptedHttpClient::html("v1"));
+  client.push_for("http://a/story", ScriptedHttpClient::html("v2"));
+  client.set("http://a/story", ScriptedHttpClient::html("latest"));
+  std::vector<std::string> bodies;
+  for (int i = 0; i < 4; ++i) client.fetch(get("http://a/story"), [&](HttpResponse r) { bodies.push_back(r.body); });
+  EXPECT_TRUE(run_until([&] { return bodies.size() == 4; }));
+  EXPECT_EQ(bodies, (std::vector<std::string>{"v1", "v2", "latest", "latest"}));
+}
+
 TEST_F(ScriptedTest, ResponderAndDelay) {
   client.set_responder([](const HttpRequest& r) { return ScriptedHttpClient::html(r.method + " " + r.body); });
   client.set_delay(100ms);

@@ -27,6 +27,11 @@ void ScriptedHttpClient::push(HttpResponse response) {
   m_queue.push_back(std::move(response));
 }
 
+void ScriptedHttpClient::push_for(const std::string& url, HttpResponse response) {
+  std::lock_guard lock(m_mutex);
+  m_queue_by_url[url].push_back(std::move(response));
+}
+
 void ScriptedHttpClient::set(std::string url, HttpResponse response) {
   std::lock_guard lock(m_mutex);
   m_by_url[std::move(url)] = std::move(response);
@@ -49,6 +54,11 @@ void ScriptedHttpClient::set_delay(Duration delay) {
 
 HttpResponse ScriptedHttpClient::answer_for(const HttpRequest& request) {
   // Called with m_mutex held (the responder is handled by fetch(), outside the lock).
+  if (auto it = m_queue_by_url.find(request.url); it != m_queue_by_url.end() && !it->second.empty()) {
+    HttpResponse r = std::move(it->second.front());
+    it->second.pop_front();
+    return r;
+  }
   if (auto it = m_by_url.find(request.url); it != m_by_url.end()) return it->second;
   if (!m_queue.empty()) {
     HttpResponse r = std::move(m_queue.front());

@@ -3,9 +3,10 @@
 // Answers come, in this order of precedence, from:
 //   1. a responder function, if set (sees every request, returns the response; called inside fetch()
 //      without the lock held, so it may use the client);
-//   2. a url -> response map (every request for that exact URL gets a copy);
-//   3. a FIFO queue of responses (each consumed once);
-//   4. otherwise FetchError::other with "no scripted response for <url>".
+//   2. a per-URL FIFO queue (push_for: successive versions of one page, each consumed once);
+//   3. a url -> response map (every request for that exact URL gets a copy);
+//   4. a FIFO queue of responses (each consumed once);
+//   5. otherwise FetchError::other with "no scripted response for <url>".
 // Every request is recorded (in arrival order) before it is answered.
 //
 // The callback is posted on the given io_context (optionally after a delay), so it never runs inside
@@ -40,8 +41,9 @@ class ScriptedHttpClient final : public HttpClient {
   static HttpResponse html(std::string body) { return reply(200, std::move(body), {{"content-type", "text/html"}}); }
   static HttpResponse failure(FetchError error, std::string message = {});
 
-  void push(HttpResponse response);                  // queue (FIFO, each used once)
-  void set(std::string url, HttpResponse response);  // map (used for every request to url)
+  void push(HttpResponse response);                              // queue (FIFO, each used once)
+  void push_for(const std::string& url, HttpResponse response);  // per-URL queue (each used once)
+  void set(std::string url, HttpResponse response);              // map (used for every request to url)
   void erase(const std::string& url);
   void set_responder(Responder responder);
   void set_delay(Duration delay);  // answers arrive after this delay (steady timer); default 0
@@ -61,6 +63,7 @@ class ScriptedHttpClient final : public HttpClient {
   mutable std::mutex m_mutex;
   std::deque<HttpResponse> m_queue;
   std::map<std::string, HttpResponse> m_by_url;
+  std::map<std::string, std::deque<HttpResponse>> m_queue_by_url;
   Responder m_responder;
   Duration m_delay{0};
   std::vector<HttpRequest> m_requests;
