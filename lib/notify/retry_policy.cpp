@@ -120,10 +120,11 @@ AttemptOutcome classify_response(const HttpResponse& response, Timestamp now) {
   AttemptOutcome out;
   const long status = response.status;
   if (response.error != FetchError::none) {
-    // A body cut off after a 2xx status still means the receiver accepted the event.
-    if (response.error == FetchError::too_large && status >= 200 && status < 300) {
-      out.verdict = Verdict::delivered;
-      return out;
+    // An answer cut off for its size still has a status, and the status is what counts.
+    if (response.error == FetchError::too_large && status >= 100) {
+      HttpResponse answered = response;
+      answered.error = FetchError::none;
+      return classify_response(answered, now);
     }
     std::string what = "network error (" + std::string(to_string(response.error)) + ")";
     if (!response.error_message.empty()) what += ": " + snippet(response.error_message);

@@ -189,6 +189,24 @@ TEST_F(DispatcherLiveTest, FinalFailuresAndUnreachableReceivers) {
   EXPECT_NE(d.last_error.find("network error"), std::string::npos) << d.last_error;
 }
 
+TEST_F(DispatcherLiveTest, AHugeAnswerDoesNotHideTheStatus) {
+  server.route("/chatty", [](const ServerRequest&) { return ServerResponse::huge(4u << 20, true, "text/plain"); });
+  server.route("/chatty-error", [](const ServerRequest&) {
+    ServerResponse r = ServerResponse::huge(4u << 20, false, "text/plain");
+    r.status = 500;
+    return r;
+  });
+  make({{"ok", WebhookTarget{server.url("/chatty"), {k_secret}, 5s}},
+        {"err", WebhookTarget{server.url("/chatty-error"), {k_secret}, 5s}}});
+  const std::string ok = add_event("a", "ok");
+  const std::string err = add_event("b", "err");
+  round();
+  EXPECT_EQ(row_of(ok).state, OutboxState::delivered) << row_of(ok).last_error;
+  EXPECT_EQ(row_of(err).state, OutboxState::pending);
+  EXPECT_EQ(row_of(err).attempts, 1);
+  EXPECT_EQ(row_of(err).last_error.substr(0, 8), "HTTP 500") << row_of(err).last_error;
+}
+
 TEST_F(DispatcherLiveTest, DeliversABacklogConcurrentlyWithinTheLimit) {
   server.route("/slow", [](const ServerRequest&) { return ServerResponse::text(200, "").with_delay(5ms); });
   DispatcherOptions options;

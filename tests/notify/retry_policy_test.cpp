@@ -49,6 +49,17 @@ TEST(RetryPolicy, NetworkErrorsRetryButRedirectLoopsAreDead) {
   HttpResponse big_ok = status(200);
   big_ok.error = FetchError::too_large;
   EXPECT_EQ(classify_response(big_ok, k_now).verdict, Verdict::delivered);
+  HttpResponse big_error = status(500, {}, "oops");
+  big_error.error = FetchError::too_large;
+  const auto cut = classify_response(big_error, k_now);
+  EXPECT_EQ(cut.verdict, Verdict::retry);
+  EXPECT_EQ(cut.reason, "HTTP 500: oops");
+  HttpResponse big_404 = status(404);
+  big_404.error = FetchError::too_large;
+  EXPECT_EQ(classify_response(big_404, k_now).verdict, Verdict::dead);
+  HttpResponse no_status;
+  no_status.error = FetchError::too_large;
+  EXPECT_EQ(classify_response(no_status, k_now).verdict, Verdict::retry);
 }
 
 TEST(RetryPolicy, RetryAfterOnlyOnRetryableReplies) {
