@@ -207,6 +207,18 @@ TEST_F(DispatcherLiveTest, AHugeAnswerDoesNotHideTheStatus) {
   EXPECT_EQ(row_of(err).last_error.substr(0, 8), "HTTP 500") << row_of(err).last_error;
 }
 
+TEST_F(DispatcherLiveTest, ASlowReceiverTimesOutAndIsRetried) {
+  server.route("/stuck", [](const ServerRequest&) { return ServerResponse::text(200, "").with_delay(5s); });
+  make({{"hook", WebhookTarget{server.url("/stuck"), {k_secret}, 500ms}}});
+  const std::string id = add_event("a", "hook");
+  const auto start = std::chrono::steady_clock::now();
+  round();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
+  const OutboxEntry row = row_of(id);
+  EXPECT_EQ(row.state, OutboxState::pending);
+  EXPECT_NE(row.last_error.find("timeout"), std::string::npos) << row.last_error;
+}
+
 TEST_F(DispatcherLiveTest, DeliversABacklogConcurrentlyWithinTheLimit) {
   server.route("/slow", [](const ServerRequest&) { return ServerResponse::text(200, "").with_delay(5ms); });
   DispatcherOptions options;

@@ -412,6 +412,24 @@ TEST_F(DispatcherTest, LogsStateChangesNotEveryRetry) {
   EXPECT_NE(after[2].find("[error] notify: evt_dead_one to hook is dead: HTTP 404"), std::string::npos) << after[2];
 }
 
+TEST_F(DispatcherTest, StoreWriteFailureIsLoggedAndTheRowIsSentAgainLater) {
+  make();
+  const int64_t id = add("evt_unrecorded");
+  http.set(k_url, ScriptedHttpClient::reply(200, ""));
+  store.fail_marks = true;
+  round();  // delivered, but the store could not record it
+  EXPECT_EQ(store.row(id).state, OutboxState::pending);
+  bool logged = false;
+  for (const auto& line : log_sink->last_formatted())
+    logged = logged || line.find("cannot record outbox row " + std::to_string(id) + ": disk full") != std::string::npos;
+  EXPECT_TRUE(logged);
+  store.fail_marks = false;
+  round();  // at-least-once: the receiver sees the same webhook-id again and can drop it
+  EXPECT_EQ(store.row(id).state, OutboxState::delivered);
+  ASSERT_EQ(http.request_count(), 2u);
+  EXPECT_EQ(header_of(http.requests()[0], "webhook-id"), header_of(http.requests()[1], "webhook-id"));
+}
+
 TEST_F(DispatcherTest, InvalidTargetsAreRejected) {
   auto bad_secret = Dispatcher::create(store, http, clock, io.get_executor(),
                                        {{"hook", WebhookTarget{k_url, {"whsec_c2hvcnQ="}, 10s}}});

@@ -66,6 +66,7 @@ Result<std::vector<OutboxEntry>> FakeStore::list_outbox(std::optional<OutboxStat
 }
 
 Status FakeStore::mark_delivered(int64_t outbox_id, Timestamp) {
+  if (fail_marks) return make_error(Errc::io, "disk full");
   OutboxEntry* r = find(outbox_id);
   if (!r) return make_error(Errc::not_found, "no outbox row");
   r->state = OutboxState::delivered;
@@ -75,6 +76,7 @@ Status FakeStore::mark_delivered(int64_t outbox_id, Timestamp) {
 }
 
 Status FakeStore::mark_retry(int64_t outbox_id, int attempts, Timestamp next_attempt, std::string_view error) {
+  if (fail_marks) return make_error(Errc::io, "disk full");
   OutboxEntry* r = find(outbox_id);
   if (!r) return make_error(Errc::not_found, "no outbox row");
   r->attempts = attempts;
@@ -84,6 +86,7 @@ Status FakeStore::mark_retry(int64_t outbox_id, int attempts, Timestamp next_att
 }
 
 Status FakeStore::mark_dead(int64_t outbox_id, int attempts, std::string_view error) {
+  if (fail_marks) return make_error(Errc::io, "disk full");
   OutboxEntry* r = find(outbox_id);
   if (!r) return make_error(Errc::not_found, "no outbox row");
   r->state = OutboxState::dead;

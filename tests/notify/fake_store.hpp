@@ -20,6 +20,7 @@ class FakeStore final : public Store {
   const OutboxEntry& row(int64_t id) const;
 
   bool fail_reads = false;  // due_outbox() fails with Errc::io
+  bool fail_marks = false;  // mark_*() fail with Errc::io and change nothing
 
   Result<ArticleRecord> ensure_article(std::string_view, std::string_view, Timestamp) override;
   Result<std::optional<ArticleRecord>> find_article(std::string_view) override;
