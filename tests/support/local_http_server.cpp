@@ -395,7 +395,11 @@ void LocalHttpServer::start() {
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("LocalHttpServer: cannot listen on 127.0.0.1: " + ec.message());
+  if (ec) {
+    m_listener.reset();
+    m_io.reset();
+    throw std::runtime_error("LocalHttpServer: cannot listen on 127.0.0.1: " + ec.message());
+  }
   m_port = acceptor.local_endpoint().port();
   do_accept();
   m_thread = std::thread([io = m_io.get()] { io->run(); });
