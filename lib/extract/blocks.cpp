@@ -10,10 +10,9 @@ namespace redline {
 
 namespace {
 
-constexpr std::array k_non_content = {"script", "style",  "noscript", "template", "svg",    "canvas",   "iframe",
-                                      "object", "embed",  "button",   "input",    "select", "textarea", "form",
-                                      "nav",    "head",   "title",    "meta",     "link",   "video",    "audio",
-                                      "map",    "dialog", "menu",     "picture",  "source", "math"};
+constexpr std::array k_non_content = {"script", "style", "template", "svg",      "canvas", "iframe",  "object", "embed",
+                                      "button", "input", "select",   "textarea", "head",   "title",   "meta",   "link",
+                                      "video",  "audio", "map",      "dialog",   "menu",   "picture", "source", "math"};
 constexpr std::array k_block = {
     "p",       "div",    "section", "article", "main",     "header", "footer", "aside",   "h1",     "h2",         "h3",
     "h4",      "h5",     "h6",      "ul",      "ol",       "li",     "dl",     "dt",      "dd",     "blockquote", "pre",
@@ -59,7 +58,7 @@ class Collector {
   // Returns true when the subtree must be skipped (handled or not content).
   bool enter(xmlNode* node) {
     const std::string_view tag = dom::name(node);
-    if (is_non_content_tag(tag) || is_hidden(node)) return true;
+    if (is_non_content_tag(tag) || is_hidden(node) || is_junk_wrapper(node)) return true;
     if (tag == "br") {
       if (m_last_was_br) {
         flush();
@@ -154,6 +153,13 @@ class Collector {
 
 bool is_non_content_tag(std::string_view tag) { return contains(k_non_content, tag); }
 bool is_block_tag(std::string_view tag) { return contains(k_block, tag); }
+
+bool is_junk_wrapper(const xmlNode* node) {
+  const bool noscript = dom::has_name(node, "noscript");
+  if (!noscript && !dom::has_name(node, "nav")) return false;
+  if (text_weight(dom::text_content(node)) < 2000) return true;
+  return !noscript && link_density(const_cast<xmlNode*>(node)) > 0.5;
+}
 
 bool is_hidden(const xmlNode* node) {
   if (!dom::is_element(node)) return false;

@@ -13,6 +13,9 @@ namespace redline {
 bool is_non_content_tag(std::string_view tag);
 // True when the element is hidden (hidden attribute, aria-hidden, display:none, visibility:hidden).
 bool is_hidden(const xmlNode* node);
+// <noscript> normally holds a tracking pixel or "enable JavaScript", <nav> a menu; a big one with
+// few links is a parse accident (an unclosed element inside it swallowed the page) and is content.
+bool is_junk_wrapper(const xmlNode* node);
 // Block-level tags: an inline run ends where one of these starts.
 bool is_block_tag(std::string_view tag);
 

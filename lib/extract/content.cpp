@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "extract/blocks.hpp"
+#include "extract/boilerplate.hpp"
 #include "extract/scoring.hpp"
 #include "util/text.hpp"
 
@@ -22,6 +23,7 @@ struct Flags {
 
 constexpr size_t k_min_article_chars = 500;  // below this, retry with looser flags
 constexpr size_t k_top_candidates = 5;
+constexpr double k_marked_share = 0.6;  // a marked body this share of the scored one's text wins
 
 bool is_heading(std::string_view tag) { return tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6'; }
 
@@ -101,6 +103,9 @@ class Grabber {
 
   // The article container (a new <div> owned by the document's tree under <body>), or null.
   xmlNode* grab();
+  // The element the page marks as the article body (itemprop=articleBody, class/id such as
+  // entry-content or article-body), cleaned like a grabbed article; null when there is none.
+  xmlNode* grab_marked();
 
  private:
   double& score(xmlNode* n) { return m_scores[n]; }
@@ -147,7 +152,7 @@ std::vector<xmlNode*> Grabber::prepare(xmlNode* root) {
       dom::remove(node);
       node = next;
     };
-    if (tag != "html" && tag != "body" && (is_hidden(node) || is_non_content_tag(tag))) {
+    if (tag != "html" && tag != "body" && (is_hidden(node) || is_non_content_tag(tag) || is_junk_wrapper(node))) {
       drop();
       continue;
     }
@@ -321,6 +326,29 @@ xmlNode* Grabber::grab() {
   return article;
 }
 
+xmlNode* Grabber::grab_marked() {
+  xmlNode* root = dom::root_element(m_doc);
+  if (!root) return nullptr;
+  prepare(root);
+  xmlNode* best = nullptr;
+  size_t best_weight = 0;
+  xmlNode* n = root;
+  while (n) {
+    if (dom::is_element(n) && is_body_marker(n)) {
+      const size_t w = text_weight(dom::text_content(n));
+      if (w > best_weight) {
+        best = n;
+        best_weight = w;
+      }
+      n = dom::next_node(n, root, true);  // nested markers are part of this one
+      continue;
+    }
+    n = dom::next_node(n, root);
+  }
+  if (best) prep_article(best);
+  return best;
+}
+
 bool Grabber::should_remove(xmlNode* node, std::string_view tag) {
   const double weight = class_weight(node);
   if (weight < 0) return true;
@@ -380,7 +408,7 @@ void Grabber::prep_article(xmlNode* article) {
   clean_conditionally(article, "fieldset");
   for (xmlNode* n = article->children; n;) {
     const std::string_view tag = dom::name(n);
-    const bool junk = tag == "footer" || tag == "aside" || tag == "nav" || is_non_content_tag(tag) ||
+    const bool junk = tag == "footer" || tag == "aside" || is_junk_wrapper(n) || is_non_content_tag(tag) ||
                       (is_share_box(n) && text_weight(dom::clean_text(n)) < 500) ||
                       ((tag == "h1" || tag == "h2") && class_weight(n) < 0);
     if (junk) {
@@ -424,7 +452,21 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
       xmlNode* article = grabber.grab();
       if (!article) continue;
       auto blocks = collect_blocks(article);
-      const size_t weight = blocks_weight(blocks);
+      size_t weight = blocks_weight(blocks);
+      if (flags.strip_unlikely) {
+        // A body the page marks itself beats the scored guess unless it is a small part of it.
+        dom::DocPtr marked_copy(xmlCopyDoc(doc, 1));
+        Grabber marked_grabber(marked_copy.get(), flags);
+        if (xmlNode* marked = marked_copy ? marked_grabber.grab_marked() : nullptr) {
+          auto marked_blocks = collect_blocks(marked);
+          const size_t marked_weight = blocks_weight(marked_blocks);
+          if (marked_weight >= 100 &&
+              static_cast<double>(marked_weight) >= k_marked_share * static_cast<double>(weight)) {
+            blocks = std::move(marked_blocks);
+            weight = std::max(marked_weight, k_min_article_chars);
+          }
+        }
+      }
       if (weight > best_weight) {
         best_weight = weight;
         best = std::move(blocks);
@@ -432,6 +474,7 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
       if (weight >= k_min_article_chars) break;
     }
   }
+  if (!hints.fragment) drop_boilerplate_blocks(best);
   // The headline is metadata, not body.
   if (!hints.headline.empty()) {
     const std::string headline = normalize_space(hints.headline);

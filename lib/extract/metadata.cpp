@@ -302,9 +302,16 @@ void extract_metadata(xmlDoc* doc, const std::string& page_url, const std::optio
       const bool rel_author = ascii_lower(dom::attr(n, "rel")) == "author";
       const bool prop_author = ascii_lower(dom::attr(n, "itemprop")) == "author";
       if ((rel_author && !dom::has_name(n, "link")) || prop_author) {
-        add_author(dom::clean_text(n));
-        n = dom::next_node(n, root, true);
-        if (!n) break;
+        // itemprop=author may wrap a name element; a long text is a bio, not a byline.
+        xmlNode* name_node = n;
+        for (xmlNode* c = n; c; c = dom::next_node(c, n)) {
+          if (ascii_lower(dom::attr(c, "itemprop")) == "name") {
+            name_node = c;
+            break;
+          }
+        }
+        if (std::string text = dom::clean_text(name_node); text.size() <= 100) add_author(text);
+        if (!article.authors.empty()) break;
       }
     }
   }

@@ -138,6 +138,24 @@ bool is_share_box(const xmlNode* node) {
   return contains_any(hints, {"share", "sharedaddy", "social", "teilen", "partage", "compartir"});
 }
 
+bool is_body_marker(const xmlNode* node) {
+  if (ascii_lower(dom::attr(node, "itemprop")) == "articlebody") return true;
+  const std::string_view tag = dom::name(node);
+  if (tag != "div" && tag != "section" && tag != "article" && tag != "main" && tag != "td") return false;
+  const std::string hints = dom::class_and_id(node);
+  if (hints.size() <= 1) return false;
+  return contains_any(
+      hints,
+      {"entry-content", "entry_content",   "entrycontent",    "article-body",     "article_body",     "articlebody",
+       "article__body", "article-content", "article_content", "articlecontent",   "article__content", "post-content",
+       "post_content",  "postcontent",     "post-body",       "post_body",        "postbody",         "post-entry",
+       "entry-body",    "story-body",      "storybody",       "story-content",    "storycontent",     "article-text",
+       "articletext",   "article__text",   "field-name-body", "field--name-body", "body-text",        "bodytext",
+       "text-content",  "content-body",    "main-text",       "rich-text",        "single-content",   "td-post-content",
+       "news-content",  "newscontent",     "blog-content",    "content-article",  "artikeltext",      "article-main",
+       "articlemain",   "news-text",       "newstext",        "detail-content",   "page-content"});
+}
+
 bool ends_sentence(std::string_view text) {
   while (!text.empty() && (text.back() == ' ' || text.back() == '"' || text.back() == '\'' || text.back() == ')'))
     text.remove_suffix(1);

@@ -31,6 +31,10 @@ bool looks_like_byline(const xmlNode* node, const std::string& class_and_id);
 // Share/social bars.
 bool is_share_box(const xmlNode* node);
 
+// itemprop=articleBody or a class/id that CMSs use for the article text (entry-content,
+// article-body, post-content, story-body, …).
+bool is_body_marker(const xmlNode* node);
+
 // Ends with sentence punctuation (. ! ? 。！？ and closing quotes after them).
 bool ends_sentence(std::string_view text);
 

@@ -68,7 +68,8 @@ TEST(Archive, HeaderVariants) {
   // Gallery-only capture: no header div, the first div is content.
   const auto gallery = extract(
       "<!--1725202024000-->\n[艾未未](https://www.dw.com/zh/y/a-70072918)\n------\n\n"
-      "<div><img src=\"x.jpg\"><br><b>三色系列</b>：三种不同的颜色。</div><div><img src=\"y.jpg\"><br><b>摄像头</b>：画作。</div>\n");
+      "<div><img src=\"x.jpg\"><br><b>三色系列</b>：三种不同的颜色。</div><div><img "
+      "src=\"y.jpg\"><br><b>摄像头</b>：画作。</div>\n");
   EXPECT_FALSE(gallery.published.has_value());
   ASSERT_EQ(gallery.blocks.size(), 2u);
   EXPECT_EQ(gallery.blocks[0].text, "三色系列：三种不同的颜色。");

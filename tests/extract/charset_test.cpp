@@ -106,7 +106,9 @@ TEST(Charset, UnknownLabelFallsBackAndInvalidBytesBecomeReplacement) {
   EXPECT_EQ(decode_to_utf8("abc", "text/html; charset=no-such-charset"), "abc");
   EXPECT_FALSE(convert_to_utf8("abc", "no-such-charset").ok());
   EXPECT_EQ(decode_to_utf8("a\xFF\xFE\xFD", "text/html; charset=utf-8"), "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
-  EXPECT_EQ(decode_to_utf8(std::string("a\0b", 3), "text/html; charset=utf-8"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(decode_to_utf8(std::string("a\0b", 3), "text/html; charset=utf-8"),
+            "a\xEF\xBF\xBD"
+            "b");
 }
 
 TEST(Charset, ExtractPageDecodesLegacyPages) {

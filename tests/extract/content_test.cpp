@@ -21,7 +21,8 @@ std::string paragraph(int i) {
 
 std::string chrome(const std::string& article) {
   std::string nav = "<nav><ul>";
-  for (int i = 0; i < 30; ++i) nav += "<li><a href=\"/s/" + std::to_string(i) + "\">Section " + std::to_string(i) + "</a></li>";
+  for (int i = 0; i < 30; ++i)
+    nav += "<li><a href=\"/s/" + std::to_string(i) + "\">Section " + std::to_string(i) + "</a></li>";
   nav += "</ul></nav>";
   return "<html><head><title>Story</title></head><body><header>" + nav + "</header>" +
          "<div class=\"ticker\"><a href=\"/x\">Breaking: markets fall sharply</a></div><main>" + article +
@@ -49,7 +50,8 @@ TEST(Content, KeepsArticleParagraphsDropsPageChrome) {
   article += "</article>";
   const auto a = extract(chrome(article));
   ASSERT_EQ(a.blocks.size(), 6u) << a.body();
-  for (int i = 0; i < 6; ++i) EXPECT_NE(a.blocks[static_cast<size_t>(i)].text.find("Paragraph " + std::to_string(i)), std::string::npos);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_NE(a.blocks[static_cast<size_t>(i)].text.find("Paragraph " + std::to_string(i)), std::string::npos);
   EXPECT_EQ(a.body().find("Section"), std::string::npos);
   EXPECT_EQ(a.body().find("Most read"), std::string::npos);
   EXPECT_EQ(a.body().find("Breaking"), std::string::npos);
@@ -57,7 +59,8 @@ TEST(Content, KeepsArticleParagraphsDropsPageChrome) {
 }
 
 TEST(Content, DropsShareBarsNewsletterBoxesAndRelatedLinksInsideTheArticle) {
-  std::string article = "<article><div class=\"share-bar\"><a href=\"#\">Share on Facebook</a><a href=\"#\">Tweet</a></div>";
+  std::string article =
+      "<article><div class=\"share-bar\"><a href=\"#\">Share on Facebook</a><a href=\"#\">Tweet</a></div>";
   for (int i = 0; i < 4; ++i) article += paragraph(i);
   article += "<div class=\"newsletter-signup\"><p>Sign up for our newsletter</p><form><input></form></div>";
   article += "<div class=\"related-articles\"><a href=\"/r1\">Related one</a> <a href=\"/r2\">Related two</a></div>";
@@ -98,8 +101,8 @@ TEST(Content, TextIsNormalizedAndDivTextBecomesParagraphs) {
   const auto a = extract(chrome(
       "<div class=\"story-body\">First&nbsp;line   of text that is long enough to count as a paragraph here."
       "<br><br>Second\u200b line of text, also long enough to count as a paragraph for the test."
-      "<p>" + std::string(40, 'x') + " and then a normal paragraph with words.</p>" + paragraph(1) + paragraph(2) +
-      "</div>"));
+      "<p>" +
+      std::string(40, 'x') + " and then a normal paragraph with words.</p>" + paragraph(1) + paragraph(2) + "</div>"));
   const auto t = texts(a);
   ASSERT_GE(t.size(), 3u) << a.body();
   EXPECT_EQ(t[0], "First line of text that is long enough to count as a paragraph here.");

@@ -14,8 +14,8 @@ const std::string k_body =
 
 Article extract(const std::string& head, const std::string& body = k_body, const std::string& url = "",
                 const std::string& html_attrs = "") {
-  const std::string page = "<!DOCTYPE html><html" + html_attrs + "><head>" + head + "</head><body>" + body +
-                           "</body></html>";
+  const std::string page =
+      "<!DOCTYPE html><html" + html_attrs + "><head>" + head + "</head><body>" + body + "</body></html>";
   auto a = extract_page(PageInput{page, url, ""});
   EXPECT_TRUE(a.ok());
   return a.ok() ? *a : Article{};
@@ -61,16 +61,16 @@ TEST(Headline, NotRepeatedInBody) {
 
 TEST(Byline, JsonLdAuthorsStringsObjectsArraysAndReferences) {
   EXPECT_EQ(extract(ld(R"({"@type":"NewsArticle","author":"Jane Doe"})")).byline(), "Jane Doe");
-  EXPECT_EQ(extract(ld(R"({"@type":"NewsArticle","author":[{"@type":"Person","name":"A B"},{"name":"C D"}]})"))
-                .byline(),
-            "A B, C D");
+  EXPECT_EQ(
+      extract(ld(R"({"@type":"NewsArticle","author":[{"@type":"Person","name":"A B"},{"name":"C D"}]})")).byline(),
+      "A B, C D");
   EXPECT_EQ(extract(ld(R"({"@graph":[{"@type":"NewsArticle","author":{"@id":"#p1"}},
                                      {"@type":"Person","@id":"#p1","name":"Ref Erenced"}]})"))
                 .byline(),
             "Ref Erenced");
-  EXPECT_EQ(extract(ld(R"({"@type":"NewsArticle","author":{"@type":"Person","author":{"name":"Nested Name"}}})"))
-                .byline(),
-            "Nested Name");
+  EXPECT_EQ(
+      extract(ld(R"({"@type":"NewsArticle","author":{"@type":"Person","author":{"name":"Nested Name"}}})")).byline(),
+      "Nested Name");
 }
 
 TEST(Byline, MetaArticleAuthorAndRelAuthor) {
@@ -78,8 +78,7 @@ TEST(Byline, MetaArticleAuthorAndRelAuthor) {
   // article:author is often a profile URL: not a name.
   EXPECT_EQ(extract(R"(<meta property="article:author" content="https://example.com/max">)").byline(), "");
   EXPECT_EQ(extract(R"(<meta property="article:author" content="Erika Muster">)").byline(), "Erika Muster");
-  EXPECT_EQ(extract("", "<article><p>By <a rel=\"author\" href=\"/a\">Li Wei</a></p>" + k_body + "</article>")
-                .byline(),
+  EXPECT_EQ(extract("", "<article><p>By <a rel=\"author\" href=\"/a\">Li Wei</a></p>" + k_body + "</article>").byline(),
             "Li Wei");
 }
 
@@ -98,12 +97,10 @@ TEST(Dates, OpenGraphArticleTimes) {
 }
 
 TEST(Dates, TimeElementAndDublinCore) {
-  EXPECT_EQ(rfc(extract("", "<article><time datetime=\"2022-03-04T05:06:07Z\">4 March</time>" + k_body +
-                                "</article>")
+  EXPECT_EQ(rfc(extract("", "<article><time datetime=\"2022-03-04T05:06:07Z\">4 March</time>" + k_body + "</article>")
                     .published),
             "2022-03-04T05:06:07.000Z");
-  EXPECT_EQ(rfc(extract(R"(<meta name="DC.date.issued" content="2021-12-24">)").published),
-            "2021-12-24T00:00:00.000Z");
+  EXPECT_EQ(rfc(extract(R"(<meta name="DC.date.issued" content="2021-12-24">)").published), "2021-12-24T00:00:00.000Z");
   EXPECT_EQ(rfc(extract(R"(<meta name="dcterms.modified" content="2021/12/25 10:00">)").modified),
             "2021-12-25T10:00:00.000Z");
 }
@@ -113,9 +110,9 @@ TEST(Dates, GarbageIsIgnored) {
 }
 
 TEST(CanonicalUrl, LinkRelCanonicalResolvedAgainstPageUrl) {
-  EXPECT_EQ(extract(R"(<link rel="canonical" href="/news/1?x=1">)", k_body, "https://example.com/a/b?utm=1")
-                .canonical_url,
-            "https://example.com/news/1?x=1");
+  EXPECT_EQ(
+      extract(R"(<link rel="canonical" href="/news/1?x=1">)", k_body, "https://example.com/a/b?utm=1").canonical_url,
+      "https://example.com/news/1?x=1");
   EXPECT_EQ(extract(R"(<meta property="og:url" content="https://example.org/og">)").canonical_url,
             "https://example.org/og");
   EXPECT_EQ(extract("").canonical_url, "");

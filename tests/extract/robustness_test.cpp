@@ -73,15 +73,35 @@ TEST(Robustness, HugePageIsCappedAtTheDocumentedLimit) {
 
 TEST(Robustness, RandomBytesAndTagSoup) {
   std::mt19937 rng(42);
-  const std::string pieces[] = {"<div>", "</div>", "<p>", "</p>", "<table><tr><td>", "<script>", "<!--", "-->",
-                                "<![CDATA[", "&amp;", "&#xD800;", "\xE4\xB8\xAD", "\xFF", "text, words ", "<br>",
-                                "<a href='#'>", "</a>", "<h1>", "<li>", "<meta charset=gbk>", "\0"};
+  const std::string pieces[] = {"<div>",
+                                "</div>",
+                                "<p>",
+                                "</p>",
+                                "<table><tr><td>",
+                                "<script>",
+                                "<!--",
+                                "-->",
+                                "<![CDATA[",
+                                "&amp;",
+                                "&#xD800;",
+                                "\xE4\xB8\xAD",
+                                "\xFF",
+                                "text, words ",
+                                "<br>",
+                                "<a href='#'>",
+                                "</a>",
+                                "<h1>",
+                                "<li>",
+                                "<meta charset=gbk>",
+                                "\0"};
   for (int round = 0; round < 200; ++round) {
     std::string page;
     const int n = static_cast<int>(rng() % 400);
     for (int i = 0; i < n; ++i) {
-      if (rng() % 5 == 0) page += static_cast<char>(rng() % 256);
-      else page += pieces[rng() % std::size(pieces)];
+      if (rng() % 5 == 0)
+        page += static_cast<char>(rng() % 256);
+      else
+        page += pieces[rng() % std::size(pieces)];
     }
     auto a = extract_page(PageInput{page, "http://x/", rng() % 2 ? "text/html; charset=big5" : ""});
     if (a) expect_well_formed(*a);  // or a clean error; ASan/UBSan builds check memory too

@@ -1,0 +1,147 @@
+#include "extract/boilerplate.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "extract/scoring.hpp"
+#include "util/text.hpp"
+
+namespace redline {
+
+namespace {
+
+constexpr size_t k_max_label_weight = 60;      // a section label is short
+constexpr size_t k_max_line_weight = 120;      // so is a credit or a share prompt
+constexpr size_t k_max_follower_weight = 160;  // link-list entries after a label
+
+// Lower-case ASCII letters only; other bytes pass through (labels compare by prefix).
+std::string fold(std::string_view text) {
+  std::string s = ascii_lower(normalize_space(text));
+  while (!s.empty() && (s.back() == ':' || s.back() == '.' || s.back() == ' ' || s.back() == '!')) s.pop_back();
+  return s;
+}
+
+constexpr std::array k_labels = {
+    // en
+    "related", "related stories", "related articles", "related posts", "related content", "related links",
+    "related topics", "read more", "read also", "see also", "more on this", "more on this story", "more stories",
+    "more from", "you might also like", "you may also like", "recommended", "recommended for you", "most read",
+    "most popular", "trending", "latest news", "latest stories", "also read", "further reading", "comments",
+    "leave a comment", "leave a reply", "share this", "share this article", "share this story", "like this", "tags",
+    "topics", "filed under", "more in", "popular posts", "recent posts", "newsletter",
+    // de
+    "ähnliche beiträge", "ähnliche artikel", "verwandte artikel", "verwandte beiträge", "mehr zum thema",
+    "weitere artikel", "weitere beiträge", "weitere informationen", "weiterführende links", "weiterführender link",
+    "auch interessant", "das könnte sie auch interessieren", "das könnte dich auch interessieren",
+    "das thema könnte dich auch interessieren", "lesen sie auch", "lies auch", "mehr dazu", "meistgelesen",
+    "meistgelesene artikel", "kommentare", "kommentar verfassen", "kommentar schreiben", "schreibe einen kommentar",
+    "teilen", "diesen artikel teilen", "artikel teilen", "schlagworte", "themen", "mehr aus", "empfehlungen",
+    "unsere empfehlungen", "auch lesenswert", "neueste beiträge", "vorschau auf den nächsten artikel", "noch mehr",
+    "zum thema",
+    // fr
+    "à lire aussi", "a lire aussi", "lire aussi", "à lire également", "sur le même sujet", "articles similaires",
+    "articles les plus lus", "les plus lus", "commentaires", "partager", "partager cet article", "voir aussi",
+    "dans la même rubrique", "à voir aussi",
+    // es / pt / it / nl
+    "temas relacionados", "noticias relacionadas", "artículos relacionados", "te puede interesar", "lee también",
+    "lo más leído", "comentarios", "compartir", "leia também", "leia mais", "notícias relacionadas", "mais lidas",
+    "leggi anche", "articoli correlati", "potrebbe interessarti", "commenti", "lees ook", "gerelateerde artikelen",
+    "meest gelezen", "reacties"};
+
+constexpr std::array k_line_prefixes = {"foto:",
+                                        "fotos:",
+                                        "bild:",
+                                        "bilder:",
+                                        "photo:",
+                                        "photos:",
+                                        "image:",
+                                        "credit:",
+                                        "credits:",
+                                        "crédits photos",
+                                        "crédit photo",
+                                        "bildquelle",
+                                        "quelle:",
+                                        "bild via",
+                                        "foto via",
+                                        "photo credit",
+                                        "image credit",
+                                        "©",
+                                        "(c) ",
+                                        "this entry was posted",
+                                        "posted in ",
+                                        "der beitrag wurde am",
+                                        "dieser eintrag wurde",
+                                        "dieser beitrag wurde",
+                                        "veröffentlicht in",
+                                        "tags:",
+                                        "schlagworte:",
+                                        "kategorien:",
+                                        "categories:",
+                                        "filed under:",
+                                        "share on",
+                                        "teilen auf",
+                                        "click to share",
+                                        "klicken, um",
+                                        "gefällt mir",
+                                        "like this:",
+                                        "sei der erste",
+                                        "be the first to",
+                                        "zum vergrößern",
+                                        "click to enlarge",
+                                        "advertisement",
+                                        "anzeige",
+                                        "- anzeige",
+                                        "werbung",
+                                        "publicité",
+                                        "publicidad",
+                                        "pubblicità",
+                                        "subscribe now",
+                                        "sign up for",
+                                        "melde dich",
+                                        "abonnieren sie",
+                                        "war der artikel",
+                                        "was this article",
+                                        "diese website verwendet akismet",
+                                        "this site uses akismet"};
+
+bool starts_with_any(const std::string& s, const auto& prefixes) {
+  return std::any_of(prefixes.begin(), prefixes.end(),
+                     [&](std::string_view p) { return std::string_view(s).starts_with(p); });
+}
+
+}  // namespace
+
+bool is_section_label(std::string_view text) {
+  if (text_weight(text) > k_max_label_weight) return false;
+  const std::string s = fold(text);
+  return std::find(k_labels.begin(), k_labels.end(), s) != k_labels.end();
+}
+
+bool is_boilerplate_line(std::string_view text) {
+  if (text_weight(text) > k_max_line_weight) return false;
+  return starts_with_any(fold(text), k_line_prefixes);
+}
+
+void drop_boilerplate_blocks(std::vector<Block>& blocks) {
+  std::vector<Block> kept;
+  kept.reserve(blocks.size());
+  bool in_section = false;
+  for (auto& b : blocks) {
+    const size_t weight = text_weight(b.text);
+    if (is_section_label(b.text)) {
+      in_section = true;
+      continue;
+    }
+    if (in_section) {
+      const bool ends_section =
+          b.kind == BlockKind::heading || (b.kind == BlockKind::paragraph && weight > k_max_follower_weight);
+      if (!ends_section) continue;
+      in_section = false;
+    }
+    if (is_boilerplate_line(b.text)) continue;
+    kept.push_back(std::move(b));
+  }
+  blocks = std::move(kept);
+}
+
+}  // namespace redline
