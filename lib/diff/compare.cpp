@@ -72,11 +72,11 @@ class BodyDiffer {
 
   // Fills change.body and the paragraph/word stats; returns the number of tokens kept.
   long long run() {
+    // When aligning the paragraph sequence would cost too much (thousands of paragraphs, nearly all
+    // edited), everything outside the common prefix and suffix becomes one gap; the pairing below is
+    // linear there, and the edited paragraphs are still word-diffed.
     auto matched = diff_detail::align(m_old.para_ids, m_new.para_ids, m_budget);
-    if (!matched) {
-      m_change.fell_back = true;
-      matched.emplace();
-    }
+    if (!matched) matched = trimmed_only();
     find_moves(*matched);
     int prev_old = -1;
     int prev_new = -1;
@@ -94,6 +94,25 @@ class BodyDiffer {
   }
 
  private:
+  // The common prefix and suffix of the paragraph sequences, as matched pairs.
+  std::vector<std::pair<int, int>> trimmed_only() const {
+    const auto& a = m_old.para_ids;
+    const auto& b = m_new.para_ids;
+    std::vector<std::pair<int, int>> pairs;
+    size_t prefix = 0;
+    while (prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) {
+      pairs.emplace_back(static_cast<int>(prefix), static_cast<int>(prefix));
+      ++prefix;
+    }
+    size_t suffix = 0;
+    while (suffix < a.size() - prefix && suffix < b.size() - prefix &&
+           a[a.size() - 1 - suffix] == b[b.size() - 1 - suffix])
+      ++suffix;
+    for (size_t k = suffix; k > 0; --k)
+      pairs.emplace_back(static_cast<int>(a.size() - k), static_cast<int>(b.size() - k));
+    return pairs;
+  }
+
   int old_block(int i) const { return m_old.para_blocks[static_cast<size_t>(i)]; }
   int new_block(int j) const { return m_new.para_blocks[static_cast<size_t>(j)]; }
 

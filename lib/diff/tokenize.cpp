@@ -95,18 +95,36 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
   // Code-point index of every UTF-16 index, and which units are dropped before word breaking.
   std::vector<int> cp_at(static_cast<size_t>(n) + 1);
   std::vector<char> dropped(static_cast<size_t>(n), 0);
+  // UTF-8 byte offset of every UTF-16 index, so token texts are sliced from `text` directly; only
+  // when `text` is valid UTF-8 (otherwise ICU replaced bad bytes and the offsets would not match).
+  std::vector<size_t> byte_at(static_cast<size_t>(n) + 1);
+  bool valid_utf8 = true;
   int cp = 0;
+  size_t byte = 0;
   for (int32_t i = 0; i < n;) {
     const UChar32 c = raw.char32At(i);
     const int32_t len = utf16_length(c);
     for (int32_t k = 0; k < len && i + k < n; ++k) {
       cp_at[static_cast<size_t>(i + k)] = cp;
+      byte_at[static_cast<size_t>(i + k)] = byte;
       dropped[static_cast<size_t>(i + k)] = is_invisible(c) ? 1 : 0;
     }
+    if (c == 0xFFFD && text.substr(std::min(byte, text.size()), 3) != "\xEF\xBF\xBD") valid_utf8 = false;
+    byte += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
     i += len;
     ++cp;
   }
   cp_at[static_cast<size_t>(n)] = cp;
+  byte_at[static_cast<size_t>(n)] = byte;
+  valid_utf8 = valid_utf8 && byte == text.size();
+  const auto slice = [&](int32_t rb, int32_t re, std::string& into) {
+    if (valid_utf8) {
+      into.append(text.substr(byte_at[static_cast<size_t>(rb)],
+                             byte_at[static_cast<size_t>(re)] - byte_at[static_cast<size_t>(rb)]));
+    } else {
+      raw.tempSubString(rb, re - rb).toUTF8String(into);
+    }
+  };
   for (const auto& pattern : m_icu->ignore) {
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::RegexMatcher> matcher(pattern->matcher(raw, status));
@@ -130,17 +148,18 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
   }
 
   int32_t emitted = 0;  // UTF-16 index in `raw` up to which tokens have been emitted
-  const auto emit = [&](TokenKind kind, int32_t rb, int32_t re, std::string key) {
+  // Emits raw[rb, re); `key_is_text`: the comparison key is the token's own text.
+  const auto emit = [&](TokenKind kind, int32_t rb, int32_t re, std::string key, bool key_is_text) {
     if (kind == TokenKind::space && !out.empty() && out.back().kind == TokenKind::space) {
-      raw.tempSubString(emitted, re - emitted).toUTF8String(out.back().text);
+      slice(emitted, re, out.back().text);
       out.back().end = cp_at[static_cast<size_t>(re)];
     } else {
       Token t;
       t.kind = kind;
       t.begin = cp_at[static_cast<size_t>(rb)];
       t.end = cp_at[static_cast<size_t>(re)];
-      raw.tempSubString(rb, re - rb).toUTF8String(t.text);
-      t.key = std::move(key);
+      slice(rb, re, t.text);
+      t.key = key_is_text ? t.text : std::move(key);
       out.push_back(std::move(t));
     }
     emitted = re;
@@ -152,34 +171,43 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
     for (int32_t e = words->next(); e != icu::BreakIterator::DONE; s = e, e = words->next()) {
       const int32_t rb = raw_of[static_cast<size_t>(s)];
       const int32_t re = raw_of[static_cast<size_t>(e - 1)] + 1;
-      if (rb > emitted) emit(TokenKind::space, emitted, rb, {});
+      if (rb > emitted) emit(TokenKind::space, emitted, rb, {}, false);
       bool all_space = true;
       bool all_punct = true;
+      bool ascii = true;
       for (int32_t i = s; i < e;) {
         const UChar32 c = clean.char32At(i);
         if (!u_isUWhiteSpace(c)) all_space = false;
         if (!u_ispunct(c)) all_punct = false;
+        if (c >= 0x80) ascii = false;
         i += utf16_length(c);
       }
       if (all_space) {
-        emit(TokenKind::space, rb, re, {});
+        emit(TokenKind::space, rb, re, {}, false);
         continue;
       }
-      const bool punct = all_punct && words->getRuleStatus() < UBRK_WORD_NONE_LIMIT;
-      std::string key;
-      UErrorCode status = U_ZERO_ERROR;
+      const TokenKind kind =
+          all_punct && words->getRuleStatus() < UBRK_WORD_NONE_LIMIT ? TokenKind::punct : TokenKind::word;
+      // The key is the token's own text when nothing was dropped inside it and it is already NFKC
+      // (always so for ASCII); otherwise the cleaned piece, normalized.
+      const bool intact = re - rb == e - s && valid_utf8;
       const icu::UnicodeString piece = clean.tempSubString(s, e - s);
-      if (nfkc) {
-        nfkc->normalize(piece, status).toUTF8String(key);
+      UErrorCode status = U_ZERO_ERROR;
+      if (intact && (ascii || (nfkc && nfkc->quickCheck(piece, status) == UNORM_YES && U_SUCCESS(status)))) {
+        emit(kind, rb, re, {}, true);
+        continue;
       }
+      std::string key;
+      status = U_ZERO_ERROR;
+      if (nfkc) nfkc->normalize(piece, status).toUTF8String(key);
       if (!nfkc || U_FAILURE(status)) {
         key.clear();
         piece.toUTF8String(key);
       }
-      emit(punct ? TokenKind::punct : TokenKind::word, rb, re, std::move(key));
+      emit(kind, rb, re, std::move(key), false);
     }
   }
-  if (emitted < n) emit(TokenKind::space, emitted, n, {});
+  if (emitted < n) emit(TokenKind::space, emitted, n, {}, false);
   return out;
 }
 
