@@ -120,7 +120,7 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
   const auto slice = [&](int32_t rb, int32_t re, std::string& into) {
     if (valid_utf8) {
       into.append(text.substr(byte_at[static_cast<size_t>(rb)],
-                             byte_at[static_cast<size_t>(re)] - byte_at[static_cast<size_t>(rb)]));
+                              byte_at[static_cast<size_t>(re)] - byte_at[static_cast<size_t>(rb)]));
     } else {
       raw.tempSubString(rb, re - rb).toUTF8String(into);
     }
@@ -191,9 +191,13 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
       // The key is the token's own text when nothing was dropped inside it and it is already NFKC
       // (always so for ASCII); otherwise the cleaned piece, normalized.
       const bool intact = re - rb == e - s && valid_utf8;
+      if (intact && ascii) {
+        emit(kind, rb, re, {}, true);
+        continue;
+      }
       const icu::UnicodeString piece = clean.tempSubString(s, e - s);
       UErrorCode status = U_ZERO_ERROR;
-      if (intact && (ascii || (nfkc && nfkc->quickCheck(piece, status) == UNORM_YES && U_SUCCESS(status)))) {
+      if (intact && nfkc && nfkc->quickCheck(piece, status) == UNORM_YES && U_SUCCESS(status)) {
         emit(kind, rb, re, {}, true);
         continue;
       }
