@@ -256,5 +256,52 @@ TEST_F(RobustnessTest, AReaderSeesConsistentDataWhileAWriterWrites) {
   EXPECT_GT(reads.load(), 1);
 }
 
+TEST_F(RobustnessTest, TwoWritersTakeTurnsWithoutErrors) {
+  auto first = open_store();
+  ASSERT_TRUE(first);
+  constexpr int k_each = 150;
+  auto write = [&](const std::string& key, std::string* error) {
+    auto store = SqliteStore::open(db_path(), OpenMode::read_write);
+    if (!store) {
+      *error = store.error().message;
+      return;
+    }
+    auto a = (*store)->ensure_article(key, "https://example.com/" + key, at_ms(0));
+    if (!a) {
+      *error = a.error().message;
+      return;
+    }
+    for (int i = 0; i < k_each; ++i) {
+      auto id = (*store)->add_version(make_version(a->id, at_ms(i), key + std::to_string(i), {"hook"}));
+      if (!id) {
+        *error = id.error().message;
+        return;
+      }
+    }
+  };
+  std::string error_a, error_b;
+  std::thread ta(write, "a", &error_a);
+  std::thread tb(write, "b", &error_b);
+  ta.join();
+  tb.join();
+  EXPECT_EQ(error_a, "");
+  EXPECT_EQ(error_b, "");
+  auto list = first->list_articles();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].version_count, k_each);
+  EXPECT_EQ((*list)[1].version_count, k_each);
+  EXPECT_EQ(first->list_outbox(OutboxState::pending)->size(), 2u * k_each);
+}
+
+TEST(SynchronousNames, ParseTheConfigValues) {
+  EXPECT_EQ(synchronous_from_string("off"), Synchronous::off);
+  EXPECT_EQ(synchronous_from_string("normal"), Synchronous::normal);
+  EXPECT_EQ(synchronous_from_string("full"), Synchronous::full);
+  EXPECT_EQ(synchronous_from_string("extra"), Synchronous::extra);
+  EXPECT_FALSE(synchronous_from_string("FULL"));
+  EXPECT_FALSE(synchronous_from_string(""));
+}
+
 }  // namespace
 }  // namespace redline::testing
