@@ -59,6 +59,10 @@ class CurlClient::Impl : public std::enable_shared_from_this<Impl> {
   void start_pending();
   void cancel_all(const std::string& why);
   size_t in_flight() const { return m_transfers.size(); }
+  CurlClientStats stats() const {
+    std::lock_guard lock(m_pending_mutex);
+    return m_stats;
+  }
   size_t queued() const {
     std::lock_guard lock(m_pending_mutex);
     return m_pending.size();
@@ -85,6 +89,7 @@ class CurlClient::Impl : public std::enable_shared_from_this<Impl> {
   mutable std::mutex m_pending_mutex;
   std::deque<std::pair<HttpRequest, Callback>> m_pending;
   bool m_start_posted = false;  // guarded by m_pending_mutex
+  CurlClientStats m_stats;      // guarded by m_pending_mutex
 };
 
 void CurlClient::Impl::init() {
@@ -154,6 +159,8 @@ void CurlClient::Impl::start_pending() {
       continue;
     }
     m_transfers.emplace(easy, std::move(transfer));
+    std::lock_guard lock(m_pending_mutex);
+    ++m_stats.started;
   }
 }
 
@@ -175,6 +182,15 @@ void CurlClient::Impl::cancel_all(const std::string& why) {
 }
 
 void CurlClient::Impl::complete(Callback done, HttpResponse response) {
+  {
+    std::lock_guard lock(m_pending_mutex);
+    if (response.error == FetchError::none) {
+      ++m_stats.responses;
+      m_stats.body_bytes += response.body.size();
+    } else {
+      ++m_stats.errors.at(static_cast<size_t>(response.error));
+    }
+  }
   if (!done) return;
   boost::asio::post(m_io,
                     [done = std::move(done), response = std::move(response)]() mutable { done(std::move(response)); });
@@ -289,5 +305,7 @@ void CurlClient::cancel_all() { m_impl->cancel_all("cancel_all()"); }
 size_t CurlClient::in_flight() const { return m_impl->in_flight(); }
 
 size_t CurlClient::queued() const { return m_impl->queued(); }
+
+CurlClientStats CurlClient::stats() const { return m_impl->stats(); }
 
 }  // namespace redline

@@ -21,7 +21,9 @@
 // from one thread (the daemon's model); the client does not use a strand.
 #pragma once
 
+#include <array>
 #include <boost/asio/io_context.hpp>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -41,6 +43,14 @@ struct CurlClientOptions {
   bool verify_tls = true;  // verify peer certificate and host name
 };
 
+// Counters since construction, for logs and /metrics.
+struct CurlClientStats {
+  uint64_t started = 0;               // handed to curl
+  uint64_t responses = 0;             // completed with an HTTP response (any status)
+  std::array<uint64_t, 10> errors{};  // completed with an error, indexed by FetchError (cancelled counts as other)
+  uint64_t body_bytes = 0;            // decoded body bytes delivered
+};
+
 class CurlClient final : public HttpClient {
  public:
   explicit CurlClient(boost::asio::io_context& io, CurlClientOptions options = {});
@@ -56,6 +66,7 @@ class CurlClient final : public HttpClient {
   size_t in_flight() const;
   // Requests accepted by fetch() and waiting for a slot (any thread).
   size_t queued() const;
+  CurlClientStats stats() const;  // any thread
 
   class Impl;
 

@@ -181,6 +181,8 @@ TEST_F(CurlLimitsTest, CancelAllCompletesEveryCallbackOnce) {
   run_until([&] { return calls.size() == 6; }, 500ms);
   run_for(100ms);
   ASSERT_EQ(calls.size(), 6u);
+  EXPECT_EQ(client.stats().errors[static_cast<size_t>(FetchError::other)], 6u);
+  EXPECT_EQ(client.stats().started, 5u);
   for (auto [i, n] : calls) {
     EXPECT_EQ(n, 1) << i;
     EXPECT_EQ(errors[i], FetchError::other) << i;

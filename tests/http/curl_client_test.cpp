@@ -98,6 +98,16 @@ TEST_F(CurlClientTest, ErrorStatusesAreResponsesNotErrors) {
   EXPECT_EQ(boom.error, FetchError::none);
   EXPECT_EQ(boom.status, 500);
   EXPECT_EQ(boom.body, "internal");
+
+  HttpRequest bad = get(server.url("/boom"));
+  bad.max_body = 3;
+  EXPECT_EQ(fetch(client, bad).error, FetchError::too_large);
+  CurlClientStats stats = client.stats();
+  EXPECT_EQ(stats.started, 3u);
+  EXPECT_EQ(stats.responses, 2u);
+  EXPECT_EQ(stats.body_bytes, missing.body.size() + boom.body.size());
+  EXPECT_EQ(stats.errors[static_cast<size_t>(FetchError::too_large)], 1u);
+  EXPECT_EQ(stats.errors[static_cast<size_t>(FetchError::other)], 0u);
 }
 
 TEST_F(CurlClientTest, ConditionalGetReturnsNotModified) {
@@ -229,8 +239,9 @@ TEST_F(CurlClientTest, PerHostConnectionLimitIsRespected) {
 }
 
 TEST_F(CurlClientTest, ActiveTransfersAreCappedAndTheRestQueueInOrder) {
-  server.route_prefix(
-      "/q/", [](const ServerRequest&) { return ServerResponse::html("ok").with_delay(std::chrono::milliseconds(20)); });
+  server.route_prefix("/q/", [](const ServerRequest&) {
+    return ServerResponse::html("ok").with_delay(std::chrono::milliseconds(100));
+  });
   CurlClientOptions options;
   options.max_active_transfers = 2;
   options.per_host_connections = 8;
