@@ -23,7 +23,14 @@ struct Flags {
 
 constexpr size_t k_min_article_chars = 500;  // below this, retry with looser flags
 constexpr size_t k_top_candidates = 5;
-constexpr double k_marked_share = 0.6;  // a marked body this share of the scored one's text wins
+constexpr double k_marked_share = 0.6;
+constexpr size_t k_min_article_body = 500;         // a shorter JSON-LD articleBody is a teaser
+constexpr double k_trust_article_body = 0.7;       // coverage above which articleBody filters blocks
+constexpr double k_replace_by_article_body = 0.3;  // coverage below which articleBody replaces them
+constexpr size_t k_failed_extraction = 250;
+constexpr size_t k_max_unconfirmed =
+    300;  // longer blocks stay even when articleBody lacks them      // … when the blocks hold less than this  // a
+          // marked body this share of the scored one's text wins
 
 bool is_heading(std::string_view tag) { return tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6'; }
 
@@ -436,6 +443,65 @@ std::vector<Block> blocks_of_fragment(xmlDoc* doc) {
   return collect_blocks(body ? body : root);
 }
 
+// Squashed text: normalized, then without any spaces (the JSON-LD copy is spaced differently).
+std::string squash(std::string_view text) {
+  std::string s = normalize_space(text);
+  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+  return s;
+}
+
+// The first or the last ~40 bytes of a squashed block (cut at UTF-8 boundaries) occur in `body`.
+bool occurs_in(const std::string& block, const std::string& body) {
+  if (block.size() <= 80) return body.find(block) != std::string::npos;
+  size_t head = 40;
+  while (head < block.size() && (static_cast<unsigned char>(block[head]) & 0xC0) == 0x80) ++head;
+  size_t tail = block.size() - 40;
+  while (tail > 0 && (static_cast<unsigned char>(block[tail]) & 0xC0) == 0x80) --tail;
+  return body.find(std::string_view(block).substr(0, head)) != std::string::npos ||
+         body.find(std::string_view(block).substr(tail)) != std::string::npos;
+}
+
+// JSON-LD articleBody is the publisher's own plain-text copy of the body. When the extracted
+// blocks cover most of it, short blocks it does not contain are boilerplate (headings excepted: the
+// copy often leaves them out). When extraction found next to nothing and none of it is in a long
+// copy, the DOM text was not found (or not rendered) and the copy's paragraphs are used instead.
+void reconcile_with_article_body(std::vector<Block>& blocks, const std::string& article_body) {
+  std::string plain;
+  bool in_tag = false;
+  for (char c : article_body) {  // some publishers put markup in it
+    if (c == '<') in_tag = true;
+    if (!in_tag) plain += c;
+    if (c == '>') in_tag = false;
+  }
+  const size_t body_weight = text_weight(plain);
+  if (body_weight < k_min_article_body) return;
+  const std::string body = squash(plain);
+  size_t covered = 0;
+  std::vector<bool> found(blocks.size());
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    found[i] = occurs_in(squash(blocks[i].text), body);
+    if (found[i]) covered += text_weight(blocks[i].text);
+  }
+  const double coverage = static_cast<double>(covered) / static_cast<double>(body_weight);
+  if (coverage >= k_trust_article_body) {
+    std::vector<Block> kept;
+    for (size_t i = 0; i < blocks.size(); ++i)
+      if (found[i] || blocks[i].kind == BlockKind::heading || text_weight(blocks[i].text) > k_max_unconfirmed)
+        kept.push_back(std::move(blocks[i]));
+    blocks = std::move(kept);
+  } else if (coverage < k_replace_by_article_body && blocks_weight(blocks) < k_failed_extraction) {
+    blocks.clear();
+    size_t start = 0;
+    while (start <= plain.size()) {
+      size_t end = plain.find('\n', start);
+      if (end == std::string::npos) end = plain.size();
+      if (std::string text = normalize_space(std::string_view(plain).substr(start, end - start)); !text.empty())
+        blocks.push_back(Block{BlockKind::paragraph, std::move(text)});
+      start = end + 1;
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
@@ -474,7 +540,10 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
       if (weight >= k_min_article_chars) break;
     }
   }
-  if (!hints.fragment) drop_boilerplate_blocks(best);
+  if (!hints.fragment) {
+    drop_boilerplate_blocks(best);
+    if (!hints.article_body.empty()) reconcile_with_article_body(best, hints.article_body);
+  }
   // The headline is metadata, not body.
   if (!hints.headline.empty()) {
     const std::string headline = normalize_space(hints.headline);
