@@ -41,6 +41,7 @@ struct CurlClientOptions {
   bool http2 = true;  // negotiate HTTP/2 over TLS (ALPN) where offered; cleartext stays HTTP/1.1
   Duration dns_cache_timeout = std::chrono::minutes(5);
   bool verify_tls = true;  // verify peer certificate and host name
+  std::string ca_file;     // PEM bundle to trust instead of the system's; "" = system default
 };
 
 // Counters since construction, for logs and /metrics.

@@ -112,6 +112,7 @@ bool CurlTransfer::configure(const CurlClientOptions& options, std::string& erro
       static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(options.dns_cache_timeout).count())));
   set(curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L));
   set(curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L));
+  if (!options.ca_file.empty()) set(curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str()));
   set(curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(r.connect_timeout.count())));
   set(curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout.count())));
   if (r.low_speed_time.count() > 0 && r.low_speed_limit > 0) {

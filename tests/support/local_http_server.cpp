@@ -1,9 +1,15 @@
 #include "support/local_http_server.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -11,6 +17,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <optional>
+#include <tuple>
 #include <stdexcept>
 
 namespace redline::testing {
@@ -73,6 +80,44 @@ const std::string& filler_block() {
     return b;
   }();
   return block;
+}
+
+// A self-signed certificate (its own CA) for 127.0.0.1 and localhost, valid for a day: {cert, key} PEM.
+std::pair<std::string, std::string> make_self_signed_certificate() {
+  auto fail = [](const char* what) { return std::runtime_error(std::string("LocalHttpServer TLS: ") + what); };
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), &EVP_PKEY_free);
+  if (!key) throw fail("EC key generation failed");
+  std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), &X509_free);
+  X509_set_version(cert.get(), 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400);
+  X509_set_pubkey(cert.get(), key.get());
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+  X509_set_issuer_name(cert.get(), name);
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, cert.get(), cert.get(), nullptr, nullptr, 0);
+  for (auto [nid, value] : {std::pair{NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost"},
+                            std::pair{NID_basic_constraints, "critical,CA:TRUE"}}) {
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+    if (ext == nullptr) throw fail("certificate extension");
+    X509_add_ext(cert.get(), ext, -1);
+    X509_EXTENSION_free(ext);
+  }
+  if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) throw fail("signing failed");
+  auto to_pem = [](auto write) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+    write(bio.get());
+    char* data = nullptr;
+    long n = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<size_t>(n));
+  };
+  std::string cert_pem = to_pem([&](BIO* b) { PEM_write_bio_X509(b, cert.get()); });
+  std::string key_pem =
+      to_pem([&](BIO* b) { PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr); });
+  return {cert_pem, key_pem};
 }
 
 }  // namespace
@@ -176,11 +221,24 @@ class LocalHttpServer::Session : public std::enable_shared_from_this<Session> {
     m_server.connection_closed();
   }
 
+  // Starts the session: the TLS handshake if `tls`, then the first read.
+  void start(asio::ssl::context* tls) {
+    if (tls == nullptr) return read();
+    m_tls = std::make_unique<asio::ssl::stream<tcp::socket&>>(m_socket, *tls);
+    m_tls->async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](boost::system::error_code ec) {
+      if (ec) return self->close();
+      self->read();
+    });
+  }
+
   void read() {
     m_parser.emplace();
     m_parser->body_limit(k_max_request_body);
-    http::async_read(m_socket, m_buffer, *m_parser,
-                     [self = shared_from_this()](boost::system::error_code ec, size_t) { self->on_read(ec); });
+    auto on_read = [self = shared_from_this()](boost::system::error_code ec, size_t) { self->on_read(ec); };
+    if (m_tls)
+      http::async_read(*m_tls, m_buffer, *m_parser, std::move(on_read));
+    else
+      http::async_read(m_socket, m_buffer, *m_parser, std::move(on_read));
   }
 
  private:
@@ -261,11 +319,14 @@ class LocalHttpServer::Session : public std::enable_shared_from_this<Session> {
   // Writes `data` (which must stay alive: a member), then runs `next` unless the write failed.
   template <typename Next>
   void write(const std::string& data, Next next) {
-    asio::async_write(m_socket, asio::buffer(data),
-                      [self = shared_from_this(), next](boost::system::error_code ec, size_t) {
-                        if (ec) return self->close();
-                        next();
-                      });
+    auto done = [self = shared_from_this(), next](boost::system::error_code ec, size_t) {
+      if (ec) return self->close();
+      next();
+    };
+    if (m_tls)
+      asio::async_write(*m_tls, asio::buffer(data), std::move(done));
+    else
+      asio::async_write(m_socket, asio::buffer(data), std::move(done));
   }
 
   void trickle() {
@@ -330,6 +391,7 @@ class LocalHttpServer::Session : public std::enable_shared_from_this<Session> {
 
   LocalHttpServer& m_server;
   tcp::socket m_socket;
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> m_tls;  // over m_socket, when serving HTTPS
   asio::steady_timer m_timer;
   boost::beast::flat_buffer m_buffer;
   std::optional<http::request_parser<http::string_body>> m_parser;
@@ -347,6 +409,7 @@ class LocalHttpServer::Session : public std::enable_shared_from_this<Session> {
 struct LocalHttpServer::Listener {
   explicit Listener(asio::io_context& io) : acceptor(io) {}
   tcp::acceptor acceptor;
+  std::optional<asio::ssl::context> tls;
 };
 
 LocalHttpServer::LocalHttpServer() {
@@ -388,6 +451,11 @@ void LocalHttpServer::start() {
   if (m_io) throw std::logic_error("LocalHttpServer::start() called twice");
   m_io = std::make_unique<asio::io_context>(1);
   m_listener = std::make_unique<Listener>(*m_io);
+  if (!m_cert_pem.empty()) {
+    auto& tls = m_listener->tls.emplace(asio::ssl::context::tls_server);
+    tls.use_certificate_chain(asio::buffer(m_cert_pem));
+    tls.use_private_key(asio::buffer(m_key_pem), asio::ssl::context::pem);
+  }
   tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
   boost::system::error_code ec;
   auto& acceptor = m_listener->acceptor;
@@ -410,7 +478,8 @@ void LocalHttpServer::do_accept() {
     if (ec == asio::error::operation_aborted || !m_listener->acceptor.is_open()) return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<Session>(*this, std::move(socket))->read();
+      auto* tls = m_listener->tls ? &*m_listener->tls : nullptr;
+      std::make_shared<Session>(*this, std::move(socket))->start(tls);
     }
     do_accept();
   });
@@ -424,10 +493,17 @@ void LocalHttpServer::stop() {
   m_io.reset();  // destroys pending handlers, hence every session and its socket
 }
 
+void LocalHttpServer::use_tls() {
+  if (m_io) throw std::logic_error("LocalHttpServer::use_tls() must come before start()");
+  std::tie(m_cert_pem, m_key_pem) = make_self_signed_certificate();
+}
+
+std::string LocalHttpServer::certificate_pem() const { return m_cert_pem; }
+
 uint16_t LocalHttpServer::port() const { return m_port; }
 
 std::string LocalHttpServer::url(std::string_view path) const {
-  return "http://127.0.0.1:" + std::to_string(m_port) + std::string(path);
+  return (m_cert_pem.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") + std::to_string(m_port) + std::string(path);
 }
 
 void LocalHttpServer::request_started(const ServerRequest& request) {

@@ -100,13 +100,18 @@ class LocalHttpServer {
   void route_prefix(std::string prefix, Handler handler);  // path starts with prefix
   void set_fallback(Handler handler);
 
+  // Before start(): serve HTTPS (HTTP/1.1 over TLS, no ALPN) with a fresh self-signed certificate for
+  // 127.0.0.1 / localhost; url() then says https. Clients trust it through certificate_pem().
+  void use_tls();
+  std::string certificate_pem() const;  // "" unless use_tls()
+
   // Binds 127.0.0.1:0 and starts serving; throws std::runtime_error if it cannot bind.
   void start();
   // Closes the listener and every connection, joins the thread. Idempotent.
   void stop();
 
   uint16_t port() const;
-  std::string url(std::string_view path = "/") const;  // "http://127.0.0.1:<port><path>"
+  std::string url(std::string_view path = "/") const;  // "http(s)://127.0.0.1:<port><path>"
 
   size_t request_count() const;
   size_t request_count(const std::string& path) const;
@@ -135,6 +140,8 @@ class LocalHttpServer {
   std::unique_ptr<Listener> m_listener;
   std::thread m_thread;
   uint16_t m_port = 0;
+  std::string m_cert_pem;  // set by use_tls()
+  std::string m_key_pem;
 
   mutable std::mutex m_mutex;
   mutable std::condition_variable m_changed;
