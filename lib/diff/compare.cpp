@@ -22,6 +22,9 @@ namespace {
 // Paragraphs less similar than this (Dice over their word multisets) are reported as removed + added
 // rather than as one changed paragraph (git's rename detection uses the same 50 %).
 constexpr double k_pair_min_similarity = 0.5;
+// Work allowed for aligning the paragraph sequence, in diff_detail::align's units ((N+M)·(P+1)):
+// 200 paragraphs with 1000 edits, or 1000 paragraphs with 100.
+constexpr long long k_paragraph_alignment_cost = 200'000;
 
 struct VectorHash {
   size_t operator()(const std::vector<int>& v) const {
@@ -75,7 +78,10 @@ class BodyDiffer {
     // When aligning the paragraph sequence would cost too much (thousands of paragraphs, nearly all
     // edited), everything outside the common prefix and suffix becomes one gap; the pairing below is
     // linear there, and the edited paragraphs are still word-diffed.
-    auto matched = diff_detail::align(m_old.para_ids, m_new.para_ids, m_budget);
+    // Paragraph sequences get their own, smaller allowance: when most paragraphs differ, the O(NP)
+    // path bookkeeping costs more than the pairing below would gain.
+    CostBudget paragraph_budget{k_paragraph_alignment_cost, k_paragraph_alignment_cost};
+    auto matched = diff_detail::align(m_old.para_ids, m_new.para_ids, paragraph_budget);
     if (!matched) matched = trimmed_only();
     find_moves(*matched);
     int prev_old = -1;

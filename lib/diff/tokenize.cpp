@@ -88,6 +88,7 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
   const icu::Normalizer2* const nfkc = m_icu->nfkc;
   std::vector<Token> out;
   if (text.empty()) return out;
+  out.reserve(text.size() / 6 + 4);  // about one token per 3–6 bytes in most scripts
   const icu::UnicodeString raw =
       icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   const int32_t n = raw.length();
@@ -138,8 +139,8 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
     }
   }
 
-  icu::UnicodeString clean;
-  std::vector<int32_t> raw_of;  // UTF-16 index in `raw` of each unit of `clean`
+  icu::UnicodeString clean(n, 0, 0);  // capacity n, empty
+  std::vector<int32_t> raw_of;        // UTF-16 index in `raw` of each unit of `clean`
   raw_of.reserve(static_cast<size_t>(n));
   for (int32_t i = 0; i < n; ++i) {
     if (dropped[static_cast<size_t>(i)]) continue;
