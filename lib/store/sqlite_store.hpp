@@ -66,6 +66,7 @@ class SqliteStore final : public Store {
   Status record_check(const CheckRecord& check) override;
   Result<int64_t> add_version(const NewVersion& version) override;
   Result<std::vector<int64_t>> add_versions(std::span<const NewVersion> versions) override;
+  Status record_state(const StateChange& change) override;
 
   Result<std::vector<OutboxEntry>> due_outbox(Timestamp now, size_t limit) override;
   Result<std::vector<OutboxEntry>> list_outbox(std::optional<OutboxState> state) override;
@@ -87,6 +88,7 @@ class SqliteStore final : public Store {
  private:
   SqliteStore(sqlite::SqliteDb db, OpenMode mode);
   Result<int64_t> insert_version(const NewVersion& version);
+  Status insert_outbox(const OutboxEntry& entry, int64_t article_id, int64_t version_id, Timestamp default_time);
   Result<std::string> put_raw_locked(std::string_view bytes);
   Status require_writable() const;
 

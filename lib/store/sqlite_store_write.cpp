@@ -111,25 +111,8 @@ Result<int64_t> SqliteStore::insert_version(const NewVersion& version) {
     (*insert)->bind(5, version.change->stats_json.empty() ? std::string("{}") : version.change->stats_json);
     if (auto r = (*insert)->run(); !r) return r.error();
   }
-  for (const auto& o : version.outbox) {
-    auto insert = m_cache.use(
-        "INSERT INTO outbox (event_id, article_id, version_id, notifier, payload, created_at, next_attempt) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    if (!insert) return insert.error();
-    const Timestamp created = o.created_at == Timestamp{} ? version.captured_at : o.created_at;
-    (*insert)->bind(1, o.event_id);
-    (*insert)->bind(2, version.article_id);
-    (*insert)->bind(3, id);
-    (*insert)->bind(4, o.notifier);
-    (*insert)->bind(5, o.payload);
-    (*insert)->bind(6, created);
-    (*insert)->bind(7, o.next_attempt == Timestamp{} ? created : o.next_attempt);
-    if (auto r = (*insert)->run(); !r) {
-      if (r.error().code != Errc::invalid_input) return r.error();
-      return make_error(Errc::invalid_input, "outbox event " + o.event_id + " for notifier " + o.notifier +
-                                                 " already exists (" + r.error().message + ")");
-    }
-  }
+  for (const auto& o : version.outbox)
+    if (auto r = insert_outbox(o, version.article_id, id, version.captured_at); !r) return r.error();
   {
     auto update = m_cache.use("UPDATE article SET last_changed = max(coalesce(last_changed, ?2), ?2) WHERE id = ?1");
     if (!update) return update.error();
@@ -146,6 +129,55 @@ Result<int64_t> SqliteStore::insert_version(const NewVersion& version) {
     if (auto r = (*link)->run(); !r) return r.error();
   }
   return id;
+}
+
+// Inside an open transaction. version_id 0 is stored as NULL.
+Status SqliteStore::insert_outbox(const OutboxEntry& o, int64_t article_id, int64_t version_id,
+                                  Timestamp default_time) {
+  if (o.article_id != 0 && o.article_id != article_id)
+    return make_error(Errc::invalid_input, "outbox event " + o.event_id + " is for article " +
+                                               std::to_string(o.article_id) + ", not " + std::to_string(article_id));
+  auto insert = m_cache.use(
+      "INSERT INTO outbox (event_id, article_id, version_id, notifier, payload, created_at, next_attempt) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!insert) return insert.error();
+  const Timestamp created = o.created_at == Timestamp{} ? default_time : o.created_at;
+  (*insert)->bind(1, o.event_id);
+  (*insert)->bind(2, article_id);
+  if (version_id != 0)
+    (*insert)->bind(3, version_id);
+  else
+    (*insert)->bind_null(3);
+  (*insert)->bind(4, o.notifier);
+  (*insert)->bind(5, o.payload);
+  (*insert)->bind(6, created);
+  (*insert)->bind(7, o.next_attempt == Timestamp{} ? created : o.next_attempt);
+  if (auto r = (*insert)->run(); !r) {
+    if (r.error().code != Errc::invalid_input) return r;
+    return make_error(Errc::invalid_input, "outbox event " + o.event_id + " for notifier " + o.notifier +
+                                               " already exists (" + r.error().message + ")");
+  }
+  return {};
+}
+
+Status SqliteStore::record_state(const StateChange& change) {
+  if (auto s = require_writable(); !s) return s;
+  if (change.state != "active" && change.state != "deleted" && change.state != "redirected")
+    return make_error(Errc::invalid_input, "unknown article state \"" + change.state + "\"");
+  auto tx = Transaction::begin(m_db);
+  if (!tx) return tx.error();
+  {
+    auto update = m_cache.use("UPDATE article SET state = ?2 WHERE id = ?1");
+    if (!update) return update.error();
+    (*update)->bind(1, change.article_id);
+    (*update)->bind(2, change.state);
+    if (auto r = (*update)->run(); !r) return r;
+    if (sqlite3_changes(m_db.get()) == 0)
+      return make_error(Errc::not_found, "no article with id " + std::to_string(change.article_id));
+  }
+  for (const auto& o : change.outbox)
+    if (auto r = insert_outbox(o, change.article_id, 0, change.at); !r) return r;
+  return tx->commit();
 }
 
 }  // namespace redline

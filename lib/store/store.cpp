@@ -27,4 +27,8 @@ Result<std::vector<int64_t>> Store::add_versions(std::span<const NewVersion> ver
   return ids;
 }
 
+Status Store::record_state(const StateChange&) {
+  return make_error(Errc::internal, "this store does not record article states");
+}
+
 }  // namespace redline

@@ -101,6 +101,14 @@ struct NewVersion {
   std::string raw;
 };
 
+// An article's state changes (deleted, redirected, active again), with the notifications about it.
+struct StateChange {
+  int64_t article_id = 0;
+  std::string state;                // active | deleted | redirected
+  Timestamp at{};                   // default created_at/next_attempt of the outbox rows
+  std::vector<OutboxEntry> outbox;  // as in NewVersion; version_id stays 0
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -130,6 +138,10 @@ class Store {
   // nothing, and much faster than one by one); this default adds them one by one and stops at the
   // first error.
   virtual Result<std::vector<int64_t>> add_versions(std::span<const NewVersion> versions);
+  // Sets the article's state and writes the outbox rows in one transaction. Errc::invalid_input for an
+  // unknown state name or a used (event_id, notifier); Errc::not_found for an unknown article. The
+  // default implementation (for test doubles) reports Errc::internal.
+  virtual Status record_state(const StateChange& change);
 
   // Pending outbox rows whose next_attempt <= now, oldest first (by id). Per (article, notifier) only
   // the oldest pending row is eligible: a later event waits until the earlier one is delivered or dead.

@@ -160,5 +160,53 @@ TEST_F(OutboxTest, MarkingAFinishedOrUnknownRowIsAnError) {
   EXPECT_EQ(unknown.error().code, Errc::not_found);
 }
 
+TEST_F(OutboxTest, StateChangesWriteStateAndNotificationsTogether) {
+  auto changed = add(m_a, 10, {"hook"});
+  StateChange gone;
+  gone.article_id = m_a;
+  gone.state = "deleted";
+  gone.at = at_ms(20);
+  OutboxEntry e;
+  e.event_id = "evt-deleted";
+  e.notifier = "hook";
+  e.payload = R"({"type":"article.deleted"})";
+  gone.outbox.push_back(e);
+  ASSERT_TRUE(m_store->record_state(gone).ok());
+
+  auto article = m_store->find_article("a");
+  ASSERT_TRUE(article.ok() && article->has_value());
+  EXPECT_EQ((*article)->state, "deleted");
+  auto rows = m_store->list_outbox(std::nullopt);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  const OutboxEntry& r = rows->back();
+  EXPECT_EQ(r.event_id, "evt-deleted");
+  EXPECT_EQ(r.article_id, m_a);
+  EXPECT_EQ(r.version_id, 0);
+  EXPECT_EQ(r.created_at, at_ms(20));
+  EXPECT_EQ(r.next_attempt, at_ms(20));
+  // It queues behind the article's earlier event for the same notifier.
+  EXPECT_EQ(due_ids(100), std::vector<int64_t>{changed[0]});
+  ASSERT_TRUE(m_store->mark_delivered(changed[0], at_ms(30)).ok());
+  EXPECT_EQ(due_ids(100), std::vector<int64_t>{r.id});
+
+  // A failing state change changes nothing.
+  StateChange back = gone;
+  back.state = "active";  // same event id again: refused, so the state stays "deleted"
+  auto dup = m_store->record_state(back);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code, Errc::invalid_input);
+  EXPECT_EQ((*m_store->find_article("a"))->state, "deleted");
+  EXPECT_EQ(m_store->list_outbox(std::nullopt)->size(), 2u);
+
+  StateChange bogus = gone;
+  bogus.outbox.clear();
+  bogus.state = "vanished";
+  EXPECT_EQ(m_store->record_state(bogus).error().code, Errc::invalid_input);
+  bogus.state = "redirected";
+  bogus.article_id = m_b + 100;
+  EXPECT_EQ(m_store->record_state(bogus).error().code, Errc::not_found);
+}
+
 }  // namespace
 }  // namespace redline::testing
