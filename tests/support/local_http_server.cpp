@@ -17,8 +17,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <optional>
-#include <tuple>
 #include <stdexcept>
+#include <tuple>
 
 namespace redline::testing {
 
