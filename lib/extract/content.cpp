@@ -95,6 +95,23 @@ void wrap_inline_runs(xmlNode* div) {
   }
 }
 
+// A paragraph next to the article that reads like its lead (long prose with few links, or a
+// class/id such as intro, lead, teaser, standfirst, summary).
+bool is_lead_sibling(xmlNode* node) {
+  const std::string_view tag = dom::name(node);
+  if (tag != "p" && tag != "div" && tag != "h2") return false;
+  const std::string text = dom::clean_text(node);
+  const size_t len = text_weight(text);
+  if (len == 0 || link_density(node) > 0.25) return false;
+  const std::string hints = dom::class_and_id(node);
+  static constexpr std::array k_lead = {"intro",   "lead", "teaser", "standfirst", "summary",  "excerpt", "subtitle",
+                                        "subline", "deck", "chapo",  "kicker",     "abstract", "vorspann"};
+  const bool lead_hint =
+      std::any_of(k_lead.begin(), k_lead.end(), [&](std::string_view w) { return hints.find(w) != std::string::npos; });
+  if (lead_hint && len >= 40 && len <= 1500) return true;
+  return tag == "p" && len > 80 && ends_sentence(text);
+}
+
 bool is_without_content(xmlNode* node) {
   if (!is_blank(dom::text_content(node))) return false;
   for (xmlNode* n = node->children; n; n = dom::next_node(n, node)) {
@@ -317,6 +334,8 @@ xmlNode* Grabber::grab() {
             append = true;
           else if (len > 0 && len <= 80 && ld == 0 && ends_sentence(text))
             append = true;
+        } else if (is_lead_sibling(s)) {
+          append = true;
         }
       }
       if (append) keep.push_back(s);
@@ -352,8 +371,21 @@ xmlNode* Grabber::grab_marked() {
     }
     n = dom::next_node(n, root);
   }
-  if (best) prep_article(best);
-  return best;
+  if (!best) return nullptr;
+  // A lead/standfirst often sits next to the marked body, not inside it.
+  xmlNode* article = xmlNewDocNode(m_doc, nullptr, reinterpret_cast<const xmlChar*>("div"), nullptr);
+  xmlAddPrevSibling(best, article);
+  std::vector<xmlNode*> keep;
+  for (xmlNode* s = article->parent ? article->parent->children : nullptr; s; s = s->next) {
+    if (s == article) continue;
+    if (s == best || (dom::is_element(s) && is_lead_sibling(s))) keep.push_back(s);
+  }
+  for (xmlNode* n : keep) {
+    xmlUnlinkNode(n);
+    xmlAddChild(article, n);
+  }
+  prep_article(article);
+  return article;
 }
 
 bool Grabber::should_remove(xmlNode* node, std::string_view tag) {
