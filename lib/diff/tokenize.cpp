@@ -88,7 +88,7 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
   const icu::Normalizer2* const nfkc = m_icu->nfkc;
   std::vector<Token> out;
   if (text.empty()) return out;
-  out.reserve(text.size() / 6 + 4);  // about one token per 3–6 bytes in most scripts
+  out.reserve(text.size() / 3 + 4);  // a token (word, space or punctuation) per 3–6 bytes
   const icu::UnicodeString raw =
       icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   const int32_t n = raw.length();

@@ -232,7 +232,8 @@ int main() {
     cases.push_back(std::move(c));
   }
 
-  std::printf("%-42s %8s %8s %8s %8s %9s %9s\n", "case", "words", "min ms", "med ms", "max ms", "peak MB", "fallback");
+  std::printf("%-42s %7s %8s %8s %8s %8s %8s %9s\n", "case", "size", "min ms", "med ms", "max ms", "cpu ms", "peak MB",
+              "fallback");
   for (const auto& c : cases) {
     const Outcome o = measure(c, 5);
     std::printf("%-42s %7d %8.1f %8.1f %8.1f %8.1f %8.1f %9s\n", c.name.c_str(), count_words(c.old_version), o.min_ms,
