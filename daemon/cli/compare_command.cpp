@@ -10,7 +10,6 @@
 #include "core/exit_code.hpp"
 #include "diff/compare.hpp"
 #include "diff/render.hpp"
-#include "diff/tokenize.hpp"
 #include "extract/archive.hpp"
 #include "extract/extractor.hpp"
 #include "util/file.hpp"
@@ -51,7 +50,7 @@ int run_compare(const CompareCliOptions& opts, const CommandContext& ctx) {
   // A config that does not load, or an ignore pattern that fails validate_ignore_patterns(), must exit
   // with k_exit_config (78) and the loader's "file:line: …" message.
   (void)ctx;
-  if (auto valid = validate_ignore_patterns(compare_options.ignore); !valid) {
+  if (auto valid = validate_compare_options(compare_options); !valid) {
     std::cerr << "redline: " << valid.error().message << "\n";
     return k_exit_config;
   }

@@ -96,8 +96,28 @@ TEST(Noise, FingerprintIgnoresModifiedAndBlockKindButNotPublished) {
 TEST(Noise, FingerprintSeparatesFields) {
   // The same words moved between headline and body are a change.
   expect_change(make_article("Storm hits", {"coast"}), make_article("Storm", {"hits coast"}));
-  expect_change(make_article("Storm", {"a", "b"}), make_article("Storm", {"a b"}));
+  expect_change(make_article("Storm", {"ab"}), make_article("Storm", {"a b"}));
   EXPECT_EQ(fingerprint(make_article("x", {"y"})).size(), 64u);
+}
+
+TEST(Noise, ParagraphBoundariesAloneAreNotAChange) {
+  // A run-in subheading split off into its own block, or two blocks merged: same words, same order.
+  expect_no_change(make_article("Storm", {"「特別激動，饞死了」 為了防疫，北京要求餐飲禁止內用。", "Next."}),
+                   make_article("Storm", {"「特別激動，饞死了」", "為了防疫，北京要求餐飲禁止內用。", "Next."}));
+  expect_no_change(make_article("Storm", {"Winds of 100 km/h.", "Trees fell."}),
+                   make_article("Storm", {"Winds of 100 km/h. Trees fell."}));
+  // With another edit, the split is still shown (as a changed and an added paragraph).
+  const Change c = compare(make_article("Storm", {"Winds of 100 km/h. Trees fell."}),
+                           make_article("Storm", {"Winds of 120 km/h.", "Trees fell."}));
+  EXPECT_TRUE(c.has_class("body"));
+  EXPECT_EQ(c.stats.paragraphs_changed + c.stats.paragraphs_added, 2);
+}
+
+TEST(Noise, ValidateOptions) {
+  EXPECT_TRUE(validate_compare_options(CompareOptions{{"Updated \\d+ minutes ago"}}).ok());
+  const auto bad = validate_compare_options(CompareOptions{{"ok", "[unclosed"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, Errc::config);
 }
 
 }  // namespace
