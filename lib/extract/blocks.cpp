@@ -23,8 +23,9 @@ bool contains(const auto& list, std::string_view tag) { return std::find(list.be
 
 class Collector {
  public:
-  std::vector<Block> take() {
+  std::vector<Block> take(std::vector<double>* link_ratios) {
     flush();
+    if (link_ratios) *link_ratios = std::move(m_ratios);
     return std::move(m_blocks);
   }
 
@@ -35,7 +36,11 @@ class Collector {
     while (node) {
       bool skip = false;
       if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
-        if (node->content) m_text += reinterpret_cast<const char*>(node->content);
+        if (node->content) {
+          const std::string_view t = reinterpret_cast<const char*>(node->content);
+          m_text += t;
+          if (m_link_depth > 0) m_link_chars += text_weight(t);
+        }
       } else if (dom::is_element(node)) {
         skip = enter(node);
       }
@@ -69,6 +74,7 @@ class Collector {
       return true;
     }
     m_last_was_br = false;
+    if (tag == "a") ++m_link_depth;
     if (tag == "table" && is_data_table(node)) {
       flush();
       emit_table(node);
@@ -83,6 +89,7 @@ class Collector {
 
   void leave(xmlNode* node) {
     const std::string_view tag = dom::name(node);
+    if (tag == "a" && m_link_depth > 0) --m_link_depth;
     if (!is_block_tag(tag) || is_non_content_tag(tag)) return;
     flush();
     if (!m_kinds.empty()) m_kinds.pop_back();
@@ -117,16 +124,23 @@ class Collector {
 
   void flush() {
     std::string text = normalize_space(m_text);
+    const size_t links = m_link_chars;
     m_text.clear();
+    m_link_chars = 0;
     if (text.empty()) return;
     const BlockKind kind = m_kinds.empty() ? BlockKind::paragraph : m_kinds.back();
+    const size_t weight = text_weight(text);
+    m_ratios.push_back(weight ? std::min(1.0, static_cast<double>(links) / static_cast<double>(weight)) : 0.0);
     m_blocks.push_back(Block{kind, std::move(text)});
   }
 
   void emit_table(xmlNode* table) {
     for (xmlNode* n = table; n; n = dom::next_node(n, table)) {
       if (dom::has_name(n, "caption")) {
-        if (std::string t = dom::clean_text(n); !t.empty()) m_blocks.push_back(Block{BlockKind::caption, t});
+        if (std::string t = dom::clean_text(n); !t.empty()) {
+          m_ratios.push_back(0);
+          m_blocks.push_back(Block{BlockKind::caption, t});
+        }
         n = dom::next_node(n, table, true);
         if (!n) break;
       }
@@ -139,11 +153,17 @@ class Collector {
         if (!row.empty()) row += " | ";
         row += t;
       }
-      if (!row.empty()) m_blocks.push_back(Block{BlockKind::table, row});
+      if (!row.empty()) {
+        m_ratios.push_back(0);
+        m_blocks.push_back(Block{BlockKind::table, row});
+      }
     }
   }
 
   std::vector<Block> m_blocks;
+  std::vector<double> m_ratios;  // link share of each block's text
+  size_t m_link_chars = 0;
+  int m_link_depth = 0;
   std::vector<BlockKind> m_kinds;
   std::string m_text;
   bool m_last_was_br = false;
@@ -171,10 +191,10 @@ bool is_hidden(const xmlNode* node) {
   return style.find("display:none") != std::string::npos || style.find("visibility:hidden") != std::string::npos;
 }
 
-std::vector<Block> collect_blocks(xmlNode* container) {
+std::vector<Block> collect_blocks(xmlNode* container, std::vector<double>* link_ratios) {
   Collector c;
   if (container) c.walk(container);
-  return c.take();
+  return c.take(link_ratios);
 }
 
 }  // namespace redline

@@ -22,7 +22,8 @@ bool is_block_tag(std::string_view tag);
 // Collects the blocks below `container` in document order. Inline text directly inside a <div>
 // (or similar) becomes a paragraph; two <br> in a row split a paragraph. A <table> whose cells hold
 // no block elements yields one table block per row (cells joined by " | "); a layout table is
-// walked like a <div>. Empty blocks are dropped.
-std::vector<Block> collect_blocks(xmlNode* container);
+// walked like a <div>. Empty blocks are dropped. `link_ratios`, when given, receives for each block
+// the share of its text inside links.
+std::vector<Block> collect_blocks(xmlNode* container, std::vector<double>* link_ratios = nullptr);
 
 }  // namespace redline

@@ -13,6 +13,7 @@ namespace {
 constexpr size_t k_max_label_weight = 60;      // a section label is short
 constexpr size_t k_max_line_weight = 120;      // so is a credit or a share prompt
 constexpr size_t k_max_follower_weight = 160;  // link-list entries after a label
+constexpr size_t k_max_date_line_weight = 40;
 
 // Lower-case ASCII letters only; other bytes pass through (labels compare by prefix).
 std::string fold(std::string_view text) {
@@ -117,8 +118,23 @@ bool is_section_label(std::string_view text) {
   return std::find(k_labels.begin(), k_labels.end(), s) != k_labels.end();
 }
 
+// "23.10.2018", "19:49", "12. März 2020 | 14:05": a short block that is mostly digits is a
+// dateline or a counter, not prose.
+bool is_date_line(std::string_view text) {
+  if (text_weight(text) > k_max_date_line_weight) return false;
+  size_t digits = 0, other = 0;
+  for (char c : text) {
+    if (c >= '0' && c <= '9')
+      ++digits;
+    else if (c != ' ' && c != '.' && c != ':' && c != '/' && c != '-' && c != ',')
+      ++other;
+  }
+  return digits >= 4 && digits * 2 >= digits + other;
+}
+
 bool is_boilerplate_line(std::string_view text) {
   if (text_weight(text) > k_max_line_weight) return false;
+  if (is_date_line(text)) return true;
   return starts_with_any(fold(text), k_line_prefixes);
 }
 
@@ -138,7 +154,7 @@ void drop_boilerplate_blocks(std::vector<Block>& blocks) {
       if (!ends_section) continue;
       in_section = false;
     }
-    if (is_boilerplate_line(b.text)) continue;
+    if (b.kind != BlockKind::table && is_boilerplate_line(b.text)) continue;
     kept.push_back(std::move(b));
   }
   blocks = std::move(kept);

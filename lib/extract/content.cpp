@@ -23,6 +23,8 @@ struct Flags {
 
 constexpr size_t k_min_article_chars = 500;  // below this, retry with looser flags
 constexpr size_t k_top_candidates = 5;
+constexpr double k_link_block_ratio = 0.6;   // blocks this much link text …
+constexpr size_t k_link_block_weight = 250;  // … and shorter than this are navigation
 constexpr double k_marked_share = 0.6;
 constexpr size_t k_min_article_body = 500;         // a shorter JSON-LD articleBody is a teaser
 constexpr double k_trust_article_body = 0.7;       // coverage above which articleBody filters blocks
@@ -380,9 +382,9 @@ xmlNode* Grabber::grab_marked() {
     if (s == article) continue;
     if (s == best || (dom::is_element(s) && is_lead_sibling(s))) keep.push_back(s);
   }
-  for (xmlNode* n : keep) {
-    xmlUnlinkNode(n);
-    xmlAddChild(article, n);
+  for (xmlNode* k : keep) {
+    xmlUnlinkNode(k);
+    xmlAddChild(article, k);
   }
   prep_article(article);
   return article;
@@ -461,6 +463,18 @@ void Grabber::prep_article(xmlNode* article) {
   clean_conditionally(article, "table");
   clean_conditionally(article, "ul");
   clean_conditionally(article, "div");
+}
+
+// A short block that is (nearly) all link text is navigation: "Read also: …", related items, tags.
+void drop_link_blocks(std::vector<Block>& blocks, const std::vector<double>& ratios) {
+  std::vector<Block> kept;
+  kept.reserve(blocks.size());
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const bool linky = i < ratios.size() && ratios[i] >= k_link_block_ratio && blocks[i].kind != BlockKind::table &&
+                       text_weight(blocks[i].text) < k_link_block_weight;
+    if (!linky) kept.push_back(std::move(blocks[i]));
+  }
+  blocks = std::move(kept);
 }
 
 size_t blocks_weight(const std::vector<Block>& blocks) {
@@ -549,14 +563,17 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
       Grabber grabber(copy.get(), flags);
       xmlNode* article = grabber.grab();
       if (!article) continue;
-      auto blocks = collect_blocks(article);
+      std::vector<double> ratios;
+      auto blocks = collect_blocks(article, &ratios);
+      drop_link_blocks(blocks, ratios);
       size_t weight = blocks_weight(blocks);
       if (flags.strip_unlikely) {
         // A body the page marks itself beats the scored guess unless it is a small part of it.
         dom::DocPtr marked_copy(xmlCopyDoc(doc, 1));
         Grabber marked_grabber(marked_copy.get(), flags);
         if (xmlNode* marked = marked_copy ? marked_grabber.grab_marked() : nullptr) {
-          auto marked_blocks = collect_blocks(marked);
+          auto marked_blocks = collect_blocks(marked, &ratios);
+          drop_link_blocks(marked_blocks, ratios);
           const size_t marked_weight = blocks_weight(marked_blocks);
           if (marked_weight >= 100 &&
               static_cast<double>(marked_weight) >= k_marked_share * static_cast<double>(weight)) {
