@@ -97,21 +97,34 @@ void wrap_inline_runs(xmlNode* div) {
   }
 }
 
+bool has_lead_hint(const xmlNode* node) {
+  static constexpr std::array k_lead = {"intro",   "lead", "teaser", "standfirst", "summary",  "excerpt", "subtitle",
+                                        "subline", "deck", "chapo",  "kicker",     "abstract", "vorspann"};
+  const std::string hints = dom::class_and_id(node);
+  return std::any_of(k_lead.begin(), k_lead.end(),
+                     [&](std::string_view w) { return hints.find(w) != std::string::npos; });
+}
+
 // A paragraph next to the article that reads like its lead (long prose with few links, or a
 // class/id such as intro, lead, teaser, standfirst, summary).
 bool is_lead_sibling(xmlNode* node) {
   const std::string_view tag = dom::name(node);
   if (tag != "p" && tag != "div" && tag != "h2") return false;
+  const bool lead_hint = has_lead_hint(node);
+  if (!lead_hint && tag != "p") return false;
   const std::string text = dom::clean_text(node);
   const size_t len = text_weight(text);
   if (len == 0 || link_density(node) > 0.25) return false;
-  const std::string hints = dom::class_and_id(node);
-  static constexpr std::array k_lead = {"intro",   "lead", "teaser", "standfirst", "summary",  "excerpt", "subtitle",
-                                        "subline", "deck", "chapo",  "kicker",     "abstract", "vorspann"};
-  const bool lead_hint =
-      std::any_of(k_lead.begin(), k_lead.end(), [&](std::string_view w) { return hints.find(w) != std::string::npos; });
   if (lead_hint && len >= 40 && len <= 1500) return true;
   return tag == "p" && len > 80 && ends_sentence(text);
+}
+
+// A lead nested in a sibling of the article (<header><div class="entry-excerpt">), or null.
+xmlNode* find_nested_lead(xmlNode* sibling) {
+  for (xmlNode* n = sibling->children; n; n = dom::next_node(n, sibling)) {
+    if (dom::is_element(n) && has_lead_hint(n) && is_lead_sibling(n)) return n;
+  }
+  return nullptr;
 }
 
 bool is_without_content(xmlNode* node) {
@@ -340,7 +353,11 @@ xmlNode* Grabber::grab() {
           append = true;
         }
       }
-      if (append) keep.push_back(s);
+      if (append) {
+        keep.push_back(s);
+      } else if (dom::is_element(s)) {
+        if (xmlNode* lead = find_nested_lead(s)) keep.push_back(lead);
+      }
       if (!parent) break;
     }
     xmlNode* anchor = keep.front();
@@ -380,7 +397,11 @@ xmlNode* Grabber::grab_marked() {
   std::vector<xmlNode*> keep;
   for (xmlNode* s = article->parent ? article->parent->children : nullptr; s; s = s->next) {
     if (s == article) continue;
-    if (s == best || (dom::is_element(s) && is_lead_sibling(s))) keep.push_back(s);
+    if (s == best || (dom::is_element(s) && is_lead_sibling(s))) {
+      keep.push_back(s);
+    } else if (dom::is_element(s)) {
+      if (xmlNode* lead = find_nested_lead(s)) keep.push_back(lead);
+    }
   }
   for (xmlNode* k : keep) {
     xmlUnlinkNode(k);
