@@ -7,12 +7,11 @@
 #include <string>
 
 #include "cli/command.hpp"
+#include "cli/read_article.hpp"
 #include "core/exit_code.hpp"
 #include "diff/compare.hpp"
 #include "diff/render.hpp"
-#include "extract/archive.hpp"
-#include "extract/extractor.hpp"
-#include "util/file.hpp"
+#include "monitor/site_rules.hpp"
 
 namespace redline::cli {
 
@@ -24,46 +23,36 @@ struct CompareCliOptions {
   DiffFormat format = DiffFormat::text;
 };
 
-Result<Article> load_version(const std::string& file, const ExtractRules& rules) {
-  auto bytes = read_maybe_gzipped(file);
-  if (!bytes) return bytes.error();
+Result<Article> load_version(const std::string& file, const Config* config) {
   ExtractWarnings warnings;
-  Result<Article> article = make_error(Errc::internal, "not extracted");
-  if (looks_like_archive(*bytes)) {
-    auto capture = parse_archive(*bytes);
-    if (!capture) return capture.error();
-    article = extract_archive(*capture, rules, warnings);
-  } else {
-    article = extract_page(PageInput{*bytes, "", ""}, rules, warnings);
-  }
+  auto article = read_article(file, "", config, warnings);
   for (const auto& w : warnings) std::cerr << "redline: " << file << ": " << w << "\n";
   return article;
 }
 
 int run_compare(const CompareCliOptions& opts, const CommandContext& ctx) {
-  ExtractRules rules;
-  CompareOptions compare_options;
-  // TODO(config): when ctx.config_option is set, load the config and fill
-  //   - rules.drop_text (and the xpath rules) from the [[site]] whose host matches the articles'
-  //     canonical URL (or a --site option, if we add one),
-  //   - compare_options.ignore from [diff] ignore plus that site's `ignore`.
-  // A config that does not load, or an ignore pattern that fails validate_ignore_patterns(), must exit
-  // with k_exit_config (78) and the loader's "file:line: …" message.
-  (void)ctx;
-  if (auto valid = validate_compare_options(compare_options); !valid) {
-    std::cerr << "redline: " << valid.error().message << "\n";
-    return k_exit_config;
+  // Site rules and ignore patterns apply only when a configuration is named explicitly.
+  std::optional<Config> config;
+  if (!ctx.config_option.empty()) {
+    config = load_cli_config(ctx);
+    if (!config) return k_exit_config;
   }
-
-  const auto old_version = load_version(opts.old_file, rules);
+  const Config* cfg = config ? &*config : nullptr;
+  const auto old_version = load_version(opts.old_file, cfg);
   if (!old_version) {
     std::cerr << "redline: " << opts.old_file << ": " << old_version.error().message << "\n";
     return exit_code_for(old_version.error().code);
   }
-  const auto new_version = load_version(opts.new_file, rules);
+  const auto new_version = load_version(opts.new_file, cfg);
   if (!new_version) {
     std::cerr << "redline: " << opts.new_file << ": " << new_version.error().message << "\n";
     return exit_code_for(new_version.error().code);
+  }
+  const CompareOptions compare_options =
+      cfg ? compare_options_for(*cfg, new_version->canonical_url) : CompareOptions{};
+  if (auto valid = validate_compare_options(compare_options); !valid) {
+    std::cerr << "redline: " << valid.error().message << "\n";
+    return k_exit_config;
   }
   const Change change = compare(*old_version, *new_version, compare_options);
   std::cout << render(change, *old_version, *new_version, opts.format);

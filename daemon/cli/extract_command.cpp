@@ -9,11 +9,9 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/read_article.hpp"
 #include "core/exit_code.hpp"
 #include "core/time.hpp"
-#include "extract/archive.hpp"
-#include "extract/extractor.hpp"
-#include "util/file.hpp"
 
 namespace redline::cli {
 
@@ -65,30 +63,20 @@ void print_text(const std::string& file, const Article& a) {
   }
 }
 
-Result<Article> extract_file(const std::string& file, const ExtractOptions& opts, const ExtractRules& rules,
-                             ExtractWarnings& warnings) {
-  auto bytes = read_maybe_gzipped(file);
-  if (!bytes) return bytes.error();
-  if (looks_like_archive(*bytes)) {
-    auto capture = parse_archive(*bytes);
-    if (!capture) return capture.error();
-    return extract_archive(*capture, rules, warnings);
-  }
-  PageInput page{*bytes, opts.url, ""};
-  return extract_page(page, rules, warnings);
-}
 
 int run_extract(const ExtractOptions& opts, const CommandContext& ctx) {
-  // TODO(config): when ctx.config_option is set, load the config (load_cli_config) and use the
-  // [[site]] rules whose host matches --url (or the page's canonical URL) instead of empty rules.
-  (void)ctx;
-  const ExtractRules rules;
+  // Site rules apply only when a configuration is named explicitly.
+  std::optional<Config> config;
+  if (!ctx.config_option.empty()) {
+    config = load_cli_config(ctx);
+    if (!config) return k_exit_config;
+  }
 
   int status = k_exit_ok;
   nlohmann::json all = nlohmann::json::array();
   for (const auto& file : opts.files) {
     ExtractWarnings warnings;
-    auto article = extract_file(file, opts, rules, warnings);
+    auto article = read_article(file, opts.url, config ? &*config : nullptr, warnings);
     for (const auto& w : warnings) std::cerr << "redline: " << file << ": " << w << "\n";
     nlohmann::json obj;
     if (!article) {

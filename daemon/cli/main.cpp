@@ -17,12 +17,8 @@ int main(int argc, char** argv) {
   cli::add_log_command(app, ctx);
   cli::add_show_command(app, ctx);
   cli::add_diff_command(app, ctx);
-#ifdef REDLINE_HAVE_extract_COMMAND
   cli::add_extract_command(app, ctx);
-#endif
-#ifdef REDLINE_HAVE_compare_COMMAND
   cli::add_compare_command(app, ctx);
-#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

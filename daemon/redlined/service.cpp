@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/executor_work_guard.hpp>
+
 #include <csignal>
 
 #include "app/logging.hpp"
@@ -34,7 +36,6 @@ int Service::start() {
   m_store = std::move(*store);
   m_http = std::make_unique<CurlClient>(m_io, app::curl_options(*m_config));
   m_monitor = std::make_unique<Monitor>(m_config, *m_store, *m_http, m_clock);
-  m_monitor->on_change([this] { request_dispatch(); });
   if (auto s = m_monitor->load(); !s) {
     spdlog::critical("cannot load the watches: {}", s.error().message);
     return exit_code_for(s.error().code);
@@ -51,6 +52,9 @@ int Service::start() {
 }
 
 int Service::run_once() {
+  // The loop must not run dry between the checks and the deliveries (curl may briefly have neither a
+  // socket nor a timer registered): keep it alive until the round is done.
+  auto keep_alive = boost::asio::make_work_guard(m_io);
   m_monitor->check_all([this] {
     m_dispatcher->run_once([this] {
       const auto& s = m_monitor->stats();
@@ -64,6 +68,8 @@ int Service::run_once() {
 }
 
 int Service::run() {
+  // Deliver as soon as a change is stored (--once delivers once, after all checks).
+  m_monitor->on_change([this] { request_dispatch(); });
   wait_signals();
   schedule_tick();
   request_dispatch();  // deliveries left over from a previous run

@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include <libxml/xpath.h>
 #include <toml++/toml.h>
 
 #include <cstdlib>
@@ -14,6 +15,19 @@
 namespace redline {
 
 namespace {
+
+void ignore_xml_error(void*, const char*, ...) {}
+
+bool is_valid_xpath(const std::string& expr) {
+  if (expr.empty()) return false;
+  // libxml2 reports syntax errors through its generic error handler; silence it for this check.
+  xmlSetGenericErrorFunc(nullptr, ignore_xml_error);
+  xmlXPathCompExprPtr compiled = xmlXPathCompile(reinterpret_cast<const xmlChar*>(expr.c_str()));
+  xmlSetGenericErrorFunc(nullptr, nullptr);
+  if (!compiled) return false;
+  xmlXPathFreeCompExpr(compiled);
+  return true;
+}
 
 // Reads one TOML table, remembering which keys were consumed so that unknown ones can be reported.
 class TableReader {
@@ -95,6 +109,14 @@ class TableReader {
       }
     }
     return list;
+  }
+
+  // An optional XPath expression ("" when absent).
+  std::string xpath(std::string_view key) {
+    auto expr = string(key);
+    if (!expr) return {};
+    if (!is_valid_xpath(*expr)) fail(get(key), where(key) + " is not a valid XPath expression: \"" + *expr + "\"");
+    return *expr;
   }
 
   // Reports the first key that nothing asked for.
@@ -242,8 +264,8 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
       r.fail(r.get("secret"), "webhook.secret is required: \"whsec_<base64>\" or an array of them");
     for (const auto& s : *secrets) {
       const auto decoded = s.rfind("whsec_", 0) == 0 ? base64_decode(s.substr(6)) : std::nullopt;
-      if (!decoded || decoded->size() < 16)
-        r.fail(r.get("secret"), "webhook.secret must be \"whsec_\" followed by the base64 of at least 16 random bytes");
+      if (!decoded || decoded->size() < 24 || decoded->size() > 64)
+        r.fail(r.get("secret"), "webhook.secret must be \"whsec_\" followed by the base64 of 24 to 64 random bytes");
     }
     h.secrets = *secrets;
     if (r.get("classes")) h.classes = read_classes(r, "classes", {});
@@ -267,6 +289,13 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
     }
     s.drop_text = r.regexes("drop_text");
     s.ignore = r.regexes("ignore");
+    s.headline_xpath = r.xpath("headline");
+    s.body_xpath = r.xpath("body");
+    s.byline_xpath = r.xpath("byline");
+    for (const auto& expr : r.strings("drop").value_or(std::vector<std::string>{})) {
+      if (!is_valid_xpath(expr)) r.fail(r.get("drop"), "site.drop has an invalid XPath expression \"" + expr + "\"");
+      s.drop_xpaths.push_back(expr);
+    }
     r.reject_unknown();
     cfg.sites.push_back(std::move(s));
   });

@@ -51,6 +51,10 @@ struct SiteConfig {
   std::string id;                      // regex on the URL whose first group is the article id; may be empty
   std::vector<std::string> drop_text;  // regexes: blocks to discard before storing
   std::vector<std::string> ignore;     // regexes: volatile text ignored when comparing
+  std::string headline_xpath;          // XPath overrides of the generic extractor; empty = generic
+  std::string body_xpath;
+  std::string byline_xpath;
+  std::vector<std::string> drop_xpaths;  // XPath: nodes removed before extraction
 };
 
 struct Config {

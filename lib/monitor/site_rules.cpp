@@ -4,7 +4,13 @@ namespace redline {
 
 ExtractRules extract_rules_for(const Config& config, std::string_view url) {
   ExtractRules rules;
-  if (const SiteConfig* site = config.site_for(url)) rules.drop_text = site->drop_text;
+  if (const SiteConfig* site = config.site_for(url)) {
+    rules.drop_text = site->drop_text;
+    rules.headline_xpath = site->headline_xpath;
+    rules.body_xpath = site->body_xpath;
+    rules.byline_xpath = site->byline_xpath;
+    rules.drop_xpaths = site->drop_xpaths;
+  }
   return rules;
 }
 

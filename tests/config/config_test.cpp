@@ -63,6 +63,8 @@ classes = ["headline"]
 match = "dw.com"
 id = "/a-(\\d+)"
 drop_text = ["获取更多RSS"]
+headline = "//h1[@class='headline']"
+drop = ["//aside", "//div[@class='related']"]
 )toml");
   EXPECT_EQ(cfg.store.path, "/etc/redline/db/redline.db");
   EXPECT_EQ(cfg.store.synchronous, "full");
@@ -83,6 +85,9 @@ drop_text = ["获取更多RSS"]
   ASSERT_EQ(cfg.sites.size(), 1u);
   EXPECT_EQ(cfg.site_for("https://www.dw.com/zh/x/a-123"), &cfg.sites[0]);
   EXPECT_EQ(cfg.site_for("https://example.com/"), nullptr);
+  EXPECT_EQ(cfg.sites[0].headline_xpath, "//h1[@class='headline']");
+  EXPECT_EQ(cfg.sites[0].drop_xpaths.size(), 2u);
+  EXPECT_TRUE(cfg.sites[0].body_xpath.empty());
 }
 
 TEST(Config, DefaultsFollowTheEnvironment) {
@@ -96,7 +101,7 @@ TEST(Config, DefaultsFollowTheEnvironment) {
 
 TEST(Config, SecretRotationAcceptsAnArray) {
   const auto cfg = parse("[[webhook]]\nname = \"a\"\nurl = \"https://h.example/\"\nsecret = [\"" + k_secret +
-                         "\", \"whsec_" + std::string(24, 'A') + "\"]\n");
+                         "\", \"whsec_" + std::string(32, 'A') + "\"]\n");
   EXPECT_EQ(cfg.webhooks[0].secrets.size(), 2u);
 }
 
@@ -126,6 +131,8 @@ TEST(Config, RejectsBadValues) {
       {"[[site]]\nmatch = \"dw.com\"\nid = \"/a-\\\\d+\"\n", ":3: site.id must contain a capture group"},
       {"[[site]]\nmatch = \"dw.com\"\ndrop_text = [\"(\"]\n", ":3: site.drop_text has an invalid regular expression"},
       {"store = 5\n", ":1: store must be a table"},
+      {"[[site]]\nmatch = \"a.com\"\nbody = \"//div[\"\n", ":3: site.body is not a valid XPath expression"},
+      {"[[site]]\nmatch = \"a.com\"\ndrop = [\"//aside\", \"))\"]\n", ":3: site.drop has an invalid XPath expression"},
       {"[store\n", ":1: "},
       {"[[watch]]\nurl = \"https://a.example/\"\nevry = \"1h\"\n", ":3: unknown key \"evry\" in watch"},
       {"wtach = 1\n", ":1: unknown key \"wtach\" in the top level"},

@@ -121,7 +121,7 @@ TEST_F(DaemonTest, AnEditMakesAVersionADiffAndOneSignedWebhook) {
 
   // Exactly one webhook, signed, with the documented envelope.
   const auto hooks = receiver.received();
-  ASSERT_EQ(hooks.size(), 1u);
+  ASSERT_EQ(hooks.size(), 1u) << r.err;
   EXPECT_TRUE(hooks[0].signature_ok) << hooks[0].verify_error;
   const auto payload = json::parse(hooks[0].body);
   EXPECT_EQ(payload["type"], "article.changed");
@@ -137,7 +137,8 @@ TEST_F(DaemonTest, AnEditMakesAVersionADiffAndOneSignedWebhook) {
   EXPECT_EQ(data["stats"]["paragraphs_added"], 1);
   EXPECT_EQ(data["stats"]["paragraphs_changed"], 1);
   const auto diff = data["diff"].get<std::string>();
-  EXPECT_NE(diff.find("{+for a week+}"), std::string::npos) << diff;
+  EXPECT_NE(diff.find("# Floods close the river road{+ for a week+}"), std::string::npos) << diff;
+  EXPECT_NE(diff.find("[-until the water recedes-]{+for at least a week+}"), std::string::npos) << diff;
   EXPECT_NE(diff.find("Schools in the lower town"), std::string::npos) << diff;
   bool id_matches = false;
   for (const auto& [k, v] : hooks[0].headers)
@@ -148,12 +149,12 @@ TEST_F(DaemonTest, AnEditMakesAVersionADiffAndOneSignedWebhook) {
   const auto difflog = env.read_difflog();
   EXPECT_NE(difflog.find("Floods close the river road for a week"), std::string::npos) << difflog;
   EXPECT_NE(difflog.find(site.url("/news/floods")), std::string::npos) << difflog;
-  EXPECT_NE(difflog.find("{+for a week+}"), std::string::npos) << difflog;
+  EXPECT_NE(difflog.find("{+for at least a week+}"), std::string::npos) << difflog;
 
   // The CLI shows the same change; diff exits 1 like diff(1).
   const auto d = env.cli({"diff", site.url("/news/floods")});
   EXPECT_EQ(d.status.code, 1) << d.err;
-  EXPECT_NE(d.out.find("{+for a week+}"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("{+ for a week+}"), std::string::npos) << d.out;
   const auto dj = env.cli({"diff", site.url("/news/floods"), "--from", "1", "--to", "2", "--json"});
   EXPECT_EQ(dj.status.code, 1) << dj.err;
   EXPECT_EQ(json::parse(dj.out)["stats"]["paragraphs_added"], 1);

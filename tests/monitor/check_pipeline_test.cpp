@@ -1,0 +1,140 @@
+#include "monitor/check_pipeline.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "monitor/identity.hpp"
+#include "monitor/monitor_fixture.hpp"
+#include "support/scripted_http_client.hpp"
+
+namespace redline::testing {
+namespace {
+
+const std::string k_url = "https://news.example/world/pier";
+const std::string k_secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+class CheckPipelineTest : public MonitorFixture {
+protected:
+  void SetUp() override {
+    MonitorFixture::SetUp();
+    config = make_config("[[watch]]\nurl = \"" + k_url +
+                         "\"\n[[webhook]]\nname = \"all\"\nurl = \"http://127.0.0.1:9/a\"\nsecret = \"" + k_secret +
+                         "\"\n[[webhook]]\nname = \"bylines\"\nurl = \"http://127.0.0.1:9/b\"\nsecret = \"" +
+                         k_secret + "\"\nclasses = [\"byline\"]\n");
+    auto a = store_->ensure_article(article_key(*config, k_url), k_url, clock.now());
+    ASSERT_TRUE(a);
+    article_id = a->id;
+  }
+
+  ArticleRecord article() {
+    auto a = store_->find_article(k_url);
+    EXPECT_TRUE(a && *a);
+    return **a;
+  }
+
+  CheckOutcome check(HttpResponse response) {
+    clock.advance(std::chrono::minutes(10));
+    CheckPipeline pipeline(config, *store_, clock);
+    if (response.effective_url.empty()) response.effective_url = k_url;
+    auto outcome = pipeline.process(article(), response, clock.now() + std::chrono::hours(1));
+    EXPECT_TRUE(outcome) << outcome.error().message;
+    return outcome ? *outcome : CheckOutcome{};
+  }
+
+  static HttpResponse page(const std::string& html, const std::string& etag = "") {
+    Headers headers{{"content-type", "text/html; charset=utf-8"}};
+    if (!etag.empty()) headers.emplace_back("etag", etag);
+    return ScriptedHttpClient::reply(200, html, headers);
+  }
+
+  std::shared_ptr<const Config> config;
+  int64_t article_id = 0;
+};
+
+using Kind = CheckOutcome::Kind;
+
+TEST_F(CheckPipelineTest, FirstCaptureIsAVersionWithoutNotifications) {
+  const auto out = check(page(article_html("Old pier to close", k_paragraphs)));
+  EXPECT_EQ(out.kind, Kind::first_version);
+  auto versions = store_->versions(article_id);
+  ASSERT_EQ(versions->size(), 1u);
+  EXPECT_EQ((*versions)[0].content.headline, "Old pier to close");
+  EXPECT_EQ((*versions)[0].content.blocks.size(), 3u);
+  EXPECT_TRUE(store_->list_outbox(std::nullopt)->empty());
+}
+
+TEST_F(CheckPipelineTest, SameBytesAndChromeChurnAreNotVersions) {
+  check(page(article_html("Old pier to close", k_paragraphs, "ticker 1")));
+  EXPECT_EQ(check(page(article_html("Old pier to close", k_paragraphs, "ticker 1"))).kind, Kind::not_modified);
+  EXPECT_EQ(check(page(article_html("Old pier to close", k_paragraphs, "ticker 2"))).kind, Kind::unchanged);
+  EXPECT_EQ(store_->versions(article_id)->size(), 1u);
+}
+
+TEST_F(CheckPipelineTest, AnEditStoresVersionChangeAndFilteredOutbox) {
+  check(page(article_html("Old pier to close", k_paragraphs)));
+  auto edited = k_paragraphs;
+  edited[1] = "Engineers found deep cracks in three of the supporting columns during a routine inspection in May.";
+  const auto out = check(page(article_html("Old pier to close for a year", edited)));
+  ASSERT_EQ(out.kind, Kind::changed);
+  EXPECT_EQ(out.classes, (std::vector<std::string>{"headline", "body"}));
+
+  ASSERT_EQ(store_->versions(article_id)->size(), 2u);
+  const auto changes = store_->changes(article_id);
+  ASSERT_EQ(changes->size(), 1u);
+  EXPECT_EQ((*changes)[0].classes, out.classes);
+
+  // "all" wants headline/body; "bylines" only bylines; the diff log hears of everything.
+  const auto outbox = store_->list_outbox(std::nullopt);
+  ASSERT_EQ(outbox->size(), 2u);
+  EXPECT_EQ((*outbox)[0].notifier, "all");
+  EXPECT_EQ((*outbox)[1].notifier, "difflog");
+  EXPECT_EQ((*outbox)[0].event_id, (*outbox)[1].event_id);
+  const auto payload = nlohmann::json::parse((*outbox)[0].payload);
+  EXPECT_EQ(payload["type"], "article.changed");
+  EXPECT_EQ(payload["data"]["old"]["version"], 1);
+  EXPECT_EQ(payload["data"]["new"]["version"], 2);
+  EXPECT_EQ(payload["data"]["new"]["headline"], "Old pier to close for a year");
+  EXPECT_NE(payload["data"]["diff"].get<std::string>().find("{+for a year+}"), std::string::npos);
+}
+
+TEST_F(CheckPipelineTest, GoingBackToAnEarlierTextIsARevert) {
+  check(page(article_html("Old pier to close", k_paragraphs)));
+  check(page(article_html("Old pier to close soon", k_paragraphs)));
+  const auto out = check(page(article_html("Old pier to close", k_paragraphs)));
+  ASSERT_EQ(out.kind, Kind::changed);
+  EXPECT_EQ(out.classes, (std::vector<std::string>{"headline", "revert"}));
+}
+
+TEST_F(CheckPipelineTest, ConditionalGetUsesStoredValidators) {
+  CheckPipeline pipeline(config, *store_, clock);
+  EXPECT_TRUE(pipeline.request_for(article(), k_url).headers.size() == 1);  // Accept only: nothing stored yet
+  check(page(article_html("Old pier to close", k_paragraphs), "\"v1\""));
+  const auto req = pipeline.request_for(article(), k_url);
+  EXPECT_NE(std::find(req.headers.begin(), req.headers.end(), std::pair<std::string, std::string>{"If-None-Match", "\"v1\""}),
+            req.headers.end());
+  EXPECT_TRUE(req.html_only);
+  EXPECT_EQ(check(ScriptedHttpClient::reply(304, "")).kind, Kind::not_modified);
+  EXPECT_EQ(article().etag, "\"v1\"");
+}
+
+TEST_F(CheckPipelineTest, FailuresAreRecordedAndLoseNothing) {
+  check(page(article_html("Old pier to close", k_paragraphs)));
+  auto out = check(ScriptedHttpClient::reply(503, "busy"));
+  EXPECT_EQ(out.kind, Kind::failed);
+  EXPECT_EQ(article().last_error, "http 503");
+  out = check(ScriptedHttpClient::failure(FetchError::timeout, "30 s passed"));
+  EXPECT_EQ(out.kind, Kind::failed);
+  EXPECT_EQ(article().last_error, "timeout: 30 s passed");
+  EXPECT_EQ(store_->versions(article_id)->size(), 1u);
+  // Back to normal: the error is cleared and the article still compares against version 1.
+  EXPECT_EQ(check(page(article_html("Old pier to close", k_paragraphs))).kind, Kind::not_modified);
+  EXPECT_EQ(article().last_error, "");
+}
+
+TEST_F(CheckPipelineTest, GarbageIsAFailureNotAVersion) {
+  const auto out = check(page("\x01\x02\x03 not html at all"));
+  EXPECT_EQ(out.kind, Kind::failed);
+  EXPECT_TRUE(store_->versions(article_id)->empty());
+}
+
+}  // namespace
+}  // namespace redline::testing
