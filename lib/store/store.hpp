@@ -119,7 +119,7 @@ class Store {
   virtual Result<std::optional<ArticleRecord>> find_article(std::string_view key_or_url) = 0;
   virtual Result<std::vector<ArticleRecord>> list_articles() = 0;
 
-  // Versions of an article, oldest first, numbered from 1.
+  // Versions of an article, oldest first (by captured_at), numbered from 1; empty for an unknown id.
   virtual Result<std::vector<VersionRecord>> versions(int64_t article_id) = 0;
   virtual Result<std::optional<VersionRecord>> latest_version(int64_t article_id) = 0;
   virtual Result<std::vector<ChangeRecord>> changes(int64_t article_id) = 0;
