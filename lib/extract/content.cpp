@@ -618,6 +618,16 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
   if (!hints.headline.empty()) {
     const std::string headline = normalize_space(hints.headline);
     std::erase_if(best, [&](const Block& b) { return b.text == headline; });
+    // A leading heading that is the headline with a kicker or site name around it (or the other
+    // way round) is the headline too.
+    for (size_t i = 0; i < std::min<size_t>(best.size(), 3); ++i) {
+      const std::string& t = best[i].text;
+      if (best[i].kind == BlockKind::heading && text_weight(t) >= 10 && text_weight(headline) >= 10 &&
+          (headline.find(t) != std::string::npos || t.find(headline) != std::string::npos)) {
+        best.erase(best.begin() + static_cast<std::ptrdiff_t>(i));
+        break;
+      }
+    }
   }
   return best;
 }

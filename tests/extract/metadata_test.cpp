@@ -59,6 +59,14 @@ TEST(Headline, NotRepeatedInBody) {
   EXPECT_EQ(a.blocks[0].kind, BlockKind::paragraph);
 }
 
+TEST(Headline, HeadingThatContainsTheHeadlineIsNotBodyEither) {
+  const auto a = extract(R"(<meta property="og:title" content="Budget passes after debate">)",
+                         "<article><h1>Politics: Budget passes after debate</h1>" + k_body + "</article>");
+  EXPECT_EQ(a.headline, "Budget passes after debate");
+  ASSERT_EQ(a.blocks.size(), 1u);
+  EXPECT_EQ(a.blocks[0].kind, BlockKind::paragraph);
+}
+
 TEST(Byline, JsonLdAuthorsStringsObjectsArraysAndReferences) {
   EXPECT_EQ(extract(ld(R"({"@type":"NewsArticle","author":"Jane Doe"})")).byline(), "Jane Doe");
   EXPECT_EQ(
