@@ -94,8 +94,6 @@ Result<CheckOutcome> CheckPipeline::store_capture(const ArticleRecord& article, 
   const CompareOptions options = compare_options_for(config, url);
   const std::string fp = fingerprint(content, options);
 
-  auto history = m_store.versions(article.id);
-  if (!history) return history.error();
   NewVersion nv;
   nv.article_id = article.id;
   nv.captured_at = captured_at;
@@ -103,19 +101,24 @@ Result<CheckOutcome> CheckPipeline::store_capture(const ArticleRecord& article, 
   nv.content = content;
   nv.fingerprint = fp;
 
-  if (history->empty()) {
+  auto latest_or_none = m_store.latest_version(article.id);
+  if (!latest_or_none) return latest_or_none.error();
+  if (!*latest_or_none) {
     auto id = m_store.add_version(nv);
     if (!id) return id.error();
     spdlog::info("{}: first version stored ({})", url, content.headline);
     return CheckOutcome{CheckOutcome::Kind::first_version, "", *id, {}};
   }
 
-  const VersionRecord& latest = history->back();
+  const VersionRecord& latest = **latest_or_none;
   if (latest.fingerprint == fp) return CheckOutcome{CheckOutcome::Kind::unchanged, "", latest.id, {}};
   const Change change = compare(latest.content, content, options);
   // Different fingerprints but no change: the comparison options changed since the latest version.
   if (!change.changed()) return CheckOutcome{CheckOutcome::Kind::unchanged, "noise only", latest.id, {}};
 
+  // A real change: is it back to an earlier text?
+  auto history = m_store.versions(article.id);
+  if (!history) return history.error();
   std::vector<std::string> classes = change.classes;
   for (size_t i = 0; i + 1 < history->size(); ++i) {
     if ((*history)[i].fingerprint == fp) {

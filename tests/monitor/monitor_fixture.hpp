@@ -26,7 +26,7 @@ inline const std::vector<std::string> k_paragraphs = {
     "Ferries will use the new terminal on the north side of the bay while the work goes on."};
 
 class MonitorFixture : public ::testing::Test {
-protected:
+ protected:
   void SetUp() override {
     m_dir = std::filesystem::temp_directory_path() / ("redline-monitor-" + std::to_string(std::random_device{}()));
     auto store = SqliteStore::open(m_dir / "redline.db", OpenMode::read_write);

@@ -11,7 +11,7 @@ namespace {
 using namespace std::chrono_literals;
 
 class MonitorTest : public MonitorFixture {
-protected:
+ protected:
   std::string config_text(int watches, const std::string& every) {
     std::string text;
     for (int i = 0; i < watches; ++i)
@@ -102,8 +102,11 @@ TEST_F(MonitorTest, RestartResumesStoredScheduleWithoutABurst) {
 
 TEST_F(MonitorTest, CheckAllRunsEveryWatchAndReportsWhenDone) {
   ScriptedHttpClient http(io);
-  serve_all(http);
-  http.set("https://news.example/a/1", ScriptedHttpClient::failure(FetchError::connect, "refused"));
+  http.set_responder([](const HttpRequest& req) {
+    if (req.url == "https://news.example/a/1") return ScriptedHttpClient::failure(FetchError::connect, "refused");
+    return ScriptedHttpClient::reply(200, article_html("Story " + req.url, k_paragraphs),
+                                     {{"content-type", "text/html"}});
+  });
   Monitor monitor(make_config(config_text(3, "1h")), *store_, http, clock, 3);
   ASSERT_TRUE(monitor.load());
   bool done = false;
