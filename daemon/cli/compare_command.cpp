@@ -48,8 +48,7 @@ int run_compare(const CompareCliOptions& opts, const CommandContext& ctx) {
     std::cerr << "redline: " << opts.new_file << ": " << new_version.error().message << "\n";
     return exit_code_for(new_version.error().code);
   }
-  const CompareOptions compare_options =
-      cfg ? compare_options_for(*cfg, new_version->canonical_url) : CompareOptions{};
+  const CompareOptions compare_options = cfg ? compare_options_for(*cfg, new_version->canonical_url) : CompareOptions{};
   if (auto valid = validate_compare_options(compare_options); !valid) {
     std::cerr << "redline: " << valid.error().message << "\n";
     return k_exit_config;

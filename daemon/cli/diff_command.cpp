@@ -28,13 +28,10 @@ void add_diff_command(CLI::App& app, CommandContext& ctx) {
       "--json", [format] { *format = DiffFormat::json; }, "same as --format json");
   cmd->callback([&ctx, url, from, to, format] {
     ctx.run = [&ctx, url, from, to, format]() -> int {
-      const auto config = load_cli_config(ctx);
-      if (!config) return k_exit_config;
       int status = k_exit_ok;
-      auto store = open_store_for_reading(*config, status);
-      if (!store) return status;
-      const auto history = find_history(*config, *store, *url, status);
-      if (!history) return status;
+      const auto opened = open_history(ctx, *url, status);
+      if (!opened) return status;
+      const ArticleHistory* history = &opened->history;
       if (history->versions.size() < 2 && *from == -2 && *to == -1)
         return fail(k_exit_usage, history->article.url + " has only " + std::to_string(history->versions.size()) +
                                       " version; nothing to compare yet");
@@ -42,7 +39,7 @@ void add_diff_command(CLI::App& app, CommandContext& ctx) {
       if (!a) return status;
       const VersionRecord* b = pick_version(*history, *to, status);
       if (!b) return status;
-      const Change change = compare(a->content, b->content, compare_options_for(*config, b->url));
+      const Change change = compare(a->content, b->content, compare_options_for(opened->config, b->url));
       if (*format != DiffFormat::json && *format != DiffFormat::html)
         std::cout << "version " << a->number << " (" << format_rfc3339(a->captured_at) << ") → version " << b->number
                   << " (" << format_rfc3339(b->captured_at) << ")\n";

@@ -63,7 +63,6 @@ void print_text(const std::string& file, const Article& a) {
   }
 }
 
-
 int run_extract(const ExtractOptions& opts, const CommandContext& ctx) {
   // Site rules apply only when a configuration is named explicitly.
   std::optional<Config> config;

@@ -17,14 +17,11 @@ void add_log_command(CLI::App& app, CommandContext& ctx) {
   add_format_option(*cmd, *format);
   cmd->callback([&ctx, url, format] {
     ctx.run = [&ctx, url, format]() -> int {
-      const auto config = load_cli_config(ctx);
-      if (!config) return k_exit_config;
       int status = k_exit_ok;
-      auto store = open_store_for_reading(*config, status);
-      if (!store) return status;
-      const auto history = find_history(*config, *store, *url, status);
-      if (!history) return status;
-      auto changes = store->changes(history->article.id);
+      const auto opened = open_history(ctx, *url, status);
+      if (!opened) return status;
+      const ArticleHistory* history = &opened->history;
+      auto changes = opened->store->changes(history->article.id);
       if (!changes) return fail(exit_code_for(changes.error().code), changes.error().message);
       const auto classes_of = [&](int64_t version_id) {
         for (const auto& c : *changes)

@@ -20,13 +20,10 @@ void add_show_command(CLI::App& app, CommandContext& ctx) {
   add_format_option(*cmd, *format);
   cmd->callback([&ctx, url, number, format] {
     ctx.run = [&ctx, url, number, format]() -> int {
-      const auto config = load_cli_config(ctx);
-      if (!config) return k_exit_config;
       int status = k_exit_ok;
-      auto store = open_store_for_reading(*config, status);
-      if (!store) return status;
-      const auto history = find_history(*config, *store, *url, status);
-      if (!history) return status;
+      const auto opened = open_history(ctx, *url, status);
+      if (!opened) return status;
+      const ArticleHistory* history = &opened->history;
       const VersionRecord* v = pick_version(*history, *number, status);
       if (!v) return status;
       const Article& a = v->content;

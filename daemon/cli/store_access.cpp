@@ -41,6 +41,19 @@ std::optional<ArticleHistory> find_history(const Config& config, Store& store, c
   return ArticleHistory{*found, std::move(*versions)};
 }
 
+std::optional<OpenedHistory> open_history(const CommandContext& ctx, const std::string& url, int& status) {
+  auto config = load_cli_config(ctx);
+  if (!config) {
+    status = k_exit_config;
+    return std::nullopt;
+  }
+  auto store = open_store_for_reading(*config, status);
+  if (!store) return std::nullopt;
+  auto history = find_history(*config, *store, url, status);
+  if (!history) return std::nullopt;
+  return OpenedHistory{std::move(*config), std::move(store), std::move(*history)};
+}
+
 const VersionRecord* pick_version(const ArticleHistory& history, long long number, int& status) {
   const auto n = static_cast<long long>(history.versions.size());
   const long long index = number > 0 ? number - 1 : n + number;

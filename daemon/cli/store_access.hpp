@@ -24,6 +24,16 @@ std::unique_ptr<SqliteStore> open_store_for_reading(const Config& config, int& s
 // with its versions. Prints the error and sets `status` on failure.
 std::optional<ArticleHistory> find_history(const Config& config, Store& store, const std::string& url, int& status);
 
+struct OpenedHistory {
+  Config config;
+  std::unique_ptr<SqliteStore> store;
+  ArticleHistory history;
+};
+
+// What every per-article command starts with: the configuration, the store opened read-only and the
+// article's history. Prints the error and sets `status` (78, 74, 2…) on failure.
+std::optional<OpenedHistory> open_history(const CommandContext& ctx, const std::string& url, int& status);
+
 // Resolves a 1-based version number (negative counts from the newest: -1 is the newest).
 // Prints the error and sets `status` when it is out of range.
 const VersionRecord* pick_version(const ArticleHistory& history, long long number, int& status);

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "diff/compare.hpp"
 #include "util/crypto.hpp"
 #include "util/url.hpp"
 
@@ -99,6 +100,15 @@ class TableReader {
     return out;
   }
 
+  // Patterns for the diff's `ignore`: checked with the engine that will run them (ICU).
+  std::vector<std::string> ignore_patterns(std::string_view key) {
+    auto list = strings(key).value_or(std::vector<std::string>{});
+    if (auto s = validate_compare_options(CompareOptions{list}); !s)
+      fail(get(key), where(key) + ": " + s.error().message);
+    return list;
+  }
+
+  // Patterns for the extractor's drop_text (std::regex, ECMAScript).
   std::vector<std::string> regexes(std::string_view key) {
     auto list = strings(key).value_or(std::vector<std::string>{});
     for (const auto& pattern : list) {
@@ -231,7 +241,7 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
     cfg.notify.classes = read_classes(r, "classes", cfg.notify.classes);
     if (auto d = r.duration("max_age")) cfg.notify.max_age = *d;
   });
-  section("diff", [&](TableReader& r) { cfg.ignore = r.regexes("ignore"); });
+  section("diff", [&](TableReader& r) { cfg.ignore = r.ignore_patterns("ignore"); });
 
   if (!difflog_set)
     cfg.difflog = env.logs_directory.empty() ? cfg.store.path.parent_path() / "diff.log"
@@ -288,7 +298,7 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
       s.id = *id;
     }
     s.drop_text = r.regexes("drop_text");
-    s.ignore = r.regexes("ignore");
+    s.ignore = r.ignore_patterns("ignore");
     s.headline_xpath = r.xpath("headline");
     s.body_xpath = r.xpath("body");
     s.byline_xpath = r.xpath("byline");

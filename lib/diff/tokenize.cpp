@@ -6,15 +6,11 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include "util/text.hpp"
+
 namespace redline {
 
 namespace {
-
-// Matches util/text.cpp: characters that are never visible in an article.
-bool is_invisible(UChar32 c) {
-  return c == 0x00AD || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
-         c == 0xFEFF || c == 0x180E;
-}
 
 int32_t utf16_length(UChar32 c) { return c > 0xFFFF ? 2 : 1; }
 
@@ -31,35 +27,6 @@ std::unique_ptr<icu::RegexPattern> compile_pattern(const std::string& pattern, s
     return nullptr;
   }
   return compiled;
-}
-
-// Decodes one code point of valid UTF-8; invalid bytes decode to themselves (one byte each).
-char32_t decode_utf8(std::string_view s, size_t& pos) {
-  const auto b0 = static_cast<unsigned char>(s[pos]);
-  int len = b0 < 0x80 ? 1 : (b0 & 0xE0) == 0xC0 ? 2 : (b0 & 0xF0) == 0xE0 ? 3 : (b0 & 0xF8) == 0xF0 ? 4 : 1;
-  if (pos + static_cast<size_t>(len) > s.size()) len = 1;
-  char32_t cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-  for (int i = 1; i < len; ++i) cp = (cp << 6) | (static_cast<unsigned char>(s[pos + static_cast<size_t>(i)]) & 0x3F);
-  pos += static_cast<size_t>(len);
-  return cp;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 }  // namespace
@@ -230,7 +197,7 @@ std::string typographic_fold(std::string_view key) {
   out.reserve(key.size());
   size_t pos = 0;
   while (pos < key.size()) {
-    const char32_t c = decode_utf8(key, pos);
+    const char32_t c = next_code_point(key, pos);
     switch (c) {
       case U'\u2018':
       case U'\u2019':

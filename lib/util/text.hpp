@@ -17,6 +17,17 @@ bool is_blank(std::string_view text);
 // Replaces invalid UTF-8 sequences with U+FFFD.
 std::string make_valid_utf8(std::string_view text);
 
+// Decodes the UTF-8 code point at `pos` and advances past it; an invalid sequence gives U+FFFD and
+// advances one byte. Requires pos < text.size().
+char32_t next_code_point(std::string_view text, size_t& pos);
+
+// True for characters that are never visible in an article: zero-width spaces and joiners, soft
+// hyphen, BOM, bidi marks.
+bool is_invisible(char32_t c);
+
+// Appends the UTF-8 encoding of `cp`.
+void append_utf8(std::string& out, char32_t cp);
+
 // ASCII lower-case copy.
 std::string ascii_lower(std::string_view text);
 

@@ -1,6 +1,6 @@
 // extract_bench: single-thread extraction speed over a directory of saved pages.
 //
-// usage: extract_bench [DIR] [ROUNDS]   (DIR defaults to /work/shared/eval/extraction/html)
+// usage: extract_bench [DIR] [ROUNDS]   (DIR defaults to ../shared/eval/extraction/html)
 // Pages are read (and gunzipped) up front; only extract_page() is timed. Prints pages/s, MB/s of
 // HTML and the p50/p99/max time per page.
 #include <algorithm>
@@ -15,7 +15,7 @@
 
 int main(int argc, char** argv) {
   using namespace redline;
-  const std::string dir = argc > 1 ? argv[1] : "/work/shared/eval/extraction/html";
+  const std::string dir = argc > 1 ? argv[1] : "../shared/eval/extraction/html";
   const int rounds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 1;
   std::vector<std::string> pages;
   std::error_code ec;

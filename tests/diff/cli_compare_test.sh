@@ -4,7 +4,7 @@
 set -u
 redline=$1
 data=$2
-corpus=${3:-/work/shared/eval/revisions/dw}
+corpus=${3:-$(dirname "$0")/../../../shared/eval/revisions/dw}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0

@@ -1,4 +1,4 @@
-// The 22 consecutive-version transitions of the DW revision corpus (/work/shared/eval/revisions/dw,
+// The 22 consecutive-version transitions of the DW revision corpus (shared/eval/revisions/dw,
 // its README has the table of what changed). Each expectation below was written from reading the pair
 // (headline, and a paragraph-by-paragraph diff of the HTML) before the diff engine was run on it.
 #include <gtest/gtest.h>
@@ -220,7 +220,7 @@ const std::vector<Expected>& expectations() {
 
 fs::path corpus_dir() {
   if (const char* env = std::getenv("REDLINE_DW_CORPUS"); env && *env) return env;
-  return "/work/shared/eval/revisions/dw";
+  return REDLINE_SHARED_DIR "/eval/revisions/dw";
 }
 
 // The [[site]] rule a DW watch would carry: the feedx promotional footer is not part of the article.

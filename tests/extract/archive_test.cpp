@@ -1,4 +1,4 @@
-// Feed-archive captures (see /work/shared/eval/revisions/README.md for the format and its variants).
+// Feed-archive captures (see shared/eval/revisions/README.md for the format and its variants).
 #include "extract/archive.hpp"
 
 #include <gtest/gtest.h>
@@ -11,7 +11,7 @@
 namespace redline {
 namespace {
 
-const std::filesystem::path k_corpus = "/work/shared/eval/revisions/dw";
+const std::filesystem::path k_corpus = REDLINE_SHARED_DIR "/eval/revisions/dw";
 
 std::string capture(const std::string& header, const std::string& body_tail = "") {
   return "<!--1654512425000-->\n[俄外长出访计划恐受阻](https://www.dw.com/zh/x/a-62043662)\n------\n\n" + header +

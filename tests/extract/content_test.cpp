@@ -125,10 +125,10 @@ TEST(Content, FragmentKeepsEverything) {
   EXPECT_EQ(texts(a), (std::vector<std::string>{"Short one.", "Short two."}));
 }
 
-// The load-test pages of /work/shared/bench/mkpages.py must come out exactly: headline and every
+// The load-test pages of shared/bench/mkpages.py must come out exactly: headline and every
 // paragraph, nothing of the page chrome (nav, related box, footer).
 TEST(Content, MkpagesPagesExtractExactly) {
-  const std::filesystem::path script = "/work/shared/bench/mkpages.py";
+  const std::filesystem::path script = REDLINE_SHARED_DIR "/bench/mkpages.py";
   if (!std::filesystem::exists(script)) GTEST_SKIP() << "no " << script;
   const auto dir = std::filesystem::temp_directory_path() / ("redline-mkpages-" + std::to_string(::getpid()));
   const std::string cmd = "python3 " + script.string() + " " + dir.string() + " 20 >/dev/null 2>&1";

@@ -1,6 +1,6 @@
 // extract_quality: runs the extractor over a directory of saved pages (.html, .html.gz, feed-archive
 // .txt) and writes one JSON object per page ({"file", "headline", "byline", "body"}) — the input of
-// /work/shared/eval/extraction/score.py. Used by the "quality" ctest test and the benchmark.
+// shared/eval/extraction/score.py. Used by the "quality" ctest test and the benchmark.
 //
 // usage: extract_quality DIR OUT.jsonl [THREADS]
 // Prints pages/s and the total time to stderr.

@@ -254,7 +254,7 @@ TEST_F(DaemonTest, ServiceNotifiesSystemdReloadsAndStopsCleanly) {
   EXPECT_TRUE(notify.wait_for("WATCHDOG=1", 10s)) << notify.seen();
 
   // The first checks happen on their own (spread over at most a minute, here at most `every`).
-  ASSERT_TRUE(daemon.wait_for_output("first version stored", 30s)) << daemon.stderr_text();
+  ASSERT_TRUE(daemon.wait_for_output("/news/floods: first version stored", 30s)) << daemon.stderr_text();
   site.edit("/news/floods", [](SiteArticle& a) { a.headline = "Floods close the river road, again"; });
   ASSERT_TRUE(daemon.wait_for_output("changed [headline", 30s)) << daemon.stderr_text();
   for (int i = 0; i < 100 && receiver.received().empty(); ++i) std::this_thread::sleep_for(100ms);
