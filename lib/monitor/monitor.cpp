@@ -77,8 +77,7 @@ void Monitor::start(WatchState& w) {
   ++m_in_flight;
   CheckPipeline pipeline(m_config, m_store, m_clock);
   // The state object may be replaced by a reload while the request runs; look it up by URL on return.
-  m_http.fetch(pipeline.request_for(w.article, w.watch.url), [this, url = w.watch.url,
-                                                              config = m_config](HttpResponse response) {
+  m_http.fetch(pipeline.request_for(w.article, w.watch.url), [this, url = w.watch.url](HttpResponse response) {
     --m_in_flight;
     auto it = std::find_if(m_watches.begin(), m_watches.end(), [&](const auto& s) { return s->watch.url == url; });
     if (it != m_watches.end()) {
