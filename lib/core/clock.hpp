@@ -6,16 +6,14 @@
 namespace redline {
 
 class Clock {
-public:
+ public:
   virtual ~Clock() = default;
   virtual Timestamp now() const = 0;
 };
 
 class SystemClock final : public Clock {
-public:
-  Timestamp now() const override {
-    return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
-  }
+ public:
+  Timestamp now() const override { return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()); }
 };
 
 }  // namespace redline

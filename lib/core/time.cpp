@@ -103,11 +103,20 @@ std::optional<Duration> parse_duration(std::string_view s) {
     }
     if (digits == 0 || p == s.size()) return std::nullopt;
     switch (s[p++]) {
-      case 's': total += seconds{n}; break;
-      case 'm': total += minutes{n}; break;
-      case 'h': total += hours{n}; break;
-      case 'd': total += days{n}; break;
-      default: return std::nullopt;
+      case 's':
+        total += seconds{n};
+        break;
+      case 'm':
+        total += minutes{n};
+        break;
+      case 'h':
+        total += hours{n};
+        break;
+      case 'd':
+        total += days{n};
+        break;
+      default:
+        return std::nullopt;
     }
   }
   return total;

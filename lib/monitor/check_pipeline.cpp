@@ -14,7 +14,11 @@ namespace redline {
 namespace {
 
 std::string fetch_error(const HttpResponse& r) {
-  if (r.error != FetchError::none) return std::string(to_string(r.error)) + ": " + r.error_message;
+  if (r.error != FetchError::none) {
+    const std::string kind(to_string(r.error));
+    // The client's messages usually start with the class already ("dns: Could not resolve…").
+    return r.error_message.rfind(kind + ":", 0) == 0 ? r.error_message : kind + ": " + r.error_message;
+  }
   return "http " + std::to_string(r.status);
 }
 

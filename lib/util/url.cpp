@@ -57,9 +57,9 @@ std::string authority_of(const UrlParts& u) {
 }
 
 bool is_tracking_param(std::string_view name) {
-  static const std::string_view k_exact[] = {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid",
-                                             "mc_cid", "mc_eid", "igshid", "yclid", "_ga", "_hsenc",
-                                             "_hsmi", "mkt_tok", "ocid", "cmpid", "at_medium", "at_campaign"};
+  static const std::string_view k_exact[] = {"fbclid", "gclid",   "dclid",  "gbraid", "wbraid",    "msclkid",
+                                             "mc_cid", "mc_eid",  "igshid", "yclid",  "_ga",       "_hsenc",
+                                             "_hsmi",  "mkt_tok", "ocid",   "cmpid",  "at_medium", "at_campaign"};
   if (name.substr(0, 4) == "utm_") return true;
   for (auto e : k_exact)
     if (name == e) return true;

@@ -42,9 +42,10 @@ int main(int argc, char** argv) {
   }
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::sort(ms.begin(), ms.end());
-  std::printf("extract_bench: %zu pages x %d rounds, %.1f MB: %.1f pages/s, %.1f MB/s, p50 %.2f ms, p99 %.2f ms, "
-              "max %.2f ms, %zu failures\n",
-              pages.size(), rounds, static_cast<double>(bytes) / 1e6, static_cast<double>(ms.size()) / s,
-              static_cast<double>(bytes) / 1e6 / s, ms[ms.size() / 2], ms[ms.size() * 99 / 100], ms.back(), failures);
+  std::printf(
+      "extract_bench: %zu pages x %d rounds, %.1f MB: %.1f pages/s, %.1f MB/s, p50 %.2f ms, p99 %.2f ms, "
+      "max %.2f ms, %zu failures\n",
+      pages.size(), rounds, static_cast<double>(bytes) / 1e6, static_cast<double>(ms.size()) / s,
+      static_cast<double>(bytes) / 1e6 / s, ms[ms.size() / 2], ms[ms.size() * 99 / 100], ms.back(), failures);
   return 0;
 }

@@ -14,8 +14,8 @@ TEST(Article, JoinsBylineAndBody) {
 }
 
 TEST(Article, BlockKindNamesRoundTrip) {
-  for (auto k : {BlockKind::paragraph, BlockKind::heading, BlockKind::list_item, BlockKind::quote,
-                 BlockKind::caption, BlockKind::table})
+  for (auto k : {BlockKind::paragraph, BlockKind::heading, BlockKind::list_item, BlockKind::quote, BlockKind::caption,
+                 BlockKind::table})
     EXPECT_EQ(block_kind_from_string(to_string(k)), k);
   EXPECT_FALSE(block_kind_from_string("nonsense"));
 }

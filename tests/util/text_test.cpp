@@ -6,7 +6,10 @@ namespace redline {
 namespace {
 
 TEST(Text, CollapsesAllKindsOfWhitespace) {
-  EXPECT_EQ(normalize_space("  a \t\n b\xC2\xA0" "c\xE3\x80\x80" "d  "), "a b c d");
+  EXPECT_EQ(normalize_space("  a \t\n b\xC2\xA0"
+                            "c\xE3\x80\x80"
+                            "d  "),
+            "a b c d");
 }
 
 TEST(Text, DropsInvisibleCharacters) {
@@ -16,7 +19,10 @@ TEST(Text, DropsInvisibleCharacters) {
 TEST(Text, KeepsChineseAsIs) { EXPECT_EQ(normalize_space(" 德国之声 中文网 "), "德国之声 中文网"); }
 
 TEST(Text, ReplacesInvalidUtf8) {
-  EXPECT_EQ(make_valid_utf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(make_valid_utf8("a\xFF"
+                            "b"),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(make_valid_utf8("\xE4\xB8"), "\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(make_valid_utf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
 }
