@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/json_output.hpp"
 #include "cli/read_article.hpp"
 #include "core/exit_code.hpp"
 #include "core/time.hpp"
@@ -23,23 +24,17 @@ struct ExtractOptions {
   OutputFormat format = OutputFormat::text;
 };
 
-nlohmann::json time_or_null(const std::optional<Timestamp>& t) {
-  return t ? nlohmann::json(format_rfc3339(*t)) : nlohmann::json(nullptr);
-}
-
 nlohmann::json to_json(const std::string& file, const Article& a) {
-  nlohmann::json blocks = nlohmann::json::array();
-  for (const auto& b : a.blocks) blocks.push_back({{"kind", std::string(to_string(b.kind))}, {"text", b.text}});
   return {{"file", file},
           {"headline", a.headline},
           {"byline", a.byline()},
           {"authors", a.authors},
-          {"published", time_or_null(a.published)},
-          {"modified", time_or_null(a.modified)},
+          {"published", json_time(a.published)},
+          {"modified", json_time(a.modified)},
           {"canonical_url", a.canonical_url.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.canonical_url)},
           {"language", a.language.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.language)},
           {"site_name", a.site_name.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.site_name)},
-          {"blocks", std::move(blocks)},
+          {"blocks", json_blocks(a)},
           {"body", a.body()}};
 }
 

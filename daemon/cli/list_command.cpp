@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "cli/json_output.hpp"
 #include "cli/store_access.hpp"
 #include "core/exit_code.hpp"
 
@@ -11,10 +12,6 @@ namespace redline::cli {
 namespace {
 
 std::string time_or_dash(const std::optional<Timestamp>& t) { return t ? format_rfc3339(*t) : "-"; }
-
-nlohmann::json time_or_null(const std::optional<Timestamp>& t) {
-  return t ? nlohmann::json(format_rfc3339(*t)) : nlohmann::json(nullptr);
-}
 
 }  // namespace
 
@@ -41,9 +38,9 @@ void add_list_command(CLI::App& app, CommandContext& ctx) {
                {"versions", a.version_count},
                {"state", a.state},
                {"first_seen", format_rfc3339(a.first_seen)},
-               {"last_checked", time_or_null(a.last_checked)},
-               {"last_changed", time_or_null(a.last_changed)},
-               {"next_check", time_or_null(a.next_check)},
+               {"last_checked", json_time(a.last_checked)},
+               {"last_changed", json_time(a.last_changed)},
+               {"next_check", json_time(a.next_check)},
                {"last_error", a.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.last_error)}});
         std::cout << out.dump(2) << "\n";
         return k_exit_ok;

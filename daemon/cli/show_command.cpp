@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "cli/json_output.hpp"
 #include "cli/store_access.hpp"
 #include "core/exit_code.hpp"
 
@@ -27,22 +28,17 @@ void add_show_command(CLI::App& app, CommandContext& ctx) {
       const VersionRecord* v = pick_version(*history, *number, status);
       if (!v) return status;
       const Article& a = v->content;
-      const auto opt_time = [](const std::optional<Timestamp>& t) {
-        return t ? nlohmann::json(format_rfc3339(*t)) : nlohmann::json(nullptr);
-      };
       if (*format == OutputFormat::json) {
-        nlohmann::json blocks = nlohmann::json::array();
-        for (const auto& b : a.blocks) blocks.push_back({{"kind", to_string(b.kind)}, {"text", b.text}});
         nlohmann::json out = {{"version", v->number},
                               {"captured_at", format_rfc3339(v->captured_at)},
                               {"url", v->url},
                               {"headline", a.headline},
                               {"byline", a.byline()},
-                              {"published", opt_time(a.published)},
-                              {"modified", opt_time(a.modified)},
+                              {"published", json_time(a.published)},
+                              {"modified", json_time(a.modified)},
                               {"canonical_url", a.canonical_url},
                               {"language", a.language.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.language)},
-                              {"blocks", blocks},
+                              {"blocks", json_blocks(a)},
                               {"body", a.body()}};
         std::cout << out.dump(2) << "\n";
         return k_exit_ok;
