@@ -1,3 +1,10 @@
+# ccache, when installed, makes rebuilds and extra work trees cheap (CCACHE_BASEDIR lets trees share hits).
+find_program(REDLINE_CCACHE ccache)
+if(REDLINE_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  set(CMAKE_C_COMPILER_LAUNCHER ${REDLINE_CCACHE})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${REDLINE_CCACHE})
+endif()
+
 # Two INTERFACE targets that only redline's own targets link: compile settings and warnings.
 add_library(redline_settings INTERFACE)
 target_include_directories(redline_settings INTERFACE ${PROJECT_SOURCE_DIR}/lib)
