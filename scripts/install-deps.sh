@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev googletest
   libxml2-dev libsqlite3-dev sqlite3 libtomlplusplus-dev nlohmann-json3-dev libicu-dev
   libzstd-dev libsystemd-dev libcli11-dev libssl-dev zlib1g-dev
-  python3 time curl nginx-light systemd clang-format ccache
+  python3 time curl nginx-light systemd clang-format ccache urlwatch
 )
 
 missing=()

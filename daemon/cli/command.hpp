@@ -41,5 +41,9 @@ void add_show_command(CLI::App& app, CommandContext& ctx);
 void add_diff_command(CLI::App& app, CommandContext& ctx);
 void add_extract_command(CLI::App& app, CommandContext& ctx);
 void add_compare_command(CLI::App& app, CommandContext& ctx);
+void add_add_command(CLI::App& app, CommandContext& ctx);
+void add_remove_command(CLI::App& app, CommandContext& ctx);
+void add_check_command(CLI::App& app, CommandContext& ctx);
+void add_status_command(CLI::App& app, CommandContext& ctx);
 
 }  // namespace redline::cli

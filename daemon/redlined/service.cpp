@@ -1,10 +1,13 @@
 #include "redlined/service.hpp"
 
+#include <libxml/parser.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 
+#include <algorithm>
 #include <csignal>
+#include <thread>
 
 #include "app/logging.hpp"
 #include "app/notifiers.hpp"
@@ -36,6 +39,9 @@ int Service::start() {
   m_store = std::move(*store);
   m_http = std::make_unique<CurlClient>(m_io, app::curl_options(*m_config));
   m_monitor = std::make_unique<Monitor>(m_config, *m_store, *m_http, m_clock);
+  xmlInitParser();  // libxml2's global state, before several threads parse
+  m_cpu_pool = std::make_unique<boost::asio::thread_pool>(std::max(1u, std::thread::hardware_concurrency()));
+  m_monitor->use_cpu_pool(m_cpu_pool->get_executor(), m_io.get_executor());
   if (auto s = m_monitor->load(); !s) {
     spdlog::critical("cannot load the watches: {}", s.error().message);
     return exit_code_for(s.error().code);

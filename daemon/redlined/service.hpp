@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <memory>
 #include <string>
@@ -54,6 +55,8 @@ class Service {
   bool m_dispatch_again = false;
   bool m_stopping = false;
   unsigned m_ticks = 0;
+  // Extraction and comparison run here, off the io_context thread. Declared last: joined first.
+  std::unique_ptr<boost::asio::thread_pool> m_cpu_pool;
 };
 
 }  // namespace redline

@@ -82,6 +82,19 @@ class TableReader {
     return d;
   }
 
+  std::optional<double> number(std::string_view key, double min, double max) {
+    const auto* node = get(key);
+    if (!node) return std::nullopt;
+    std::optional<double> v;
+    if (const auto* f = node->as_floating_point()) v = f->get();
+    if (const auto* i = node->as_integer()) v = static_cast<double>(i->get());
+    if (!v) fail(node, where(key) + " must be a number");
+    if (*v < min || *v > max)
+      fail(node,
+           where(key) + " is " + std::to_string(*v) + ", expected " + std::to_string(min) + ".." + std::to_string(max));
+    return v;
+  }
+
   // A string or an array of strings.
   std::optional<std::vector<std::string>> strings(std::string_view key, bool allow_single = false) {
     const auto* node = get(key);
@@ -188,6 +201,30 @@ void each_table(TableReader& root, std::string_view key, Fn&& fn) {
   for (const auto& item : *arr) fn(*item.as_table());
 }
 
+// [schedule] news = [{ until = "3h", every = "15m" }, …], jitter, catch_up.
+void read_schedule(TableReader& r, ScheduleConfig& out, const std::string& file) {
+  if (const auto* node = r.get("news")) {
+    const auto* arr = node->as_array();
+    if (!arr || arr->empty())
+      r.fail(node, "schedule.news must be a non-empty array of { until = \"3h\", every = \"15m\" } tables");
+    out.news.clear();
+    for (const auto& item : *arr) {
+      const auto* t = item.as_table();
+      if (!t) r.fail(&item, "schedule.news must contain only { until = \"…\", every = \"…\" } tables");
+      TableReader tier(*t, "schedule.news", file);
+      const auto until = tier.duration("until");
+      const auto every = tier.duration("every");
+      if (!until || !every) tier.fail(&item, "schedule.news tiers need both `until` and `every`");
+      if (!out.news.empty() && *until <= out.news.back().until)
+        tier.fail(&item, "schedule.news tiers must be in increasing order of `until`");
+      tier.reject_unknown();
+      out.news.push_back({*until, *every});
+    }
+  }
+  if (auto j = r.number("jitter", 0.0, 0.5)) out.jitter = *j;
+  if (auto d = r.duration("catch_up")) out.catch_up = *d;
+}
+
 void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& dir, const std::string& file,
                    const ConfigEnvironment& env) {
   // Defaults that depend on the environment.
@@ -242,6 +279,7 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
     if (auto d = r.duration("max_age")) cfg.notify.max_age = *d;
   });
   section("diff", [&](TableReader& r) { cfg.ignore = r.ignore_patterns("ignore"); });
+  section("schedule", [&](TableReader& r) { read_schedule(r, cfg.schedule, file); });
 
   if (!difflog_set)
     cfg.difflog = env.logs_directory.empty() ? cfg.store.path.parent_path() / "diff.log"
@@ -255,6 +293,11 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
     w.url = r.required_string("url");
     check_http_url(r, "url", w.url);
     if (auto d = r.duration("every")) w.every = *d;
+    if (auto sched = r.string("schedule")) {
+      if (*sched != "news") r.fail(r.get("schedule"), "watch.schedule is \"" + *sched + "\", expected \"news\"");
+      if (r.get("every")) r.fail(r.get("schedule"), "watch.schedule and watch.every exclude each other; give one");
+      w.news = true;
+    }
     if (!watch_urls.insert(w.url).second) r.fail(r.get("url"), "watch.url \"" + w.url + "\" is listed twice");
     r.reject_unknown();
     cfg.watches.push_back(std::move(w));

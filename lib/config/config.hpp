@@ -32,10 +32,29 @@ struct NotifyConfig {
   Duration max_age = std::chrono::hours(24);                       // retry deliveries this long, then dead
 };
 
+// One step of a tiered schedule: check every `every` while the article is younger than `until`.
+struct ScheduleTier {
+  Duration until;
+  Duration every;
+};
+
+// How checks are planned (docs/configuration.md, [schedule]).
+struct ScheduleConfig {
+  // The "news" schedule: tiers by article age (since publication, or since the last change when that
+  // is later); past the last tier the article is no longer checked.
+  std::vector<ScheduleTier> news{{std::chrono::hours(3), std::chrono::minutes(15)},
+                                 {std::chrono::hours(24), std::chrono::hours(1)},
+                                 {std::chrono::hours(24 * 7), std::chrono::hours(3)},
+                                 {std::chrono::hours(24 * 30), std::chrono::hours(24)}};
+  double jitter = 0.1;                          // each interval is moved by up to ±jitter of itself
+  Duration catch_up = std::chrono::minutes(1);  // new and overdue checks are spread evenly over this window
+};
+
 struct WatchConfig {
   std::string url;
   Duration every = std::chrono::minutes(30);
-  int line = 0;  // where it was declared, for messages
+  bool news = false;  // schedule = "news": tiers by article age instead of `every`
+  int line = 0;       // where it was declared, for messages
 };
 
 struct WebhookConfig {
@@ -64,6 +83,7 @@ struct Config {
   std::filesystem::path difflog;
   HttpConfig http;
   NotifyConfig notify;
+  ScheduleConfig schedule;
   std::vector<std::string> ignore;  // global [diff] ignore regexes
   std::vector<WatchConfig> watches;
   std::vector<WebhookConfig> webhooks;

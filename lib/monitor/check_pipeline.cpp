@@ -4,6 +4,7 @@
 
 #include "diff/compare.hpp"
 #include "diff/render.hpp"
+#include "monitor/identity.hpp"
 #include "monitor/notifications.hpp"
 #include "monitor/site_rules.hpp"
 #include "notify/event.hpp"
@@ -20,6 +21,16 @@ std::string fetch_error(const HttpResponse& r) {
     return r.error_message.rfind(kind + ":", 0) == 0 ? r.error_message : kind + ": " + r.error_message;
   }
   return "http " + std::to_string(r.status);
+}
+
+CheckOutcome outcome_of(CheckOutcome::Kind kind, std::string detail, int64_t version_id = 0,
+                        std::vector<std::string> classes = {}) {
+  CheckOutcome o;
+  o.kind = kind;
+  o.detail = std::move(detail);
+  o.version_id = version_id;
+  o.classes = std::move(classes);
+  return o;
 }
 
 }  // namespace
@@ -45,12 +56,31 @@ HttpRequest CheckPipeline::request_for(const ArticleRecord& article, const std::
 }
 
 Result<CheckOutcome> CheckPipeline::record(const CheckRecord& check, CheckOutcome outcome) {
-  if (auto s = m_store.record_check(check); !s) return s.error();
+  if (m_batch)
+    m_batch->push_back(check);
+  else if (auto s = m_store.record_check(check); !s)
+    return s.error();
   return outcome;
 }
 
-Result<CheckOutcome> CheckPipeline::process(const ArticleRecord& article, const HttpResponse& response,
-                                            Timestamp next_check) {
+Result<CheckOutcome> CheckPipeline::process(const ArticleRecord& article, HttpResponse response,
+                                            std::optional<Timestamp> next_check) {
+  auto begun = begin(article, std::move(response), next_check);
+  if (!begun) return begun.error();
+  if (auto* outcome = std::get_if<CheckOutcome>(&*begun)) return std::move(*outcome);
+  auto& work = std::get<PendingCheck>(*begun);
+  analyze(work, *m_config);
+  return finish(std::move(work));
+}
+
+Result<std::variant<CheckOutcome, PendingCheck>> CheckPipeline::begin(const ArticleRecord& article,
+                                                                      HttpResponse response,
+                                                                      std::optional<Timestamp> next_check) {
+  using Began = std::variant<CheckOutcome, PendingCheck>;
+  const auto done = [](Result<CheckOutcome> r) -> Result<Began> {
+    if (!r) return r.error();
+    return Began(std::move(*r));
+  };
   CheckRecord check;
   check.article_id = article.id;
   check.checked_at = m_clock.now();
@@ -60,72 +90,202 @@ Result<CheckOutcome> CheckPipeline::process(const ArticleRecord& article, const 
   check.last_modified = article.last_modified;
   check.body_hash = article.body_hash;
 
-  if (response.status == 304 && response.error == FetchError::none)
-    return record(check, CheckOutcome{CheckOutcome::Kind::not_modified, "304", 0, {}});
+  // Unchanged bytes: nothing to extract. A deleted article answering so is back (its validators and
+  // hash are those of its last good fetch; a redirected one's were cleared).
+  const auto unchanged = [&](std::string detail) -> Result<Began> {
+    CheckOutcome outcome = outcome_of(CheckOutcome::Kind::not_modified, std::move(detail), 0);
+    if (article.state != "active") {
+      if (auto s = change_state(article, EventType::restored, check.url); !s) return s.error();
+      spdlog::info("{}: restored", article.url);
+      outcome.restored = true;
+    }
+    return done(record(check, std::move(outcome)));
+  };
+  if (response.status == 304 && response.error == FetchError::none) return unchanged("304");
+  if (response.error == FetchError::none && (response.status == 404 || response.status == 410)) {
+    check.error = fetch_error(response);
+    // One 404 may be a glitch of a deploy; the second in a row is a deletion.
+    const bool again = article.last_error == "http 404" || article.last_error == "http 410";
+    if (again && article.state != "deleted") {
+      if (auto s = change_state(article, EventType::deleted, article.url); !s) return s.error();
+      spdlog::warn("{}: deleted ({} twice in a row)", article.url, check.error);
+      return done(record(check, outcome_of(CheckOutcome::Kind::deleted, check.error, 0)));
+    }
+    return done(record(check, outcome_of(CheckOutcome::Kind::failed, check.error, 0)));
+  }
   if (!response.ok()) {
     check.error = fetch_error(response);
-    return record(check, CheckOutcome{CheckOutcome::Kind::failed, check.error, 0, {}});
+    return done(record(check, outcome_of(CheckOutcome::Kind::failed, check.error, 0)));
   }
 
   check.etag = response.header("etag");
   check.last_modified = response.header("last-modified");
   check.body_hash = sha256_hex(response.body);
-  if (check.body_hash == article.body_hash && article.version_count > 0)
-    return record(check, CheckOutcome{CheckOutcome::Kind::not_modified, "same bytes", 0, {}});
+  if (check.body_hash == article.body_hash && article.version_count > 0) return unchanged("same bytes");
 
-  auto content = extract_page({response.body, check.url, response.header("content-type")},
-                              extract_rules_for(*m_config, check.url));
+  PendingCheck work;
+  work.article = article;
+  work.check = std::move(check);
+  work.content_type = response.header("content-type");
+  work.body = std::move(response.body);
+  auto latest = m_store.latest_version(article.id);
+  if (!latest) return latest.error();
+  work.latest = std::move(*latest);
+  return Began(std::move(work));
+}
+
+void CheckPipeline::analyze(PendingCheck& work, const Config& config) {
+  const std::string& url = work.check.url;
+  auto content = extract_page({work.body, url, work.content_type}, extract_rules_for(config, url));
+  std::string().swap(work.body);  // the bytes are not needed any more
   if (!content) {
-    check.error = "extract: " + content.error().message;
-    check.body_hash.clear();  // try again next time
-    return record(check, CheckOutcome{CheckOutcome::Kind::failed, check.error, 0, {}});
+    work.error = "extract: " + content.error().message;
+    return;
   }
   if (content->headline.empty() && content->blocks.empty()) {
-    check.error = "extract: no headline and no body text found";
-    check.body_hash.clear();
-    return record(check, CheckOutcome{CheckOutcome::Kind::failed, check.error, 0, {}});
+    work.error = "extract: no headline and no body text found";
+    return;
   }
+  work.content = std::move(*content);
+  compare_with_latest(work, config);
 
-  auto outcome = store_capture(article, *content, check.checked_at, check.url);
+  // Is the page still this article? Its final URL, its canonical link or its text says so.
+  const ArticleRecord& article = work.article;
+  work.same_article =
+      article_key(config, url) == article.key ||
+      (!work.content.canonical_url.empty() && article_key(config, work.content.canonical_url) == article.key) ||
+      !work.latest || (!work.content.headline.empty() && work.latest->content.headline == work.content.headline) ||
+      !work.change || work.change->stats.similarity >= 0.5;
+}
+
+void CheckPipeline::compare_with_latest(PendingCheck& work, const Config& config) {
+  const CompareOptions options = compare_options_for(config, work.check.url);
+  work.fingerprint = fingerprint(work.content, options);
+  work.change.reset();
+  work.diff_text.clear();
+  if (!work.latest || work.latest->fingerprint == work.fingerprint) return;
+  work.change = compare(work.latest->content, work.content, options);
+  if (work.change->changed())
+    work.diff_text = render(*work.change, work.latest->content, work.content, DiffFormat::text);
+}
+
+Result<CheckOutcome> CheckPipeline::finish(PendingCheck work) {
+  CheckRecord& check = work.check;
+  const ArticleRecord& article = work.article;
+  if (!work.error.empty()) {
+    check.error = work.error;
+    check.body_hash.clear();  // try again next time
+    return record(check, outcome_of(CheckOutcome::Kind::failed, check.error, 0));
+  }
+  if (!work.same_article) {
+    if (article.state != "redirected") {
+      if (auto s = change_state(article, EventType::redirected, check.url); !s) return s.error();
+      spdlog::warn("{}: redirected to another article: {}", article.url, check.url);
+    }
+    const std::string target = check.url;
+    // The other article's URL and validators are not this article's: the next fetch compares again.
+    check.url.clear();
+    check.etag.clear();
+    check.last_modified.clear();
+    check.body_hash.clear();
+    return record(check, outcome_of(CheckOutcome::Kind::redirected, target, 0));
+  }
+  const bool restored = article.state != "active";
+  if (restored) {
+    if (auto s = change_state(article, EventType::restored, check.url); !s) return s.error();
+    spdlog::info("{}: restored", article.url);
+  }
+  if (article.version_count == 0) {
+    // A new article is keyed by the canonical URL its page names, unless a [[site]] id rule keys it.
+    const SiteConfig* site = m_config->site_for(check.url);
+    if (!work.content.canonical_url.empty() && !(site && !site->id.empty())) {
+      const std::string key = article_key(*m_config, work.content.canonical_url);
+      if (key != article.key) {
+        auto rekeyed = m_store.rekey_article(article.id, key);
+        if (!rekeyed) return rekeyed.error();
+        if (*rekeyed) work.article.key = key;
+      }
+    }
+  }
+  auto outcome = write_capture(work, check.checked_at, check.url);
   if (!outcome) return outcome;
-  if (auto s = m_store.record_check(check); !s) return s.error();
-  return outcome;
+  outcome->published = work.content.published;
+  outcome->restored = restored;
+  return record(check, std::move(*outcome));
+}
+
+Status CheckPipeline::change_state(const ArticleRecord& article, EventType type, const std::string& url) {
+  auto latest = m_store.latest_version(article.id);
+  if (!latest) return latest.error();
+  Event event;
+  event.id = make_event_id();
+  event.type = type;
+  event.occurred_at = m_clock.now();
+  event.article_key = article.key;
+  event.url = url;
+  if (*latest) {
+    const VersionRecord& v = **latest;
+    event.old_version = EventVersion{v.number, v.captured_at, v.content.headline};
+    if (type != EventType::deleted) event.new_version = event.old_version;
+  }
+  StateChange change;
+  change.article_id = article.id;
+  change.state = type == EventType::deleted ? "deleted" : type == EventType::redirected ? "redirected" : "active";
+  change.at = event.occurred_at;
+  change.outbox = plan_state_outbox(*m_config, event.id, article.id, render_event(event), event.occurred_at);
+  return m_store.record_state(change);
 }
 
 Result<CheckOutcome> CheckPipeline::store_capture(const ArticleRecord& article, const Article& content,
                                                   Timestamp captured_at, const std::string& url) {
-  const Config& config = *m_config;
-  const CompareOptions options = compare_options_for(config, url);
-  const std::string fp = fingerprint(content, options);
+  PendingCheck work;
+  work.article = article;
+  work.check.url = url;
+  work.content = content;
+  auto latest = m_store.latest_version(article.id);
+  if (!latest) return latest.error();
+  work.latest = std::move(*latest);
+  compare_with_latest(work, *m_config);
+  return write_capture(work, captured_at, url);
+}
+
+Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp captured_at, const std::string& url) {
+  // Another process (an import) may have stored a version since begin(): compare with that one.
+  auto latest_now = m_store.latest_version(work.article.id);
+  if (!latest_now) return latest_now.error();
+  if ((*latest_now ? (*latest_now)->id : 0) != (work.latest ? work.latest->id : 0)) {
+    work.latest = std::move(*latest_now);
+    compare_with_latest(work, *m_config);
+  }
+  const ArticleRecord& article = work.article;
+  const Article& content = work.content;
 
   NewVersion nv;
   nv.article_id = article.id;
   nv.captured_at = captured_at;
   nv.url = url;
   nv.content = content;
-  nv.fingerprint = fp;
+  nv.fingerprint = work.fingerprint;
 
-  auto latest_or_none = m_store.latest_version(article.id);
-  if (!latest_or_none) return latest_or_none.error();
-  if (!*latest_or_none) {
+  if (!work.latest) {
     auto id = m_store.add_version(nv);
     if (!id) return id.error();
     spdlog::info("{}: first version stored ({})", url, content.headline);
-    return CheckOutcome{CheckOutcome::Kind::first_version, "", *id, {}};
+    return outcome_of(CheckOutcome::Kind::first_version, "", *id);
   }
 
-  const VersionRecord& latest = **latest_or_none;
-  if (latest.fingerprint == fp) return CheckOutcome{CheckOutcome::Kind::unchanged, "", latest.id, {}};
-  const Change change = compare(latest.content, content, options);
+  const VersionRecord& latest = *work.latest;
+  if (!work.change) return outcome_of(CheckOutcome::Kind::unchanged, "", latest.id);
+  const Change& change = *work.change;
   // Different fingerprints but no change: the comparison options changed since the latest version.
-  if (!change.changed()) return CheckOutcome{CheckOutcome::Kind::unchanged, "noise only", latest.id, {}};
+  if (!change.changed()) return outcome_of(CheckOutcome::Kind::unchanged, "noise only", latest.id);
 
   // A real change: is it back to an earlier text?
   auto history = m_store.versions(article.id);
   if (!history) return history.error();
   std::vector<std::string> classes = change.classes;
   for (size_t i = 0; i + 1 < history->size(); ++i) {
-    if ((*history)[i].fingerprint == fp) {
+    if ((*history)[i].fingerprint == work.fingerprint) {
       classes.emplace_back("revert");
       break;
     }
@@ -142,7 +302,7 @@ Result<CheckOutcome> CheckPipeline::store_capture(const ArticleRecord& article, 
   event.classes = classes;
   const nlohmann::json diff_json = to_json(change);
   event.stats = diff_json.value("stats", nlohmann::json::object());
-  event.diff = render(change, latest.content, content, DiffFormat::text);
+  event.diff = work.diff_text;
   const std::string payload = render_event(event);
 
   ChangeRecord rec;
@@ -151,14 +311,14 @@ Result<CheckOutcome> CheckPipeline::store_capture(const ArticleRecord& article, 
   rec.classes = classes;
   rec.stats_json = event.stats.dump();
   nv.change = rec;
-  nv.outbox = plan_outbox(config, classes, event.id, article.id, payload, event.occurred_at);
+  nv.outbox = plan_outbox(*m_config, classes, event.id, article.id, payload, event.occurred_at);
 
   auto id = m_store.add_version(nv);
   if (!id) return id.error();
   std::string joined;
   for (const auto& c : classes) joined += (joined.empty() ? "" : ",") + c;
   spdlog::info("{}: changed [{}] → version {}", url, joined, latest.number + 1);
-  return CheckOutcome{CheckOutcome::Kind::changed, "", *id, classes};
+  return outcome_of(CheckOutcome::Kind::changed, "", *id, classes);
 }
 
 }  // namespace redline

@@ -1,17 +1,31 @@
 // CheckPipeline: what happens to one fetched page. Hash → extract → fingerprint → diff → store
-// (version + change + outbox rows in one transaction). Synchronous and free of I/O other than the
-// Store, so it is tested without sockets; the Monitor feeds it responses.
+// (version + change + outbox rows in one transaction). Free of I/O other than the Store, so it is
+// tested without sockets; the Monitor feeds it responses.
+//
+// Identity (docs/architecture.md): a response whose final URL (after redirects) belongs to another
+// article key is still this article when the page's canonical link says so or its text is close to
+// the latest version's (a moved URL); otherwise the article is `redirected`. 404/410 twice in a row
+// marks it `deleted`. Content of a deleted or redirected article coming back marks it `restored`.
+// A new article whose page names a canonical URL is re-keyed by it while that key is free.
+//
+// Threads: process() does everything on the calling thread. The daemon splits it so that the CPU
+// work can run on a pool: begin() and finish() use the Store and run on the store's thread;
+// analyze() uses nothing shared (only the immutable Config) and may run on any thread.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "diff/change.hpp"
 #include "extract/extractor.hpp"
 #include "http/http_client.hpp"
+#include "notify/event.hpp"
 #include "store/store.hpp"
 
 namespace redline {
@@ -23,11 +37,32 @@ struct CheckOutcome {
     unchanged,      // extracted content equals the latest version
     first_version,  // the article's first version was stored (no event)
     changed,        // a new version was stored, with its change and notifications
+    deleted,        // a second 404/410 in a row: the article is marked deleted (article.deleted event)
+    redirected,     // the URL now leads to another article (article.redirected event; `detail` is where)
   };
   Kind kind = Kind::failed;
   std::string detail;
   int64_t version_id = 0;
   std::vector<std::string> classes;
+  std::optional<Timestamp> published;  // of the extracted page, when process() extracted one
+  bool restored = false;               // a deleted or redirected article is back (article.restored event)
+};
+
+// A fetched page on its way through the pipeline: made by begin(), filled by analyze(), written by
+// finish(). Movable between threads.
+struct PendingCheck {
+  ArticleRecord article;
+  CheckRecord check;  // the bookkeeping so far
+  std::string body;
+  std::string content_type;
+  std::optional<VersionRecord> latest;  // the latest version when begin() ran
+  // analyze():
+  std::string error;  // extraction failed; the rest is empty
+  Article content;
+  std::string fingerprint;
+  std::optional<Change> change;  // content against `latest`, when the fingerprints differ
+  std::string diff_text;         // the change rendered as text, for the event
+  bool same_article = true;
 };
 
 class CheckPipeline {
@@ -40,19 +75,41 @@ class CheckPipeline {
   // Handles the response to request_for(article, …). Records the check (validators, error, next check)
   // and, when the article really changed, a new version. Errors are store errors only; a failed fetch
   // is an outcome, not an error.
-  Result<CheckOutcome> process(const ArticleRecord& article, const HttpResponse& response, Timestamp next_check);
+  Result<CheckOutcome> process(const ArticleRecord& article, HttpResponse response,
+                               std::optional<Timestamp> next_check);
+
+  // process() in three steps. begin() settles the cheap cases (304, errors, the same bytes as last
+  // time: the outcome) and otherwise returns the work for analyze() (CPU only, any thread), then
+  // finish() writes what it found. finish() re-reads the latest version and compares again if another
+  // process (an import) stored one in between, so nothing it wrote is overwritten.
+  Result<std::variant<CheckOutcome, PendingCheck>> begin(const ArticleRecord& article, HttpResponse response,
+                                                         std::optional<Timestamp> next_check);
+  static void analyze(PendingCheck& work, const Config& config);
+  Result<CheckOutcome> finish(PendingCheck work);
 
   // Stores `content` captured at `captured_at` from `url` when it differs from the latest version.
   // Shared by process() and archive import.
   Result<CheckOutcome> store_capture(const ArticleRecord& article, const Article& content, Timestamp captured_at,
                                      const std::string& url);
 
+  // From now on, the check bookkeeping is appended to `batch` instead of written, so the caller can
+  // write many in one transaction (Store::record_checks). New versions are still written at once:
+  // only last_checked, next_check, validators and errors wait for the batch.
+  void batch_checks_into(std::vector<CheckRecord>& batch) { m_batch = &batch; }
+
  private:
   Result<CheckOutcome> record(const CheckRecord& check, CheckOutcome outcome);
+  // Compares `work.content` with `work.latest` (fingerprint, change, rendered diff).
+  static void compare_with_latest(PendingCheck& work, const Config& config);
+  // Writes the version (and its change and notifications) that work.content makes, if any.
+  Result<CheckOutcome> write_capture(PendingCheck& work, Timestamp captured_at, const std::string& url);
+  // Writes the article's new state and its event (to every notifier) in one transaction.
+  Status change_state(const ArticleRecord& article, EventType type, const std::string& url);
 
   std::shared_ptr<const Config> m_config;
   Store& m_store;
   const Clock& m_clock;
+  std::vector<CheckRecord>* m_batch = nullptr;
 };
 
 }  // namespace redline

@@ -2,49 +2,49 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
+
 #include <algorithm>
+#include <unordered_set>
 
 #include "monitor/identity.hpp"
+#include "monitor/schedule.hpp"
 
 namespace redline {
-
-namespace {
-constexpr Duration k_max_spread = std::chrono::minutes(1);
-}
 
 Monitor::Monitor(std::shared_ptr<const Config> config, Store& store, HttpClient& http, const Clock& clock,
                  uint32_t seed)
     : m_config(std::move(config)), m_store(store), m_http(http), m_clock(clock), m_rng(seed) {}
 
+Monitor::~Monitor() {
+  *m_alive = false;
+  if (auto s = flush(); !s) spdlog::error("store: could not write the last checks: {}", s.error().message);
+}
+
 Status Monitor::load() {
   const Timestamp now = m_clock.now();
-  std::vector<std::unique_ptr<WatchState>> watches;
-  for (const auto& watch : m_config->watches) {
-    auto article = m_store.ensure_article(article_key(*m_config, watch.url), watch.url, now);
-    if (!article) return article.error();
-    auto w = std::make_unique<WatchState>();
-    w->watch = watch;
-    w->article = *article;
-    // Keep the state of a watch that survives a reload.
-    for (const auto& old : m_watches) {
-      if (old->watch.url == watch.url) {
-        w->next_due = old->next_due;
-        w->running = old->running;
-        w->last_error = old->last_error;
-      }
-    }
-    if (w->next_due == Timestamp{}) {
-      const Duration spread = std::min<Duration>(watch.every, k_max_spread);
-      const auto offset = Duration(std::uniform_int_distribution<long long>(0, spread.count())(m_rng));
-      if (article->next_check && *article->next_check > now)
-        w->next_due = *article->next_check;
-      else
-        w->next_due = now + offset;
-    }
-    watches.push_back(std::move(w));
+  std::vector<Watch> watches;
+  std::unordered_set<std::string_view> seen;
+  std::vector<std::pair<std::string, std::string>> keys_urls;
+  keys_urls.reserve(m_config->watches.size());
+  for (const auto& watch : m_config->watches) keys_urls.emplace_back(article_key(*m_config, watch.url), watch.url);
+  auto articles = m_store.ensure_articles(keys_urls, now);
+  if (!articles) return articles.error();
+  for (size_t i = 0; i < m_config->watches.size(); ++i) {
+    const WatchConfig& watch = m_config->watches[i];
+    const ArticleRecord& article = (*articles)[i];
+    watches.push_back(
+        {watch.url, watch.news ? std::nullopt : std::optional(watch.every), article.id, times_of(article)});
   }
-  m_watches = std::move(watches);
-  return {};
+  for (const auto& w : watches) seen.insert(w.url);
+  auto stored = m_store.list_watches();
+  if (!stored) return stored.error();
+  auto generation = m_store.watch_generation();
+  if (!generation) return generation.error();
+  for (auto& w : *stored)
+    if (!seen.count(w.url)) watches.push_back({std::move(w.url), w.every, w.article_id, w.times});
+  m_generation = *generation;
+  return install(std::move(watches));
 }
 
 Status Monitor::reconfigure(std::shared_ptr<const Config> config) {
@@ -52,69 +52,235 @@ Status Monitor::reconfigure(std::shared_ptr<const Config> config) {
   return load();
 }
 
-void Monitor::tick() {
+Status Monitor::reload_store_watches() {
+  auto generation = m_store.watch_generation();
+  if (!generation) return generation.error();
+  if (*generation == m_generation) return {};
+  return load();
+}
+
+// Replaces the set of watches. Slots of watches that stay keep their schedule and state.
+Status Monitor::install(std::vector<Watch> watches) {
   const Timestamp now = m_clock.now();
-  for (auto& w : m_watches)
-    if (!w->running && w->next_due <= now) start(*w);
+  std::unordered_map<std::string_view, uint32_t> index;
+  index.reserve(watches.size());
+  std::vector<uint32_t> new_or_overdue;
+  for (auto& w : watches) {
+    auto it = m_index.find(w.url);
+    uint32_t id;
+    if (it != m_index.end()) {
+      id = it->second;
+      m_index.erase(it);
+      Slot& s = m_slots[id];
+      s.every = w.every.value_or(Duration{0});
+      s.article_id = w.article_id;
+    } else {
+      id = slot_for(w, now, new_or_overdue);
+    }
+    index.emplace(m_slots[id].url, id);
+  }
+  // What is left in the old index is gone from the configuration and the store.
+  for (const auto& [url, id] : m_index) {
+    Slot& s = m_slots[id];
+    s.live = false;
+    s.next_due = Timestamp::max();
+    if (!s.running) m_free.push_back(id);
+  }
+  m_index = std::move(index);
+
+  const auto slots = spread_evenly(new_or_overdue.size(), now, m_config->schedule.catch_up, m_rng);
+  for (size_t i = 0; i < new_or_overdue.size(); ++i) schedule(new_or_overdue[i], slots[i]);
+  return {};
+}
+
+uint32_t Monitor::slot_for(const Watch& w, Timestamp now, std::vector<uint32_t>& new_or_overdue) {
+  uint32_t id;
+  if (!m_free.empty()) {
+    id = m_free.back();
+    m_free.pop_back();
+    m_slots[id] = Slot{};
+  } else {
+    id = static_cast<uint32_t>(m_slots.size());
+    m_slots.emplace_back();
+  }
+  Slot& s = m_slots[id];
+  s.url = w.url;
+  s.article_id = w.article_id;
+  s.every = w.every.value_or(Duration{0});
+  s.anchor = age_anchor(w.times);
+  s.live = true;
+  if (s.every == Duration{0} && !tier_interval(m_config->schedule.news, now - s.anchor)) return id;  // retired
+  if (w.times.next_check && *w.times.next_check > now)
+    schedule(id, *w.times.next_check);
+  else
+    new_or_overdue.push_back(id);
+  return id;
+}
+
+Result<bool> Monitor::add_watch(const std::string& url, std::optional<Duration> every, const std::string& source) {
+  if (m_index.count(url)) return false;
+  const Timestamp now = m_clock.now();
+  auto article = m_store.ensure_article(article_key(*m_config, url), url, now);
+  if (!article) return article.error();
+  WatchRecord record{url, article->id, every, source, now, {}};
+  auto added = m_store.add_watch(record);
+  if (!added) return added.error();
+  if (auto g = m_store.watch_generation(); g && *g == m_generation + 1) m_generation = *g;  // our own write
+  std::vector<uint32_t> first;
+  const uint32_t id = slot_for({url, every, article->id, times_of(*article)}, now, first);
+  m_index.emplace(m_slots[id].url, id);
+  if (!first.empty()) {
+    const Duration spread = std::min(m_config->schedule.catch_up, every.value_or(m_config->schedule.catch_up));
+    schedule(id, now + Duration(std::uniform_int_distribution<long long>(0, spread.count())(m_rng)));
+  }
+  return *added;
+}
+
+void Monitor::schedule(uint32_t slot, Timestamp at) {
+  m_slots[slot].next_due = at;
+  m_due.push({at, slot});
+}
+
+Status Monitor::flush() {
+  if (m_batch.empty()) return {};
+  std::vector<CheckRecord> batch;
+  batch.swap(m_batch);
+  return m_store.record_checks(batch);
+}
+
+void Monitor::tick() {
+  if (auto s = flush(); !s) spdlog::error("store: could not record checks: {}", s.error().message);
+  if (auto s = reload_store_watches(); !s) spdlog::error("store: could not read the watch list: {}", s.error().message);
+  const Timestamp now = m_clock.now();
+  while (!m_due.empty() && m_due.top().at <= now) {
+    const Due due = m_due.top();
+    m_due.pop();
+    const Slot& s = m_slots[due.slot];
+    // Entries left behind by a reschedule or a removal are skipped.
+    if (!s.live || s.running || s.next_due != due.at) continue;
+    start(due.slot);
+  }
 }
 
 void Monitor::check_all(std::function<void()> done) {
   m_all_done = std::move(done);
-  for (auto& w : m_watches)
-    if (!w->running) start(*w);
+  for (const auto& [url, id] : m_index)
+    if (!m_slots[id].running) start(id);
   maybe_done();
 }
 
 std::optional<Timestamp> Monitor::next_due() const {
-  std::optional<Timestamp> next;
-  for (const auto& w : m_watches)
-    if (!w->running && (!next || w->next_due < *next)) next = w->next_due;
-  return next;
+  // Drop entries left behind by a reschedule, a removal or a check started by check_all().
+  while (!m_due.empty()) {
+    const Due& top = m_due.top();
+    const Slot& s = m_slots[top.slot];
+    if (s.live && !s.running && s.next_due == top.at) return top.at;
+    m_due.pop();
+  }
+  return std::nullopt;
 }
 
-void Monitor::start(WatchState& w) {
-  w.running = true;
+void Monitor::start(uint32_t slot) {
+  Slot& s = m_slots[slot];
+  auto article = m_store.find_article(s.url);
+  if (!article || !*article) {
+    spdlog::error("{}: store: {}", s.url, article ? "article record missing" : article.error().message);
+    if (auto next = next_after(s, m_clock.now())) schedule(slot, *next);
+    return;
+  }
+  s.running = true;
   ++m_in_flight;
   CheckPipeline pipeline(m_config, m_store, m_clock);
-  // The state object may be replaced by a reload while the request runs; look it up by URL on return.
-  m_http.fetch(pipeline.request_for(w.article, w.watch.url), [this, url = w.watch.url](HttpResponse response) {
-    --m_in_flight;
-    auto it = std::find_if(m_watches.begin(), m_watches.end(), [&](const auto& s) { return s->watch.url == url; });
-    if (it != m_watches.end()) {
-      finish(**it, response);
-    }
-    maybe_done();
+  HttpRequest request = pipeline.request_for(**article, s.url);
+  m_http.fetch(std::move(request), [this, slot, alive = m_alive, record = std::move(**article)](HttpResponse response) {
+    if (*alive) on_response(slot, record, std::move(response));
   });
 }
 
-Timestamp Monitor::next_after(const WatchState& w, Timestamp now) {
-  // ±10 % jitter so that watches added together drift apart.
-  const long long every = w.watch.every.count();
-  const long long jitter = std::uniform_int_distribution<long long>(-every / 10, every / 10)(m_rng);
-  return now + Duration(every + jitter);
+std::optional<Timestamp> Monitor::next_after(const Slot& s, Timestamp now) {
+  const ScheduleConfig& sc = m_config->schedule;
+  std::optional<Duration> interval = s.every;
+  if (s.every == Duration{0}) interval = tier_interval(sc.news, now - s.anchor);
+  if (!interval) return std::nullopt;
+  return now + jittered(*interval, sc.jitter, m_rng);
 }
 
-void Monitor::finish(WatchState& w, const HttpResponse& response) {
-  w.running = false;
-  ++m_stats.checks;
-  const Timestamp now = m_clock.now();
-  w.next_due = next_after(w, now);
+void Monitor::on_response(uint32_t slot, const ArticleRecord& article, HttpResponse response) {
+  Slot& s = m_slots[slot];
+  if (!s.live) return conclude(slot, std::nullopt, make_error(Errc::not_found, "watch removed"));
+  // The next check is planned before the pipeline runs, so that it is stored with the check; a change
+  // moves a news article back to its fastest tier, which is planned again in conclude().
+  const auto next = next_after(s, m_clock.now());
   CheckPipeline pipeline(m_config, m_store, m_clock);
-  auto outcome = pipeline.process(w.article, response, w.next_due);
-  if (!outcome) {
-    ++m_stats.failures;
-    spdlog::error("{}: store error: {}", w.watch.url, outcome.error().message);
+  pipeline.batch_checks_into(m_batch);
+  auto begun = pipeline.begin(article, std::move(response), next);
+  if (!begun) return conclude(slot, next, begun.error());
+  if (auto* outcome = std::get_if<CheckOutcome>(&*begun)) return conclude(slot, next, std::move(*outcome));
+
+  auto& work = std::get<PendingCheck>(*begun);
+  if (!m_cpu) {
+    CheckPipeline::analyze(work, *m_config);
+    return conclude(slot, next, pipeline.finish(std::move(work)));
+  }
+  // Extraction and comparison on the pool; the store is written back on this thread.
+  boost::asio::post(
+      *m_cpu, [this, slot, next, alive = m_alive, home = *m_home, config = m_config, work = std::move(work)]() mutable {
+        CheckPipeline::analyze(work, *config);
+        boost::asio::post(home, [this, slot, next, alive, config, work = std::move(work)]() mutable {
+          if (!*alive) return;
+          CheckPipeline writer(config, m_store, m_clock);
+          writer.batch_checks_into(m_batch);
+          conclude(slot, next, writer.finish(std::move(work)));
+        });
+      });
+}
+
+void Monitor::conclude(uint32_t slot, std::optional<Timestamp> next, Result<CheckOutcome> outcome) {
+  --m_in_flight;
+  Slot& s = m_slots[slot];
+  s.running = false;
+  if (!s.live) {  // removed while its check ran
+    m_free.push_back(slot);
+    maybe_done();
     return;
   }
-  // Refresh the article record (validators, hash, version count) for the next request.
-  if (auto fresh = m_store.find_article(w.article.key); fresh && *fresh) w.article = **fresh;
+  ++m_stats.checks;
+  report(s, slot, next, outcome);
+  maybe_done();
+}
+
+void Monitor::report(Slot& s, uint32_t slot, std::optional<Timestamp> next, const Result<CheckOutcome>& outcome) {
+  if (!outcome) {
+    ++m_stats.failures;
+    spdlog::error("{}: store error: {}", s.url, outcome.error().message);
+    if (next) schedule(slot, *next);
+    return;
+  }
+  const Timestamp now = m_clock.now();
+  if (outcome->kind == CheckOutcome::Kind::first_version && outcome->published) {
+    // The page's date: an article first seen days after it was published starts in a slower tier.
+    ArticleTimes times;
+    times.first_seen = s.anchor;
+    times.published = outcome->published;
+    s.anchor = age_anchor(times);
+  }
+  if (outcome->kind == CheckOutcome::Kind::changed && s.every == Duration{0}) {
+    s.anchor = now;
+    next = next_after(s, now);
+    for (auto it = m_batch.rbegin(); it != m_batch.rend(); ++it)
+      if (it->article_id == s.article_id) {
+        it->next_check = next;
+        break;
+      }
+  }
+  if (next) schedule(slot, *next);
 
   using Kind = CheckOutcome::Kind;
   switch (outcome->kind) {
     case Kind::failed:
       ++m_stats.failures;
-      if (outcome->detail != w.last_error) spdlog::warn("{}: check failed: {}", w.watch.url, outcome->detail);
-      w.last_error = outcome->detail;
+      if (outcome->detail != s.last_error) spdlog::warn("{}: check failed: {}", s.url, outcome->detail);
+      s.last_error = outcome->detail;
       return;
     case Kind::not_modified:
       ++m_stats.not_modified;
@@ -129,13 +295,23 @@ void Monitor::finish(WatchState& w, const HttpResponse& response) {
       ++m_stats.changes;
       if (m_on_change) m_on_change();
       break;
+    case Kind::deleted:
+    case Kind::redirected:
+      ++m_stats.state_events;
+      if (m_on_change) m_on_change();
+      break;
   }
-  if (!w.last_error.empty()) spdlog::info("{}: recovered (was: {})", w.watch.url, w.last_error);
-  w.last_error.clear();
+  if (outcome->restored) {
+    ++m_stats.state_events;
+    if (m_on_change) m_on_change();
+  }
+  if (!s.last_error.empty()) spdlog::info("{}: recovered (was: {})", s.url, s.last_error);
+  s.last_error.clear();
 }
 
 void Monitor::maybe_done() {
   if (m_in_flight == 0 && m_all_done) {
+    if (auto s = flush(); !s) spdlog::error("store: could not record checks: {}", s.error().message);
     auto done = std::move(m_all_done);
     m_all_done = nullptr;
     done();

@@ -1,15 +1,32 @@
 // Monitor: keeps every watch on its schedule and runs due checks through the CheckPipeline.
 //
+// Watches come from the config ([[watch]]) and from the store (`redline add`, feeds); the store's
+// list is re-read when another process changes it (Store::watch_generation). Each watch is a compact
+// slot (URL, article id, next due time, schedule); due times live in a min-heap, so a tick costs
+// O(due · log n) whatever the number of watches, and the article's full record is read from the store
+// only when its check starts.
+//
+// Schedules: a fixed `every`, or the "news" tiers by article age ([schedule] news), both with
+// ±[schedule] jitter. A check that is new or overdue at load time is spread evenly over
+// [schedule] catch_up; a stored next check still ahead is kept, so a restart causes no burst.
+// The bookkeeping of each check is written in batches (one transaction per tick, see flush()); new
+// versions, changes and their notifications are written at once, in one transaction each.
+//
 // Driven from outside: the daemon calls tick() from a timer on its io_context (and check_all() for
 // --once); tests call it with a FakeClock and a ScriptedHttpClient. Not thread-safe: use it from the
 // thread that runs the HttpClient's callbacks.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <queue>
 #include <random>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "config/config.hpp"
@@ -27,46 +44,85 @@ struct MonitorStats {
   uint64_t unchanged = 0;
   uint64_t first_versions = 0;
   uint64_t changes = 0;
+  uint64_t state_events = 0;  // articles deleted, redirected or restored
 };
 
 class Monitor {
  public:
   Monitor(std::shared_ptr<const Config> config, Store& store, HttpClient& http, const Clock& clock,
           uint32_t seed = std::random_device{}());
+  ~Monitor();
 
-  // Registers the config's watches as articles and plans their first checks: a watch whose stored
-  // next check is still ahead keeps it, an overdue or new one is spread over min(every, 1 min).
+  // Registers the config's watches as articles, reads the store's watches and plans their checks.
+  // A watch that survives a reload keeps its state.
   Status load();
 
   // Swaps in a new configuration (SIGHUP). Checks in flight finish under the old one.
   Status reconfigure(std::shared_ptr<const Config> config);
 
-  // Starts every due check that is not already running.
+  // Adds a run-time watch (feeds): stores it and schedules its first check within catch_up.
+  // Returns false when the URL is already watched.
+  Result<bool> add_watch(const std::string& url, std::optional<Duration> every, const std::string& source);
+
+  // Writes the pending check bookkeeping; re-reads the store's watches when they changed; starts
+  // every due check that is not already running.
   void tick();
 
-  // Starts every watch now, without jitter; `done` runs when all of them have finished.
+  // Starts every watch now, without jitter; `done` runs when all of them have finished (after the
+  // bookkeeping was written).
   void check_all(std::function<void()> done);
+
+  // Writes the check bookkeeping collected since the last flush in one transaction.
+  Status flush();
+
+  // Runs extraction and comparison on `cpu` (a thread pool) and brings the results back to `home`
+  // (the executor of the thread that runs the HttpClient's callbacks and uses the Store). Without
+  // it, everything runs on that one thread.
+  void use_cpu_pool(boost::asio::any_io_executor cpu, boost::asio::any_io_executor home) {
+    m_cpu = std::move(cpu);
+    m_home = std::move(home);
+  }
 
   // Called after a check stored a change (so the daemon can run the dispatcher).
   void on_change(std::function<void()> callback) { m_on_change = std::move(callback); }
 
   std::optional<Timestamp> next_due() const;
   size_t in_flight() const { return m_in_flight; }
-  size_t watch_count() const { return m_watches.size(); }
+  size_t watch_count() const { return m_index.size(); }
   const MonitorStats& stats() const { return m_stats; }
 
  private:
-  struct WatchState {
-    WatchConfig watch;
-    ArticleRecord article;
-    Timestamp next_due{};
+  struct Slot {
+    std::string url;
+    int64_t article_id = 0;
+    Timestamp next_due = Timestamp::max();  // max: not scheduled (news schedule ended, or removed)
+    Timestamp anchor{};                     // news schedule: the age counts from here
+    Duration every{0};                      // zero: the news schedule
     bool running = false;
+    bool live = false;       // false once removed from the configuration or the store
     std::string last_error;  // to log failures once per state change
   };
+  struct Due {
+    Timestamp at;
+    uint32_t slot;
+    bool operator>(const Due& other) const { return at > other.at; }
+  };
+  struct Watch {
+    std::string url;
+    std::optional<Duration> every;  // absent: news
+    int64_t article_id = 0;
+    ArticleTimes times;
+  };
 
-  void start(WatchState& w);
-  void finish(WatchState& w, const HttpResponse& response);
-  Timestamp next_after(const WatchState& w, Timestamp now);
+  Status install(std::vector<Watch> watches);
+  Status reload_store_watches();
+  uint32_t slot_for(const Watch& w, Timestamp now, std::vector<uint32_t>& new_or_overdue);
+  void schedule(uint32_t slot, Timestamp at);
+  void start(uint32_t slot);
+  void on_response(uint32_t slot, const ArticleRecord& article, HttpResponse response);
+  void conclude(uint32_t slot, std::optional<Timestamp> next, Result<CheckOutcome> outcome);
+  std::optional<Timestamp> next_after(const Slot& s, Timestamp now);
+  void report(Slot& s, uint32_t slot, std::optional<Timestamp> next, const Result<CheckOutcome>& outcome);
   void maybe_done();
 
   std::shared_ptr<const Config> m_config;
@@ -74,11 +130,19 @@ class Monitor {
   HttpClient& m_http;
   const Clock& m_clock;
   std::mt19937 m_rng;
-  std::vector<std::unique_ptr<WatchState>> m_watches;
+  std::deque<Slot> m_slots;                                // stable addresses: m_index views their URLs
+  std::unordered_map<std::string_view, uint32_t> m_index;  // live watches by URL
+  std::vector<uint32_t> m_free;                            // dead slots to reuse
+  mutable std::priority_queue<Due, std::vector<Due>, std::greater<>> m_due;  // may hold stale entries
+  std::vector<CheckRecord> m_batch;
+  int64_t m_generation = -1;  // of the store's watch list last read
   size_t m_in_flight = 0;
   MonitorStats m_stats;
   std::function<void()> m_on_change;
   std::function<void()> m_all_done;
+  std::optional<boost::asio::any_io_executor> m_cpu;
+  std::optional<boost::asio::any_io_executor> m_home;
+  std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
 };
 
 }  // namespace redline

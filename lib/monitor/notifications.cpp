@@ -12,9 +12,12 @@ bool classes_notify(const std::vector<std::string>& classes, const std::vector<s
   return std::any_of(classes.begin(), classes.end(), [&](const std::string& c) { return has(wanted, c); });
 }
 
-std::vector<OutboxEntry> plan_outbox(const Config& config, const std::vector<std::string>& classes,
-                                     const std::string& event_id, int64_t article_id, const std::string& payload,
-                                     Timestamp now) {
+namespace {
+
+// Rows for the webhooks `wanted` accepts, plus the diff log, which records every event.
+template <typename Wanted>
+std::vector<OutboxEntry> plan_rows(const Config& config, const std::string& event_id, int64_t article_id,
+                                   const std::string& payload, Timestamp now, Wanted&& wanted) {
   std::vector<OutboxEntry> rows;
   const auto add = [&](std::string notifier) {
     OutboxEntry e;
@@ -27,9 +30,24 @@ std::vector<OutboxEntry> plan_outbox(const Config& config, const std::vector<std
     rows.push_back(std::move(e));
   };
   for (const auto& hook : config.webhooks)
-    if (classes_notify(classes, hook.classes.value_or(config.notify.classes))) add(hook.name);
-  add(std::string(k_difflog_notifier));  // the diff log records every change
+    if (wanted(hook)) add(hook.name);
+  add(std::string(k_difflog_notifier));
   return rows;
+}
+
+}  // namespace
+
+std::vector<OutboxEntry> plan_outbox(const Config& config, const std::vector<std::string>& classes,
+                                     const std::string& event_id, int64_t article_id, const std::string& payload,
+                                     Timestamp now) {
+  return plan_rows(config, event_id, article_id, payload, now, [&](const WebhookConfig& hook) {
+    return classes_notify(classes, hook.classes.value_or(config.notify.classes));
+  });
+}
+
+std::vector<OutboxEntry> plan_state_outbox(const Config& config, const std::string& event_id, int64_t article_id,
+                                           const std::string& payload, Timestamp now) {
+  return plan_rows(config, event_id, article_id, payload, now, [](const WebhookConfig&) { return true; });
 }
 
 }  // namespace redline

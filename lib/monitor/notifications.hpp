@@ -21,4 +21,9 @@ std::vector<OutboxEntry> plan_outbox(const Config& config, const std::vector<std
                                      const std::string& event_id, int64_t article_id, const std::string& payload,
                                      Timestamp now);
 
+// The outbox rows of an article.deleted / redirected / restored event: every notifier gets it,
+// whatever its classes, since a vanished article matters to everyone who follows it.
+std::vector<OutboxEntry> plan_state_outbox(const Config& config, const std::string& event_id, int64_t article_id,
+                                           const std::string& payload, Timestamp now);
+
 }  // namespace redline

@@ -98,7 +98,29 @@ constexpr std::string_view k_v3 = R"sql(
 CREATE INDEX outbox_pending_order ON outbox(id) WHERE state = 'pending';
 )sql";
 
-constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3}};
+// Watches added at run time (CLI, feeds) beside the config's; the article's publication time, for the
+// news schedule; a counter that every watch change bumps, so a running daemon notices CLI edits cheaply.
+// (Number 4 is left to the retention migration developed beside this one.)
+constexpr std::string_view k_v5 = R"sql(
+CREATE TABLE watch (
+  url        TEXT    PRIMARY KEY,
+  article_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+  every      INTEGER,           -- milliseconds; NULL = the "news" schedule
+  source     TEXT    NOT NULL,  -- "cli" or "feed:<name>"
+  added_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX watch_article ON watch(article_id);
+ALTER TABLE article ADD COLUMN published INTEGER;
+UPDATE article SET published = (SELECT v.published FROM version v WHERE v.article_id = article.id
+                                ORDER BY v.captured_at DESC LIMIT 1);
+CREATE TABLE counter (
+  name  TEXT    PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO counter (name, value) VALUES ('watches', 0);
+)sql";
+
+constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3}, Migration{5, k_v5}};
 
 }  // namespace
 

@@ -17,8 +17,8 @@ namespace {
 
 constexpr std::string_view k_article_columns =
     "SELECT a.id, a.key, a.url, a.first_seen, a.last_checked, a.last_changed, a.next_check, a.state, a.etag, "
-    "a.last_modified, a.body_hash, a.last_error, (SELECT count(*) FROM version v WHERE v.article_id = a.id) "
-    "FROM article a ";
+    "a.last_modified, a.body_hash, a.last_error, (SELECT count(*) FROM version v WHERE v.article_id = a.id), "
+    "a.published FROM article a ";
 
 constexpr std::string_view k_version_columns =
     "SELECT id, article_id, captured_at, url, headline, byline, published, modified, canonical_url, language, "
@@ -39,6 +39,7 @@ ArticleRecord read_article(const Statement& s) {
   a.body_hash = s.column_text(10);
   a.last_error = s.column_text(11);
   a.version_count = s.column_int(12);
+  a.published = s.column_optional_time(13);
   return a;
 }
 
@@ -165,9 +166,33 @@ Status SqliteStore::require_writable() const {
 
 Result<ArticleRecord> SqliteStore::ensure_article(std::string_view key, std::string_view url, Timestamp now) {
   if (auto s = require_writable(); !s) return s.error();
-  if (key.empty()) return make_error(Errc::invalid_input, "article key is empty");
   auto tx = Transaction::begin(m_db);
   if (!tx) return tx.error();
+  auto article = ensure_article_locked(key, url, now);
+  if (!article) return article;
+  if (auto s = tx->commit(); !s) return s.error();
+  return article;
+}
+
+Result<std::vector<ArticleRecord>> SqliteStore::ensure_articles(
+    std::span<const std::pair<std::string, std::string>> keys_urls, Timestamp now) {
+  if (auto s = require_writable(); !s) return s.error();
+  auto tx = Transaction::begin(m_db);
+  if (!tx) return tx.error();
+  std::vector<ArticleRecord> out;
+  out.reserve(keys_urls.size());
+  for (const auto& [key, url] : keys_urls) {
+    auto article = ensure_article_locked(key, url, now);
+    if (!article) return article.error();
+    out.push_back(std::move(*article));
+  }
+  if (auto s = tx->commit(); !s) return s.error();
+  return out;
+}
+
+// Inside an open transaction.
+Result<ArticleRecord> SqliteStore::ensure_article_locked(std::string_view key, std::string_view url, Timestamp now) {
+  if (key.empty()) return make_error(Errc::invalid_input, "article key is empty");
   int64_t id = 0;
   {
     auto find = m_cache.use("SELECT id FROM article WHERE key = ?1");
@@ -194,8 +219,6 @@ Result<ArticleRecord> SqliteStore::ensure_article(std::string_view key, std::str
     (*link)->bind(3, now);
     if (auto s = (*link)->run(); !s) return s.error();
   }
-  if (auto s = tx->commit(); !s) return s.error();
-
   auto stmt = m_cache.use(std::string(k_article_columns) + "WHERE a.id = ?1");
   if (!stmt) return stmt.error();
   (*stmt)->bind(1, id);
@@ -294,10 +317,18 @@ Result<std::vector<ChangeRecord>> SqliteStore::changes(int64_t article_id) {
   return out;
 }
 
-Status SqliteStore::record_check(const CheckRecord& check) {
+Status SqliteStore::record_check(const CheckRecord& check) { return record_checks(std::span(&check, 1)); }
+
+Status SqliteStore::record_checks(std::span<const CheckRecord> checks) {
   if (auto s = require_writable(); !s) return s;
   auto tx = Transaction::begin(m_db);
   if (!tx) return tx.error();
+  for (const auto& check : checks)
+    if (auto s = update_check(check); !s) return s;
+  return tx->commit();
+}
+
+Status SqliteStore::update_check(const CheckRecord& check) {
   {
     const bool ok = check.error.empty();
     auto stmt = m_cache.use(
@@ -328,7 +359,7 @@ Status SqliteStore::record_check(const CheckRecord& check) {
     (*link)->bind(3, check.checked_at);
     if (auto s = (*link)->run(); !s) return s;
   }
-  return tx->commit();
+  return {};
 }
 
 Result<std::string> SqliteStore::integrity_check() {

@@ -56,6 +56,9 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   Result<ArticleRecord> ensure_article(std::string_view key, std::string_view url, Timestamp now) override;
+  Result<std::vector<ArticleRecord>> ensure_articles(std::span<const std::pair<std::string, std::string>> keys_urls,
+                                                     Timestamp now) override;
+  Result<bool> rekey_article(int64_t article_id, std::string_view key) override;
   Result<std::optional<ArticleRecord>> find_article(std::string_view key_or_url) override;
   Result<std::vector<ArticleRecord>> list_articles() override;
 
@@ -74,6 +77,12 @@ class SqliteStore final : public Store {
   Status mark_retry(int64_t outbox_id, int attempts, Timestamp next_attempt, std::string_view error) override;
   Status mark_dead(int64_t outbox_id, int attempts, std::string_view error) override;
 
+  Result<bool> add_watch(const WatchRecord& watch) override;
+  Result<bool> remove_watch(std::string_view url) override;
+  Result<std::vector<WatchRecord>> list_watches() override;
+  Result<int64_t> watch_generation() override;
+  Status record_checks(std::span<const CheckRecord> checks) override;
+
   // Raw fetched bytes, stored zstd-compressed under their sha256 (hex), once per distinct content.
   // put_raw returns the hash; get_raw returns nullopt for an unknown hash.
   Result<std::string> put_raw(std::string_view bytes);
@@ -91,6 +100,8 @@ class SqliteStore final : public Store {
   Status insert_outbox(const OutboxEntry& entry, int64_t article_id, int64_t version_id, Timestamp default_time);
   Result<std::string> put_raw_locked(std::string_view bytes);
   Status require_writable() const;
+  Status update_check(const CheckRecord& check);  // inside an open transaction
+  Result<ArticleRecord> ensure_article_locked(std::string_view key, std::string_view url, Timestamp now);
 
   sqlite::SqliteDb m_db;
   sqlite::StatementCache m_cache;

@@ -114,10 +114,14 @@ Result<int64_t> SqliteStore::insert_version(const NewVersion& version) {
   for (const auto& o : version.outbox)
     if (auto r = insert_outbox(o, version.article_id, id, version.captured_at); !r) return r.error();
   {
-    auto update = m_cache.use("UPDATE article SET last_changed = max(coalesce(last_changed, ?2), ?2) WHERE id = ?1");
+    // The newest version's publication time feeds the news schedule.
+    auto update = m_cache.use(
+        "UPDATE article SET published = CASE WHEN last_changed IS NULL OR ?2 >= last_changed THEN ?3 ELSE published "
+        "END, last_changed = max(coalesce(last_changed, ?2), ?2) WHERE id = ?1");
     if (!update) return update.error();
     (*update)->bind(1, version.article_id);
     (*update)->bind(2, version.captured_at);
+    (*update)->bind(3, version.content.published);
     if (auto r = (*update)->run(); !r) return r.error();
   }
   if (!version.url.empty()) {

@@ -16,6 +16,15 @@ std::optional<OutboxState> outbox_state_from_string(std::string_view name) {
   return std::nullopt;
 }
 
+ArticleTimes times_of(const ArticleRecord& article) {
+  ArticleTimes t;
+  t.first_seen = article.first_seen;
+  t.published = article.published;
+  if (article.version_count > 1) t.last_change = article.last_changed;
+  t.next_check = article.next_check;
+  return t;
+}
+
 Result<std::vector<int64_t>> Store::add_versions(std::span<const NewVersion> versions) {
   std::vector<int64_t> ids;
   ids.reserve(versions.size());
@@ -29,6 +38,36 @@ Result<std::vector<int64_t>> Store::add_versions(std::span<const NewVersion> ver
 
 Status Store::record_state(const StateChange&) {
   return make_error(Errc::internal, "this store does not record article states");
+}
+
+namespace {
+Error no_watches() { return Error{Errc::internal, "this store does not keep watches"}; }
+}  // namespace
+
+Result<std::vector<ArticleRecord>> Store::ensure_articles(
+    std::span<const std::pair<std::string, std::string>> keys_urls, Timestamp now) {
+  std::vector<ArticleRecord> out;
+  out.reserve(keys_urls.size());
+  for (const auto& [key, url] : keys_urls) {
+    auto a = ensure_article(key, url, now);
+    if (!a) return a.error();
+    out.push_back(std::move(*a));
+  }
+  return out;
+}
+
+Result<bool> Store::rekey_article(int64_t, std::string_view) {
+  return make_error(Errc::internal, "this store cannot re-key articles");
+}
+Result<bool> Store::add_watch(const WatchRecord&) { return no_watches(); }
+Result<bool> Store::remove_watch(std::string_view) { return no_watches(); }
+Result<std::vector<WatchRecord>> Store::list_watches() { return no_watches(); }
+Result<int64_t> Store::watch_generation() { return no_watches(); }
+
+Status Store::record_checks(std::span<const CheckRecord> checks) {
+  for (const auto& c : checks)
+    if (auto s = record_check(c); !s) return s;
+  return {};
 }
 
 }  // namespace redline

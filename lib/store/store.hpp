@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/article.hpp"
@@ -33,6 +34,26 @@ struct ArticleRecord {
   std::string body_hash;   // sha256 of the last fetched bytes
   std::string last_error;  // empty when the last check succeeded
   int64_t version_count = 0;
+  std::optional<Timestamp> published;  // of the newest version, when its page said
+};
+
+// The times an article's schedule depends on.
+struct ArticleTimes {
+  Timestamp first_seen{};
+  std::optional<Timestamp> published;    // of the newest version, when its page said
+  std::optional<Timestamp> last_change;  // capture time of the newest version that was a change (not the first)
+  std::optional<Timestamp> next_check;
+};
+ArticleTimes times_of(const ArticleRecord& article);
+
+// A watch added at run time (`redline add`, feeds); the config's [[watch]] tables are not stored.
+struct WatchRecord {
+  std::string url;
+  int64_t article_id = 0;
+  std::optional<Duration> every;  // absent: the "news" schedule
+  std::string source = "cli";     // "cli" or "feed:<name>"
+  Timestamp added_at{};
+  ArticleTimes times;  // of its article; filled by list_watches(), ignored by add_watch()
 };
 
 struct VersionRecord {
@@ -115,6 +136,13 @@ class Store {
 
   // The article with this key, created (first_seen = now) when missing. Records `url` as one of its URLs.
   virtual Result<ArticleRecord> ensure_article(std::string_view key, std::string_view url, Timestamp now) = 0;
+  // ensure_article() for many (key, url) pairs; SqliteStore does them in ONE transaction (a daemon
+  // with ten thousand [[watch]] tables starts in milliseconds). The default calls ensure_article().
+  virtual Result<std::vector<ArticleRecord>> ensure_articles(
+      std::span<const std::pair<std::string, std::string>> keys_urls, Timestamp now);
+  // Gives the article a new identity key (its canonical URL became known). False, and nothing
+  // changes, when another article already has that key. The default reports Errc::internal.
+  virtual Result<bool> rekey_article(int64_t article_id, std::string_view key);
   // Looks an article up by key or by any URL ever recorded for it.
   virtual Result<std::optional<ArticleRecord>> find_article(std::string_view key_or_url) = 0;
   virtual Result<std::vector<ArticleRecord>> list_articles() = 0;
@@ -152,6 +180,18 @@ class Store {
   virtual Status mark_delivered(int64_t outbox_id, Timestamp now) = 0;
   virtual Status mark_retry(int64_t outbox_id, int attempts, Timestamp next_attempt, std::string_view error) = 0;
   virtual Status mark_dead(int64_t outbox_id, int attempts, std::string_view error) = 0;
+
+  // Run-time watches. add_watch() returns false when the URL was already watched (the stored watch
+  // is then left as it was). Every add or remove bumps watch_generation(), so a daemon can poll one
+  // integer to learn that another process changed the list. The defaults (for test doubles) report
+  // Errc::internal.
+  virtual Result<bool> add_watch(const WatchRecord& watch);
+  virtual Result<bool> remove_watch(std::string_view url);
+  virtual Result<std::vector<WatchRecord>> list_watches();
+  virtual Result<int64_t> watch_generation();
+  // Several checks in one transaction (the scheduler batches the bookkeeping of unchanged pages).
+  // The default records them one by one.
+  virtual Status record_checks(std::span<const CheckRecord> checks);
 };
 
 }  // namespace redline

@@ -138,5 +138,99 @@ TEST_F(CheckPipelineTest, APageWithoutArticleTextIsAFailureNotAVersion) {
   EXPECT_TRUE(store_->versions(article_id)->empty());
 }
 
+// --- Identity and article states ---------------------------------------------------------------
+
+std::vector<std::string> outbox_types(Store& store) {
+  std::vector<std::string> types;
+  for (const auto& row : *store.list_outbox(std::nullopt))
+    types.push_back(nlohmann::json::parse(row.payload)["type"].get<std::string>() + "→" + row.notifier);
+  return types;
+}
+
+TEST_F(CheckPipelineTest, TwoNotFoundInARowAreADeletionAndContentBackIsARestore) {
+  check(page(article_html("Old pier to close", k_paragraphs)));
+  EXPECT_EQ(check(ScriptedHttpClient::reply(404, "gone")).kind, Kind::failed);  // may be a glitch
+  EXPECT_EQ(article().state, "active");
+  EXPECT_EQ(check(ScriptedHttpClient::reply(404, "gone")).kind, Kind::deleted);
+  EXPECT_EQ(article().state, "deleted");
+  EXPECT_EQ(check(ScriptedHttpClient::reply(410, "gone")).kind, Kind::failed);  // already deleted: no new event
+  // Every notifier hears of a deletion, whatever classes it asked for.
+  EXPECT_EQ(outbox_types(*store_),
+            (std::vector<std::string>{"article.deleted→all", "article.deleted→bylines", "article.deleted→difflog"}));
+  const auto out = check(page(article_html("Old pier to close", k_paragraphs)));
+  EXPECT_TRUE(out.restored);
+  EXPECT_EQ(out.kind, Kind::not_modified);  // the same bytes as the last version
+  EXPECT_EQ(article().state, "active");
+  ASSERT_EQ(outbox_types(*store_).size(), 6u);
+  EXPECT_EQ(outbox_types(*store_)[3], "article.restored→all");
+}
+
+TEST_F(CheckPipelineTest, ARedirectToAnotherArticleIsARedirection) {
+  check(page(article_html("Old pier to close", k_paragraphs)));
+  auto moved = page(article_html("Cookie policy", {"We use cookies to improve your experience on our site."}));
+  moved.effective_url = "https://news.example/legal/cookies";
+  const auto out = check(moved);
+  EXPECT_EQ(out.kind, Kind::redirected);
+  EXPECT_EQ(out.detail, "https://news.example/legal/cookies");
+  EXPECT_EQ(article().state, "redirected");
+  EXPECT_EQ(store_->versions(article_id)->size(), 1u);  // the other page is not a version of this one
+  EXPECT_FALSE(*store_->find_article("https://news.example/legal/cookies"));
+  const auto rows = store_->list_outbox(std::nullopt);
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ(nlohmann::json::parse((*rows)[0].payload)["data"]["url"], "https://news.example/legal/cookies");
+}
+
+TEST_F(CheckPipelineTest, AMovedUrlWithTheSameTextIsTheSameArticle) {
+  check(page(article_html("Old pier to close", k_paragraphs)));
+  auto moved = page(article_html("Old pier to close", k_paragraphs, "new chrome"));
+  moved.effective_url = "https://news.example/2026/11/old-pier-to-close";
+  EXPECT_EQ(check(moved).kind, Kind::unchanged);
+  EXPECT_EQ(article().state, "active");
+  auto found = store_->find_article("https://news.example/2026/11/old-pier-to-close");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->id, article_id);
+}
+
+TEST_F(CheckPipelineTest, ANewArticleIsKeyedByItsCanonicalUrl) {
+  const std::string url = "https://news.example/story?id=77&ref=frontpage&utm_source=feed";
+  auto created = store_->ensure_article(article_key(*config, url), url, clock.now());
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->key, "https://news.example/story?id=77&ref=frontpage");  // tracking parameters dropped
+  std::string html = article_html("Harbour reopens", k_paragraphs);
+  html.replace(html.find("<title>"), 0, "<link rel=\"canonical\" href=\"https://news.example/harbour-reopens\">");
+  auto response = page(html);
+  response.effective_url = url;
+  CheckPipeline pipeline(config, *store_, clock);
+  ASSERT_EQ(pipeline.process(*created, response, clock.now())->kind, Kind::first_version);
+  auto found = store_->find_article("https://news.example/harbour-reopens");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->id, created->id);
+  EXPECT_EQ((*found)->key, "https://news.example/harbour-reopens");
+  // The canonical URL with tracking parameters is the same article too.
+  EXPECT_EQ(article_key(*config, "https://news.example/harbour-reopens?utm_medium=social#top"), (*found)->key);
+}
+
+TEST_F(CheckPipelineTest, ASlugChangeUnderTheSameSiteIdIsAHeadlineChange) {
+  config = make_config("[[site]]\nmatch = \"news.example\"\nid = '/a-(\\d+)'\n");
+  const std::string first_url = "https://www.news.example/world/old-pier-to-close/a-61992878";
+  auto created = store_->ensure_article(article_key(*config, first_url), first_url, clock.now());
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->key, "news.example:61992878");
+  CheckPipeline pipeline(config, *store_, clock);
+  auto response = page(article_html("Old pier to close", k_paragraphs));
+  response.effective_url = first_url;
+  ASSERT_EQ(pipeline.process(*created, response, clock.now())->kind, Kind::first_version);
+  // The newsroom rewrites the headline, and the slug follows; the old URL redirects to the new one.
+  clock.advance(std::chrono::minutes(15));
+  response = page(article_html("Old pier to close for a year", k_paragraphs));
+  response.effective_url = "https://www.news.example/world/old-pier-to-close-for-a-year/a-61992878";
+  auto current = store_->find_article(first_url);
+  const auto out = pipeline.process(**current, response, clock.now());
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->kind, Kind::changed);
+  EXPECT_EQ(out->classes, (std::vector<std::string>{"headline"}));
+  EXPECT_EQ(store_->versions(created->id)->size(), 2u);
+}
+
 }  // namespace
 }  // namespace redline::testing

@@ -1,6 +1,8 @@
 #include "monitor/monitor.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "monitor/monitor_fixture.hpp"
 #include "support/scripted_http_client.hpp"
@@ -135,6 +137,127 @@ TEST_F(MonitorTest, ReloadKeepsScheduleOfSurvivingWatches) {
   ASSERT_TRUE(monitor.next_due());
   EXPECT_LE(*monitor.next_due(), clock.now() + 1min);
   EXPECT_GT(*before, clock.now() + 50min);
+}
+
+// Runs the monitor for `seconds` of fake time, one tick per second; returns the requests per second.
+std::vector<size_t> run_seconds(Monitor& monitor, ScriptedHttpClient& http, FakeClock& clock,
+                                boost::asio::io_context& io, int seconds) {
+  std::vector<size_t> per_second;
+  for (int s = 0; s < seconds; ++s) {
+    const size_t before = http.request_count();
+    monitor.tick();
+    io.run();
+    io.restart();
+    per_second.push_back(http.request_count() - before);
+    clock.advance(1s);
+  }
+  return per_second;
+}
+
+TEST_F(MonitorTest, RestartWithFiveThousandOverdueWatchesSpreadsThemEvenly) {
+  ScriptedHttpClient http(io);
+  http.set_responder([](const HttpRequest&) { return ScriptedHttpClient::reply(304, ""); });
+  // 5 000 run-time watches whose stored next checks passed while the daemon was down.
+  std::vector<CheckRecord> overdue;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string url = "https://news.example/a/" + std::to_string(i);
+    auto article = store_->ensure_article(url, url, clock.now());
+    ASSERT_TRUE(article);
+    ASSERT_TRUE(store_->add_watch({url, article->id, std::chrono::minutes(30), "cli", clock.now(), {}}));
+    overdue.push_back({article->id, clock.now(), clock.now() - 1h, url, "", "", "", ""});
+  }
+  ASSERT_TRUE(store_->record_checks(overdue));
+  clock.advance(2h);
+  Monitor monitor(make_config("[schedule]\ncatch_up = \"50s\"\n"), *store_, http, clock, 11);
+  ASSERT_TRUE(monitor.load());
+  EXPECT_EQ(monitor.watch_count(), 5000u);
+  const auto per_second = run_seconds(monitor, http, clock, io, 52);
+  EXPECT_EQ(http.request_count(), 5000u);
+  for (size_t s = 0; s < per_second.size(); ++s) EXPECT_LE(per_second[s], 5000u / 50 + 1) << "second " << s;
+}
+
+TEST_F(MonitorTest, NewsScheduleFollowsTiersAndReturnsToFastAfterAChange) {
+  ScriptedHttpClient http(io);
+  std::string headline = "Storm hits the coast";
+  http.set_responder([&](const HttpRequest&) {
+    return ScriptedHttpClient::reply(200, article_html(headline, k_paragraphs), {{"content-type", "text/html"}});
+  });
+  Monitor monitor(make_config("[schedule]\njitter = 0\ncatch_up = \"1s\"\n"
+                              "news = [{ until = \"1h\", every = \"10m\" }, { until = \"3h\", every = \"30m\" }]\n"
+                              "[[watch]]\nurl = \"https://news.example/a/1\"\nschedule = \"news\"\n"),
+                  *store_, http, clock, 13);
+  ASSERT_TRUE(monitor.load());
+  const Timestamp start = clock.now();
+  std::vector<long long> minutes;  // when each check happened, in minutes since the start
+  for (int s = 0; s < 6 * 3600; s += 60) {
+    const size_t before = http.request_count();
+    if (s == 100 * 60) headline = "Storm hits the coast, thousands without power";  // edited after 100 min
+    monitor.tick();
+    io.run();
+    io.restart();
+    if (http.request_count() > before)
+      minutes.push_back(std::chrono::duration_cast<std::chrono::minutes>(clock.now() - start).count());
+    clock.advance(1min);
+  }
+  // Every 10 min for the first hour, then every 30 min; the edit seen at 120 min brings back 10-minute
+  // checks for an hour; past 3 h without a change the article is no longer checked.
+  const std::vector<long long> expected = {0,   10,  20,  30,  40,  50,  60,  90,  120, 130,
+                                           140, 150, 160, 170, 180, 210, 240, 270, 300};
+  EXPECT_EQ(minutes, expected);
+  EXPECT_EQ(monitor.stats().changes, 1u);
+}
+
+TEST_F(MonitorTest, ExtractionOnAThreadPoolStoresTheSameAsInline) {
+  ScriptedHttpClient http(io);
+  int edition = 0;
+  http.set_responder([&](const HttpRequest& req) {
+    auto paragraphs = k_paragraphs;
+    if (edition > 0 && req.url.back() % 2 == 0) paragraphs.push_back("Update: the ferry timetable was published.");
+    return ScriptedHttpClient::reply(200, article_html("Story " + req.url, paragraphs),
+                                     {{"content-type", "text/html"}});
+  });
+  boost::asio::thread_pool pool(2);
+  Monitor monitor(make_config(config_text(20, "1h")), *store_, http, clock, 3);
+  monitor.use_cpu_pool(pool.get_executor(), io.get_executor());
+  ASSERT_TRUE(monitor.load());
+  for (; edition < 2; ++edition) {
+    auto guard = boost::asio::make_work_guard(io);  // the pool's results come back to io later
+    monitor.check_all([&] { guard.reset(); });
+    io.run();
+    io.restart();
+    clock.advance(1h);
+  }
+  EXPECT_EQ(monitor.stats().first_versions, 20u);
+  EXPECT_EQ(monitor.stats().changes, 10u);  // the even-numbered articles got a paragraph
+  EXPECT_EQ(monitor.in_flight(), 0u);
+  size_t versions = 0;
+  for (const auto& a : *store_->list_articles()) versions += static_cast<size_t>(a.version_count);
+  EXPECT_EQ(versions, 30u);
+}
+
+TEST_F(MonitorTest, WatchesAddedByAnotherProcessAreCheckedAndRemovedOnesStop) {
+  ScriptedHttpClient http(io);
+  serve_all(http);
+  Monitor monitor(make_config("[schedule]\ncatch_up = \"10s\"\n"), *store_, http, clock, 17);
+  ASSERT_TRUE(monitor.load());
+  EXPECT_EQ(monitor.watch_count(), 0u);
+  {
+    // `redline add` in another process: its own connection to the same file.
+    auto cli = SqliteStore::open(store_->path(), OpenMode::read_write);
+    ASSERT_TRUE(cli);
+    auto article = (*cli)->ensure_article("https://news.example/new", "https://news.example/new", clock.now());
+    ASSERT_TRUE(article);
+    ASSERT_TRUE(
+        (*cli)->add_watch({"https://news.example/new", article->id, std::chrono::minutes(5), "cli", clock.now(), {}}));
+  }
+  run_seconds(monitor, http, clock, io, 12);
+  EXPECT_EQ(monitor.watch_count(), 1u);
+  EXPECT_EQ(http.request_count(), 1u);
+  ASSERT_TRUE(store_->remove_watch("https://news.example/new"));
+  clock.advance(1h);
+  run_seconds(monitor, http, clock, io, 2);
+  EXPECT_EQ(monitor.watch_count(), 0u);
+  EXPECT_EQ(http.request_count(), 1u);
 }
 
 }  // namespace
