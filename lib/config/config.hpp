@@ -38,6 +38,18 @@ struct WatchConfig {
   int line = 0;  // where it was declared, for messages
 };
 
+// [[feed]]: a feed or sitemap whose items become watches (mode "link") or versions (mode "content").
+// lib/feeds does the work (FeedPoller); the monitor turns a FeedConfig into a FeedSource.
+struct FeedConfig {
+  std::string url;
+  std::string name;                           // default: the URL's host
+  Duration every = std::chrono::minutes(10);  // poll interval
+  std::string mode = "link";                  // "link" | "content" (feed_mode_from_string)
+  Duration max_age = std::chrono::hours(48);  // items older than this are ignored
+  std::string schedule = "news";              // schedule of the watches it creates; the monitor validates it
+  int line = 0;                               // where it was declared, for messages
+};
+
 struct WebhookConfig {
   std::string name;
   std::string url;
@@ -66,6 +78,7 @@ struct Config {
   NotifyConfig notify;
   std::vector<std::string> ignore;  // global [diff] ignore regexes
   std::vector<WatchConfig> watches;
+  std::vector<FeedConfig> feeds;
   std::vector<WebhookConfig> webhooks;
   std::vector<SiteConfig> sites;
 

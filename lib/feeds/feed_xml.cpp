@@ -3,6 +3,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <memory>
@@ -93,6 +94,46 @@ size_t numeric_reference_length(std::string_view s) {
 
 void ignore_error(void*, xmlError*) {}
 
+// Decodes HTML character references (named, decimal, hexadecimal); anything else stays as it is.
+std::string decode_entities(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t amp = s.find('&', i);
+    out.append(s.substr(i, amp == std::string_view::npos ? std::string_view::npos : amp - i));
+    if (amp == std::string_view::npos) break;
+    i = amp;
+    const size_t semi = s.find(';', i);
+    if (semi == std::string_view::npos || semi - i > 40) {
+      out += '&';
+      ++i;
+      continue;
+    }
+    const std::string name(s.substr(i + 1, semi - i - 1));
+    char32_t code = 0;
+    if (name.size() > 1 && name[0] == '#') {
+      const bool hex = name[1] == 'x' || name[1] == 'X';
+      const std::string digits = name.substr(hex ? 2 : 1);
+      if (!digits.empty() && digits.size() <= 8 &&
+          digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") == std::string::npos)
+        code = static_cast<char32_t>(std::stoul(digits, nullptr, hex ? 16 : 10));
+    } else if (name == "apos") {
+      code = '\'';
+    } else if (const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()))) {
+      code = e->value;
+    }
+    if (code == 0 || code > 0x10FFFF) {
+      out += '&';
+      ++i;
+      continue;
+    }
+    append_utf8(out, code);
+    i = semi + 1;
+  }
+  return out;
+}
+
 // Character data (or the attributes of a tag): entity references made safe, '<' escaped.
 void repair_text(std::string& out, std::string_view s) {
   size_t i = 0;
@@ -104,8 +145,9 @@ void repair_text(std::string& out, std::string_view s) {
       continue;
     }
     if (c != '&') {
-      out += c;
-      ++i;
+      const size_t next = std::min(s.find_first_of("<&", i), s.size());
+      out.append(s.substr(i, next - i));
+      i = next;
       continue;
     }
     if (s.compare(i, 2, "&#") == 0) {
@@ -303,7 +345,8 @@ std::string base_url(xmlDoc* doc, const xmlNode* node) {
 }
 
 std::string html_to_text(std::string_view html) {
-  if (html.find_first_of("<&") == std::string_view::npos) return normalize_space(html);
+  if (html.find('<') == std::string_view::npos) return normalize_space(decode_entities(html));
+  // Markup: let the HTML parser drop the tags (rare in titles, and costlier than the entity path).
   const std::string wrapped = "<div>" + std::string(html) + "</div>";
   dom::DocPtr doc = dom::parse_html(wrapped);
   if (!doc) return normalize_space(html);
