@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -80,6 +81,7 @@ class FeedPoller::Impl : public std::enable_shared_from_this<Impl> {
     std::deque<Pending> queue;
     std::vector<FeedItem> items;
     std::string language;
+    std::set<std::string> visited;  // document URLs fetched by this poll
   };
 
   void start(const FeedSource& feed, Done done) {
@@ -133,6 +135,7 @@ class FeedPoller::Impl : public std::enable_shared_from_this<Impl> {
 
   void on_response(const std::shared_ptr<Poll>& poll, const Pending& pending, HttpResponse response) {
     ++poll->result.documents;
+    poll->visited.insert(pending.url);
     const bool top = pending.depth == 0;
     DocumentCache& cache = poll->state->documents[pending.url];
     if (response.error == FetchError::none && response.status == 304) {
@@ -199,6 +202,9 @@ class FeedPoller::Impl : public std::enable_shared_from_this<Impl> {
       const auto found = poll->state->tracker.update(poll->items, m_clock.now());
       for (const auto& tracked : found) report(poll, tracked);
     }
+    // Documents no longer linked (last month's sitemap) are forgotten, so the cache stays bounded.
+    if (poll->result.ok)
+      std::erase_if(poll->state->documents, [&](const auto& d) { return !poll->visited.count(d.first); });
     poll->state->busy = false;
     if (poll->done) poll->done(poll->result);
   }

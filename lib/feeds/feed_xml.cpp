@@ -354,30 +354,29 @@ std::string html_to_text(std::string_view html) {
 }
 
 std::string text_to_html(std::string_view text) {
-  std::string out = "<p>";
+  // Paragraphs are separated by blank lines; single line breaks become spaces.
+  std::string plain;
+  plain.reserve(text.size());
   size_t newlines = 0;
   for (char c : text) {
     if (c == '\n') {
       ++newlines;
       continue;
     }
-    if (newlines >= 2) out += "</p><p>";
-    if (newlines == 1) out += ' ';
+    if (newlines >= 2) plain += '\f';
+    if (newlines == 1) plain += ' ';
     newlines = 0;
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
-    }
+    if (c != '\r') plain += c;
   }
+  xmlChar* escaped = xmlEncodeSpecialChars(nullptr, reinterpret_cast<const xmlChar*>(plain.c_str()));
+  std::string out = "<p>";
+  for (const char* p = escaped ? chars(escaped) : ""; *p; ++p) {
+    if (*p == '\f')
+      out += "</p><p>";
+    else
+      out += *p;
+  }
+  if (escaped) xmlFree(escaped);
   return out + "</p>";
 }
 

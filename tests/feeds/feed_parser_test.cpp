@@ -229,6 +229,26 @@ TEST(FeedParser, NoExternalEntitiesNoExpansion) {
   EXPECT_EQ(server.request_count(), 0u) << "no network access while parsing";
 }
 
+TEST(FeedParser, CutAnywhereNeverCrashes) {
+  for (const char* name : {"wordpress_rss2.xml", "blogger_atom_xhtml.xml", "slashdot_rdf.xml", "gbk_rss.xml"}) {
+    const std::string bytes = sample(name);
+    for (size_t n = 0; n <= bytes.size(); n += 13) {
+      auto feed = parse_feed(bytes.substr(0, n), "https://x.example/feed");
+      if (feed) {
+        EXPECT_LE(feed->items.size(), 3u) << name << " cut at " << n;
+      }
+    }
+  }
+  // Deep nesting and a flood of unmatched end tags stay linear.
+  std::string deep = "<rss><channel><item><title>t</title><description>";
+  for (int i = 0; i < 20000; ++i) deep += "<b>";
+  for (int i = 0; i < 20000; ++i) deep += "</i>";
+  deep += "</description></item></channel></rss>";
+  auto feed = parse_feed(deep, "https://x.example/feed");
+  ASSERT_TRUE(feed.ok());
+  EXPECT_EQ(feed->items.size(), 1u);
+}
+
 TEST(FeedParser, HugeFeedIsLinear) {
   std::string bytes = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Big</title>";
   for (int i = 0; i < 20000; ++i)
