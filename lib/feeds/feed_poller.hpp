@@ -9,6 +9,9 @@
 //   });
 //   poller.poll(FeedSource{.url = "https://example.com/feed.xml", .name = "example"});
 //
+// From the config: FeedSource{.url = f.url, .name = f.name, .mode = *feed_mode_from_string(f.mode),
+// .max_age = f.max_age} for each FeedConfig f (config validated the mode); poll it every f.every.
+//
 // Per feed URL the poller remembers, in memory: ETag/Last-Modified and a digest of the last body of
 // every document it fetched (unchanged bytes are not parsed again), and a FeedTracker (what was
 // seen; see feed_tracker.hpp for the age, dedupe and memory rules). A restart forgets them, so the
@@ -21,7 +24,8 @@
 // Sitemap indexes: the children with the newest lastmod (at most max_sitemap_children per index,
 // none older than the feed's max_age) are fetched, to max_sitemap_depth levels below the index.
 // on_error: the feed or a child could not be fetched or parsed (one call per document), or an item
-// could not be extracted. The callbacks and `done` run on the HttpClient's executor thread.
+// could not be extracted, or a site rule did not apply to an item (mode content; rules_for). The callbacks and `done`
+// run on the HttpClient's executor thread.
 //
 // Thread safety: use from one thread (the io_context's). A poll of a URL that is still being polled
 // is refused: `done` runs at once, inside poll(), with `busy` set. When the poller is destroyed,
@@ -30,7 +34,6 @@
 
 #include <cstddef>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
