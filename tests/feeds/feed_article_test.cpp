@@ -35,6 +35,7 @@ TEST(FeedArticle, WordPressItem) {
   EXPECT_NE(body.find("The city council voted 7\u20132 on Monday night"), std::string::npos) << body;
   EXPECT_NE(body.find("\u201cWe cannot carry this alone,\u201d said council member Tom Baker."), std::string::npos);
   EXPECT_NE(body.find("Construction could begin next spring."), std::string::npos);
+  EXPECT_NE(body.find("appeared first on The Riverside Courier"), std::string::npos) << "no rules: kept";
 }
 
 TEST(FeedArticle, FeedxItemMatchesTheArchiveCapture) {

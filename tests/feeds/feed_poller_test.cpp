@@ -211,6 +211,24 @@ TEST_F(PollerFixture, ContentModeReportsArticlesAndChangedVersions) {
   EXPECT_NE(fingerprint(articles[0]), before);
 }
 
+TEST_F(PollerFixture, ContentModeAppliesSiteRules) {
+  std::vector<std::string> asked;
+  options.rules_for = [&](const std::string& url) {
+    asked.push_back(url);
+    ExtractRules rules;
+    rules.drop_text = {"^The post .* appeared first on"};
+    return rules;
+  };
+  make_poller();
+  http.push_for(k_feed, xml(sample("wordpress_rss2.xml")));
+  poll({.url = k_feed, .mode = FeedMode::content});
+  ASSERT_EQ(articles.size(), 2u);
+  EXPECT_EQ(asked.size(), 2u);
+  const std::string body = articles[1].body();
+  EXPECT_NE(body.find("Construction could begin next spring."), std::string::npos) << body;
+  EXPECT_EQ(body.find("appeared first on"), std::string::npos) << "dropped by the site rule";
+}
+
 TEST_F(PollerFixture, ContentModeItemWithoutTextIsALink) {
   http.push_for(k_feed, xml(sample("bbc_rss2.xml")));
   poll({.url = k_feed, .mode = FeedMode::content});
