@@ -110,12 +110,14 @@ FeedItem parse_rss_item(xmlDoc* doc, xmlNode* node) {
     if (name == "title") {
       item.title = feed_xml::html_to_text(feed_xml::text(c));
     } else if (name == "link") {
-      if (item.link.empty()) item.link = resolve(doc, c, feed_xml::text(c));
+      // Some templates write RSS links the Atom way: <link href="…"/>.
+      const std::string text = feed_xml::text(c);
+      if (item.link.empty()) item.link = resolve(doc, c, is_blank(text) ? attr(c, "href") : text);
     } else if (name == "atom:link") {
       take_atom_link(doc, c, atom_link, atom_link_html);
     } else if (name == "guid") {
       guid = clean_text(c);
-      if (ascii_lower(attr(c, "ispermalink")) != "false" && looks_like_url(guid)) guid_permalink = guid;
+      if (ascii_lower(attr(c, "isPermaLink")) != "false" && looks_like_url(guid)) guid_permalink = guid;
     } else if (name == "pubdate" || name == "dc:date" || name == "dcterms:issued" || name == "atom:published") {
       if (!item.published) item.published = parse_feed_date(feed_xml::text(c));
     } else if (name == "dcterms:modified" || name == "atom:updated") {

@@ -174,6 +174,20 @@ TEST(FeedParser, DeclaredLatin1EncodingAndHtmlEntities) {
   EXPECT_EQ(feed.items[0].published, at("2024-09-03T06:00:00Z"));
 }
 
+TEST(FeedParser, RssLinkWrittenTheAtomWay) {
+  auto feed = parse_feed(
+      "<rss version=\"2.0\"><channel><item><title>A</title><link href=\"/news/a\"/></item>"
+      "<item><title>B</title><guid>https://x.example/news/b</guid></item>"
+      "<item><title>C</title><guid isPermaLink=\"false\">https://x.example/news/c</guid></item></channel></rss>",
+      "https://x.example/rss");
+  ASSERT_TRUE(feed.ok());
+  ASSERT_EQ(feed->items.size(), 3u);
+  EXPECT_EQ(feed->items[0].link, "https://x.example/news/a");
+  EXPECT_EQ(feed->items[1].link, "https://x.example/news/b") << "a permalink guid is the link";
+  EXPECT_EQ(feed->items[2].link, "") << "isPermaLink=false: not a link";
+  EXPECT_EQ(feed->items[2].id, "https://x.example/news/c");
+}
+
 TEST(FeedParser, ContentTypeCharsetAppliesWithoutDeclaration) {
   const std::string bytes = "<rss><channel><title>Caf\xE9</title></channel></rss>";
   auto feed = parse_feed(bytes, "https://x.example/rss", "application/rss+xml; charset=ISO-8859-1");
