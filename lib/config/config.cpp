@@ -11,6 +11,7 @@
 
 #include "diff/compare.hpp"
 #include "util/crypto.hpp"
+#include "util/text.hpp"
 #include "util/url.hpp"
 
 namespace redline {
@@ -225,6 +226,38 @@ void read_schedule(TableReader& r, ScheduleConfig& out, const std::string& file)
   if (auto d = r.duration("catch_up")) out.catch_up = *d;
 }
 
+// [[feed]] tables (docs/configuration.md).
+void read_feeds(TableReader& root, Config& cfg, const std::string& file) {
+  std::set<std::string> urls;
+  each_table(root, "feed", [&](const toml::table& t) {
+    TableReader r(t, "feed", file);
+    FeedConfig f;
+    f.line = r.line();
+    f.url = r.required_string("url");
+    check_http_url(r, "url", f.url);
+    if (!urls.insert(f.url).second) r.fail(r.get("url"), "feed.url \"" + f.url + "\" is listed twice");
+    f.name = r.string("name").value_or(url_host(f.url));
+    if (f.name.empty()) r.fail(r.get("name"), "feed.name must not be empty");
+    if (auto d = r.duration("every")) f.every = *d;
+    if (auto m = r.string("mode")) {
+      if (*m != "link" && *m != "content")
+        r.fail(r.get("mode"), "feed.mode is \"" + *m +
+                                  "\", expected \"link\" (follow each item's link) or "
+                                  "\"content\" (store each item's text)");
+      f.mode = *m;
+    }
+    if (auto d = r.duration("max_age")) f.max_age = *d;
+    if (auto s = r.string("schedule")) {
+      const auto every = parse_duration(*s);
+      if (*s != "news" && (!every || *every < std::chrono::seconds(1)))
+        r.fail(r.get("schedule"), "feed.schedule is \"" + *s + "\", expected \"news\" or a duration such as \"30m\"");
+      f.schedule = *s;
+    }
+    r.reject_unknown();
+    cfg.feeds.push_back(std::move(f));
+  });
+}
+
 void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& dir, const std::string& file,
                    const ConfigEnvironment& env) {
   // Defaults that depend on the environment.
@@ -326,6 +359,8 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
     r.reject_unknown();
     cfg.webhooks.push_back(std::move(h));
   });
+
+  read_feeds(root, cfg, file);
 
   each_table(root, "site", [&](const toml::table& t) {
     TableReader r(t, "site", file);

@@ -57,6 +57,18 @@ struct WatchConfig {
   int line = 0;       // where it was declared, for messages
 };
 
+// [[feed]]: a feed or sitemap whose items become watches (mode "link") or versions (mode "content").
+// lib/feeds does the work (FeedPoller); the monitor turns a FeedConfig into a FeedSource.
+struct FeedConfig {
+  std::string url;
+  std::string name;                           // default: the URL's host
+  Duration every = std::chrono::minutes(10);  // poll interval
+  std::string mode = "link";                  // "link" | "content" (feed_mode_from_string)
+  Duration max_age = std::chrono::hours(48);  // items older than this are ignored
+  std::string schedule = "news";              // of the watches it creates: "news" or a duration ("30m")
+  int line = 0;                               // where it was declared, for messages
+};
+
 struct WebhookConfig {
   std::string name;
   std::string url;
@@ -86,6 +98,7 @@ struct Config {
   ScheduleConfig schedule;
   std::vector<std::string> ignore;  // global [diff] ignore regexes
   std::vector<WatchConfig> watches;
+  std::vector<FeedConfig> feeds;
   std::vector<WebhookConfig> webhooks;
   std::vector<SiteConfig> sites;
 

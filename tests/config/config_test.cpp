@@ -150,6 +150,59 @@ TEST(Config, ShippedExampleIsValid) {
   EXPECT_NE(cfg.site_for("https://www.dw.com/zh/a-61992878"), nullptr);
 }
 
+TEST(Config, Feeds) {
+  const auto cfg = parse(R"toml(
+[[feed]]
+url = "https://feeds.bbci.co.uk/news/rss.xml"
+
+[[feed]]
+url = "https://feedx.net/rss/dw.xml"
+name = "dw-fulltext"
+every = "30m"
+mode = "content"
+max_age = "7d"
+schedule = "news"
+)toml");
+  ASSERT_EQ(cfg.feeds.size(), 2u);
+  const FeedConfig& bbc = cfg.feeds[0];
+  EXPECT_EQ(bbc.url, "https://feeds.bbci.co.uk/news/rss.xml");
+  EXPECT_EQ(bbc.name, "feeds.bbci.co.uk") << "the host by default";
+  EXPECT_EQ(bbc.every, 10min);
+  EXPECT_EQ(bbc.mode, "link");
+  EXPECT_EQ(bbc.max_age, 48h);
+  EXPECT_EQ(bbc.schedule, "news");
+  EXPECT_EQ(bbc.line, 2);
+  const FeedConfig& dw = cfg.feeds[1];
+  EXPECT_EQ(dw.name, "dw-fulltext");
+  EXPECT_EQ(dw.every, 30min);
+  EXPECT_EQ(dw.mode, "content");
+  EXPECT_EQ(dw.max_age, 7 * 24h);
+}
+
+TEST(Config, RejectsBadFeeds) {
+  EXPECT_EQ(error_of("[[feed]]\nevery = \"1h\"\n"), "/etc/redline/redline.toml:1: feed.url is required");
+  EXPECT_EQ(error_of("[[feed]]\nurl = \"ftp://x.example/rss\"\n"),
+            "/etc/redline/redline.toml:2: feed.url is \"ftp://x.example/rss\", expected an http:// or https:// URL");
+  EXPECT_EQ(error_of("[[feed]]\nurl = \"https://x.example/rss\"\nmode = \"full\"\n"),
+            "/etc/redline/redline.toml:3: feed.mode is \"full\", expected \"link\" (follow each item's link) or "
+            "\"content\" (store each item's text)");
+  EXPECT_EQ(error_of("[[feed]]\nurl = \"https://x.example/rss\"\nmax_age = \"two days\"\n"),
+            "/etc/redline/redline.toml:3: feed.max_age must be a duration such as \"30s\", \"15m\", \"1h30m\" or "
+            "\"2d\"");
+  EXPECT_EQ(error_of("[[feed]]\nurl = \"https://x.example/rss\"\nevery = 10\n"),
+            "/etc/redline/redline.toml:3: feed.every must be a duration such as \"30s\", \"15m\", \"1h30m\" or "
+            "\"2d\"");
+  EXPECT_EQ(error_of("[[feed]]\nurl = \"https://x.example/rss\"\nschedule = \" \"\n"),
+            "/etc/redline/redline.toml:3: feed.schedule is \" \", expected \"news\" or a duration such as \"30m\"");
+  EXPECT_EQ(error_of("[[feed]]\nurl = \"https://x.example/rss\"\n[[feed]]\nurl = \"https://x.example/rss\"\n"),
+            "/etc/redline/redline.toml:4: feed.url \"https://x.example/rss\" is listed twice");
+  EXPECT_EQ(error_of("[[feed]]\nurl = \"https://x.example/rss\"\ninterval = \"1h\"\n"),
+            "/etc/redline/redline.toml:3: unknown key \"interval\" in feed; expected one of: every, max_age, mode, "
+            "name, schedule, url");
+  EXPECT_EQ(error_of("feed = \"https://x.example/rss\"\n"),
+            "/etc/redline/redline.toml:1: feed must be written as [[feed]] tables");
+}
+
 TEST(Config, MissingFileIsAClearError) { EXPECT_THROW(load_config("/nonexistent/redline.toml", k_env), ConfigError); }
 
 }  // namespace
