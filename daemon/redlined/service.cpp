@@ -6,6 +6,7 @@
 
 #include <csignal>
 
+#include "app/http_options.hpp"
 #include "app/logging.hpp"
 #include "app/notifiers.hpp"
 #include "app/open_store.hpp"
@@ -34,13 +35,14 @@ int Service::start() {
     return exit_code_for(store.error().code);
   }
   m_store = std::move(*store);
-  m_http = std::make_unique<CurlClient>(m_io, app::curl_options(*m_config));
+  m_http = std::make_unique<CurlClient>(m_io, app::curl_options(*m_config), m_clock);
+  m_webhook_http = std::make_unique<CurlClient>(m_io, app::webhook_curl_options(*m_config), m_clock);
   m_monitor = std::make_unique<Monitor>(m_config, *m_store, *m_http, m_clock);
   if (auto s = m_monitor->load(); !s) {
     spdlog::critical("cannot load the watches: {}", s.error().message);
     return exit_code_for(s.error().code);
   }
-  auto dispatcher = app::make_dispatcher(*m_config, *m_store, *m_http, m_clock, m_io.get_executor());
+  auto dispatcher = app::make_dispatcher(*m_config, *m_store, *m_webhook_http, m_clock, m_io.get_executor());
   if (!dispatcher) {
     spdlog::critical("cannot set up notifications: {}", dispatcher.error().message);
     return exit_code_for(dispatcher.error().code);
@@ -135,7 +137,7 @@ void Service::reload() {
     if (config->store.path != m_config->store.path)
       spdlog::warn("reload: store.path changed; the new path takes effect at the next restart");
     spdlog::set_level(spdlog::level::from_str(config->log_level));
-    auto dispatcher = app::make_dispatcher(*config, *m_store, *m_http, m_clock, m_io.get_executor());
+    auto dispatcher = app::make_dispatcher(*config, *m_store, *m_webhook_http, m_clock, m_io.get_executor());
     if (!dispatcher) {
       spdlog::error("reload failed, keeping the old configuration: {}", dispatcher.error().message);
     } else if (auto s = m_monitor->reconfigure(config); !s) {
@@ -159,6 +161,7 @@ void Service::stop() {
   m_signals.cancel();
   // In-flight checks are abandoned: nothing of theirs was written, they run again after the restart.
   m_http->cancel_all();
+  m_webhook_http->cancel_all();
   m_io.stop();
 }
 

@@ -46,7 +46,8 @@ class Service {
   boost::asio::steady_timer m_tick_timer;
   boost::asio::signal_set m_signals;
   std::unique_ptr<SqliteStore> m_store;
-  std::unique_ptr<CurlClient> m_http;
+  std::unique_ptr<CurlClient> m_http;          // article pages: per-origin politeness
+  std::unique_ptr<CurlClient> m_webhook_http;  // webhook deliveries: the dispatcher paces those
   std::unique_ptr<Monitor> m_monitor;
   std::unique_ptr<Dispatcher> m_dispatcher;
   std::unique_ptr<Dispatcher> m_pending_dispatcher;  // from a reload, used from the next round on
