@@ -142,14 +142,34 @@ TEST_F(CurlClientTest, RedirectsAreFollowed) {
   EXPECT_EQ(server.request_count(), 3u);
 }
 
-TEST_F(CurlClientTest, RedirectLoopFails) {
+TEST_F(CurlClientTest, RedirectLoopIsStoppedAtTheFirstRepeat) {
   server.route("/loop", [](const ServerRequest&) { return ServerResponse::redirect("/loop"); });
-  HttpRequest request = get(server.url("/loop"));
+  server.route("/a", [](const ServerRequest&) { return ServerResponse::redirect("/b"); });
+  server.route("/b", [&](const ServerRequest&) { return ServerResponse::redirect(server.url("/c")); });
+  server.route("/c", [](const ServerRequest&) { return ServerResponse::redirect("/a", 301); });
+  HttpResponse r = fetch(client, get(server.url("/loop")));
+  EXPECT_EQ(r.error, FetchError::redirects);
+  EXPECT_NE(r.error_message.find("redirect loop: back to " + server.url("/loop") + " after 1 redirect"),
+            std::string::npos)
+      << r.error_message;
+  EXPECT_EQ(server.request_count("/loop"), 2u);  // not max_redirects (10) more
+
+  HttpResponse cycle = fetch(client, get(server.url("/a")));
+  EXPECT_EQ(cycle.error, FetchError::redirects);
+  EXPECT_NE(cycle.error_message.find("after 3 redirects"), std::string::npos) << cycle.error_message;
+  EXPECT_EQ(server.request_count("/a"), 2u);
+}
+
+TEST_F(CurlClientTest, TooManyRedirectsFail) {
+  server.route_prefix("/hop/", [](const ServerRequest& req) {
+    return ServerResponse::redirect("/hop/" + std::to_string(std::stoi(req.path.substr(5)) + 1));
+  });
+  HttpRequest request = get(server.url("/hop/0"));
   request.max_redirects = 3;
   HttpResponse r = fetch(client, request);
   EXPECT_EQ(r.error, FetchError::redirects);
   EXPECT_NE(r.error_message.find("redirects"), std::string::npos) << r.error_message;
-  EXPECT_EQ(server.request_count("/loop"), 4u);  // the first request plus 3 followed redirects
+  EXPECT_EQ(server.request_count(), 4u);  // the first request plus 3 followed redirects
 }
 
 TEST_F(CurlClientTest, ZeroMaxRedirectsReturnsTheRedirect) {
