@@ -10,7 +10,11 @@ namespace redline {
 
 namespace {
 constexpr Duration k_max_spread = std::chrono::minutes(1);
-}
+
+// The state a failure puts a watch in: its class ("timeout", "deferred", "extract", "http 503"), not the
+// whole message, whose details (elapsed ms, until when) change from check to check.
+std::string failure_state(const std::string& detail) { return detail.substr(0, detail.find(':')); }
+}  // namespace
 
 Monitor::Monitor(std::shared_ptr<const Config> config, Store& store, HttpClient& http, const Clock& clock,
                  uint32_t seed)
@@ -31,6 +35,7 @@ Status Monitor::load() {
         w->next_due = old->next_due;
         w->running = old->running;
         w->last_error = old->last_error;
+        w->failed_checks = old->failed_checks;
       }
     }
     if (w->next_due == Timestamp{}) {
@@ -113,7 +118,9 @@ void Monitor::finish(WatchState& w, const HttpResponse& response) {
   switch (outcome->kind) {
     case Kind::failed:
       ++m_stats.failures;
-      if (outcome->detail != w.last_error) spdlog::warn("{}: check failed: {}", w.watch.url, outcome->detail);
+      ++w.failed_checks;
+      if (w.last_error.empty() || failure_state(outcome->detail) != failure_state(w.last_error))
+        spdlog::warn("{}: check failed: {}", w.watch.url, outcome->detail);
       w.last_error = outcome->detail;
       return;
     case Kind::not_modified:
@@ -130,8 +137,11 @@ void Monitor::finish(WatchState& w, const HttpResponse& response) {
       if (m_on_change) m_on_change();
       break;
   }
-  if (!w.last_error.empty()) spdlog::info("{}: recovered (was: {})", w.watch.url, w.last_error);
+  if (!w.last_error.empty())
+    spdlog::info("{}: recovered after {} failed check{} (last: {})", w.watch.url, w.failed_checks,
+                 w.failed_checks == 1 ? "" : "s", w.last_error);
   w.last_error.clear();
+  w.failed_checks = 0;
 }
 
 void Monitor::maybe_done() {

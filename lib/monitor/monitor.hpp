@@ -61,7 +61,8 @@ class Monitor {
     ArticleRecord article;
     Timestamp next_due{};
     bool running = false;
-    std::string last_error;  // to log failures once per state change
+    std::string last_error;  // to log failures once per state change (a change of class)
+    int failed_checks = 0;   // consecutive
   };
 
   void start(WatchState& w);
