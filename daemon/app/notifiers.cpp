@@ -4,14 +4,6 @@
 
 namespace redline::app {
 
-CurlClientOptions curl_options(const Config& config) {
-  CurlClientOptions options;
-  if (!config.http.user_agent.empty()) options.user_agent = config.http.user_agent;
-  options.max_connections = config.http.max_connections;
-  options.per_host_connections = config.http.per_host_connections;
-  return options;
-}
-
 std::vector<NotifierTarget> notifier_targets(const Config& config) {
   std::vector<NotifierTarget> targets;
   for (const auto& hook : config.webhooks)

@@ -1,4 +1,4 @@
-// Builds the HTTP client options and the outbox dispatcher from the configuration.
+// Builds the outbox dispatcher from the configuration.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -13,8 +13,6 @@
 #include "store/store.hpp"
 
 namespace redline::app {
-
-CurlClientOptions curl_options(const Config& config);
 
 // One target per [[webhook]] plus the diff log ("difflog").
 std::vector<NotifierTarget> notifier_targets(const Config& config);

@@ -5,7 +5,7 @@
 
 #include <iostream>
 
-#include "app/notifiers.hpp"
+#include "app/http_options.hpp"
 #include "cli/watch_commands.hpp"
 #include "core/clock.hpp"
 #include "core/exit_code.hpp"

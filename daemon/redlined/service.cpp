@@ -9,6 +9,7 @@
 #include <csignal>
 #include <thread>
 
+#include "app/http_options.hpp"
 #include "app/logging.hpp"
 #include "app/notifiers.hpp"
 #include "app/open_store.hpp"
@@ -37,7 +38,8 @@ int Service::start() {
     return exit_code_for(store.error().code);
   }
   m_store = std::move(*store);
-  m_http = std::make_unique<CurlClient>(m_io, app::curl_options(*m_config));
+  m_http = std::make_unique<CurlClient>(m_io, app::curl_options(*m_config), m_clock);
+  m_webhook_http = std::make_unique<CurlClient>(m_io, app::webhook_curl_options(*m_config), m_clock);
   m_monitor = std::make_unique<Monitor>(m_config, *m_store, *m_http, m_clock);
   xmlInitParser();  // libxml2's global state, before several threads parse
   m_cpu_pool = std::make_unique<boost::asio::thread_pool>(std::max(1u, std::thread::hardware_concurrency()));
@@ -46,14 +48,15 @@ int Service::start() {
     spdlog::critical("cannot load the watches: {}", s.error().message);
     return exit_code_for(s.error().code);
   }
-  auto dispatcher = app::make_dispatcher(*m_config, *m_store, *m_http, m_clock, m_io.get_executor());
+  m_feeds = std::make_unique<FeedWatcher>(m_config, *m_store, *m_http, m_clock, *m_monitor);
+  auto dispatcher = app::make_dispatcher(*m_config, *m_store, *m_webhook_http, m_clock, m_io.get_executor());
   if (!dispatcher) {
     spdlog::critical("cannot set up notifications: {}", dispatcher.error().message);
     return exit_code_for(dispatcher.error().code);
   }
   m_dispatcher = std::move(*dispatcher);
-  spdlog::info("redlined {} started: {} watches, store {}", REDLINE_VERSION, m_monitor->watch_count(),
-               m_config->store.path.string());
+  spdlog::info("redlined {} started: {} watches, {} feeds, store {}", REDLINE_VERSION, m_monitor->watch_count(),
+               m_config->feeds.size(), m_config->store.path.string());
   return k_exit_ok;
 }
 
@@ -61,12 +64,15 @@ int Service::run_once() {
   // The loop must not run dry between the checks and the deliveries (curl may briefly have neither a
   // socket nor a timer registered): keep it alive until the round is done.
   auto keep_alive = boost::asio::make_work_guard(m_io);
-  m_monitor->check_all([this] {
-    m_dispatcher->run_once([this] {
-      const auto& s = m_monitor->stats();
-      spdlog::info("round done: {} checked, {} failed, {} new, {} changed, {} unchanged", s.checks, s.failures,
-                   s.first_versions, s.changes, s.unchanged + s.not_modified);
-      m_io.stop();
+  // Feeds first, so that the articles they announce are checked in the same round.
+  m_feeds->poll_all([this] {
+    m_monitor->check_all([this] {
+      m_dispatcher->run_once([this] {
+        const auto& s = m_monitor->stats();
+        spdlog::info("round done: {} checked, {} failed, {} new, {} changed, {} unchanged; {} feeds polled", s.checks,
+                     s.failures, s.first_versions, s.changes, s.unchanged + s.not_modified, m_feeds->stats().polls);
+        m_io.stop();
+      });
     });
   });
   m_io.run();
@@ -95,6 +101,7 @@ void Service::schedule_tick() {
 }
 
 void Service::on_tick() {
+  m_feeds->tick();
   m_monitor->tick();
   if (++m_ticks % k_dispatch_every_ticks == 0) {
     request_dispatch();
@@ -141,7 +148,7 @@ void Service::reload() {
     if (config->store.path != m_config->store.path)
       spdlog::warn("reload: store.path changed; the new path takes effect at the next restart");
     spdlog::set_level(spdlog::level::from_str(config->log_level));
-    auto dispatcher = app::make_dispatcher(*config, *m_store, *m_http, m_clock, m_io.get_executor());
+    auto dispatcher = app::make_dispatcher(*config, *m_store, *m_webhook_http, m_clock, m_io.get_executor());
     if (!dispatcher) {
       spdlog::error("reload failed, keeping the old configuration: {}", dispatcher.error().message);
     } else if (auto s = m_monitor->reconfigure(config); !s) {
@@ -149,6 +156,7 @@ void Service::reload() {
       (void)m_monitor->reconfigure(m_config);
     } else {
       m_config = config;
+      m_feeds->reconfigure(config);
       m_pending_dispatcher = std::move(*dispatcher);  // swapped in when the current round ends
       spdlog::info("configuration reloaded: {} watches", m_monitor->watch_count());
     }
@@ -165,6 +173,7 @@ void Service::stop() {
   m_signals.cancel();
   // In-flight checks are abandoned: nothing of theirs was written, they run again after the restart.
   m_http->cancel_all();
+  m_webhook_http->cancel_all();
   m_io.stop();
 }
 

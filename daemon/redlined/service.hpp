@@ -13,6 +13,7 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "http/curl_client.hpp"
+#include "monitor/feed_watcher.hpp"
 #include "monitor/monitor.hpp"
 #include "notify/dispatcher.hpp"
 #include "store/sqlite_store.hpp"
@@ -47,8 +48,10 @@ class Service {
   boost::asio::steady_timer m_tick_timer;
   boost::asio::signal_set m_signals;
   std::unique_ptr<SqliteStore> m_store;
-  std::unique_ptr<CurlClient> m_http;
+  std::unique_ptr<CurlClient> m_http;          // article pages: per-origin politeness
+  std::unique_ptr<CurlClient> m_webhook_http;  // webhook deliveries: the dispatcher paces those
   std::unique_ptr<Monitor> m_monitor;
+  std::unique_ptr<FeedWatcher> m_feeds;
   std::unique_ptr<Dispatcher> m_dispatcher;
   std::unique_ptr<Dispatcher> m_pending_dispatcher;  // from a reload, used from the next round on
   bool m_dispatching = false;

@@ -73,6 +73,20 @@ class TableReader {
     return i->get();
   }
 
+  // An integer or a float.
+  std::optional<double> number(std::string_view key, double min, double max) {
+    const auto* node = get(key);
+    if (!node) return std::nullopt;
+    const auto value = node->value<double>();
+    if (!value || !(node->is_integer() || node->is_floating_point())) fail(node, where(key) + " must be a number");
+    if (!(*value >= min && *value <= max)) {
+      std::ostringstream message;
+      message << where(key) << " is " << *value << ", expected " << min << ".." << max;
+      fail(node, message.str());
+    }
+    return value;
+  }
+
   std::optional<Duration> duration(std::string_view key) {
     const auto* node = get(key);
     if (!node) return std::nullopt;
@@ -81,19 +95,6 @@ class TableReader {
     if (!d) fail(node, where(key) + " must be a duration such as \"30s\", \"15m\", \"1h30m\" or \"2d\"");
     if (*d < std::chrono::seconds(1)) fail(node, where(key) + " must be at least 1s");
     return d;
-  }
-
-  std::optional<double> number(std::string_view key, double min, double max) {
-    const auto* node = get(key);
-    if (!node) return std::nullopt;
-    std::optional<double> v;
-    if (const auto* f = node->as_floating_point()) v = f->get();
-    if (const auto* i = node->as_integer()) v = static_cast<double>(i->get());
-    if (!v) fail(node, where(key) + " must be a number");
-    if (*v < min || *v > max)
-      fail(node,
-           where(key) + " is " + std::to_string(*v) + ", expected " + std::to_string(min) + ".." + std::to_string(max));
-    return v;
   }
 
   // A string or an array of strings.
@@ -306,6 +307,8 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
     if (auto n = r.integer("max_redirects", 0, 50)) cfg.http.max_redirects = static_cast<int>(*n);
     if (auto n = r.integer("max_connections", 1, 100000)) cfg.http.max_connections = static_cast<int>(*n);
     if (auto n = r.integer("per_host_connections", 1, 1000)) cfg.http.per_host_connections = static_cast<int>(*n);
+    if (auto x = r.number("per_host_rate", 0, 1000)) cfg.http.per_host_rate = *x;
+    if (auto d = r.duration("backoff_max")) cfg.http.backoff_max = *d;
   });
   section("notify", [&](TableReader& r) {
     cfg.notify.classes = read_classes(r, "classes", cfg.notify.classes);
@@ -384,6 +387,8 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
       if (!is_valid_xpath(expr)) r.fail(r.get("drop"), "site.drop has an invalid XPath expression \"" + expr + "\"");
       s.drop_xpaths.push_back(expr);
     }
+    if (auto n = r.integer("per_host_connections", 1, 1000)) s.per_host_connections = static_cast<int>(*n);
+    s.per_host_rate = r.number("per_host_rate", 0, 1000);
     r.reject_unknown();
     cfg.sites.push_back(std::move(s));
   });

@@ -24,7 +24,9 @@ struct HttpConfig {
   size_t max_body = 8u << 20;
   int max_redirects = 10;
   int max_connections = 256;
-  int per_host_connections = 4;
+  int per_host_connections = 4;                  // requests in flight per origin
+  double per_host_rate = 1.0;                    // request starts per second per origin; 0 = unlimited
+  Duration backoff_max = std::chrono::hours(1);  // longest pause of an origin after repeated failures
 };
 
 struct NotifyConfig {
@@ -85,7 +87,9 @@ struct SiteConfig {
   std::string headline_xpath;          // XPath overrides of the generic extractor; empty = generic
   std::string body_xpath;
   std::string byline_xpath;
-  std::vector<std::string> drop_xpaths;  // XPath: nodes removed before extraction
+  std::vector<std::string> drop_xpaths;     // XPath: nodes removed before extraction
+  std::optional<int> per_host_connections;  // overrides [http] for hosts that match
+  std::optional<double> per_host_rate;
 };
 
 struct Config {

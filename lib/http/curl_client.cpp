@@ -6,11 +6,14 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
+#include <map>
 #include <mutex>
+#include <queue>
 #include <unordered_map>
 #include <vector>
 
 #include "http/curl_transfer.hpp"
+#include "util/url.hpp"
 
 namespace redline {
 namespace {
@@ -26,6 +29,19 @@ HttpResponse failed(FetchError error, std::string message) {
   r.error = error;
   r.error_message = std::move(message);
   return r;
+}
+
+HttpResponse deferred(const HttpRequest& request, const std::string& origin, const GateDecision& decision) {
+  HttpResponse r = failed(FetchError::deferred, "deferred: " + origin + " is blocked until " +
+                                                    format_rfc3339(decision.until.value_or(Timestamp{})) + " (" +
+                                                    decision.reason + ") [" + request.method + " " + request.url + "]");
+  r.retry_at = decision.until;
+  return r;
+}
+
+const Clock& system_clock() {
+  static const SystemClock clock;
+  return clock;
 }
 
 }  // namespace
@@ -49,9 +65,28 @@ struct WatchedSocket {
   bool closed = false;
 };
 
+// A request waiting for its origin (or for a transfer slot), in arrival order.
+struct WaitingRequest {
+  uint64_t seq = 0;
+  HttpRequest request;
+  HttpClient::Callback done;
+};
+
+// A request handed to curl, with the origin the gate counted it under.
+struct ActiveTransfer {
+  std::unique_ptr<CurlTransfer> transfer;
+  std::string origin;
+};
+
 class CurlClient::Impl : public std::enable_shared_from_this<Impl> {
  public:
-  Impl(boost::asio::io_context& io, CurlClientOptions options) : m_io(io), m_options(std::move(options)), m_timer(io) {}
+  Impl(boost::asio::io_context& io, CurlClientOptions options, const Clock& clock)
+      : m_io(io),
+        m_options(std::move(options)),
+        m_clock(clock),
+        m_gate(clock, m_options.politeness),
+        m_timer(io),
+        m_wake(io) {}
   ~Impl();
 
   void init();
@@ -65,7 +100,7 @@ class CurlClient::Impl : public std::enable_shared_from_this<Impl> {
   }
   size_t queued() const {
     std::lock_guard lock(m_pending_mutex);
-    return m_pending.size();
+    return m_pending.size() + m_waiting_total;
   }
 
  private:
@@ -76,19 +111,31 @@ class CurlClient::Impl : public std::enable_shared_from_this<Impl> {
   void socket_action(curl_socket_t fd, int select);
   void collect_finished();
   void complete(Callback done, HttpResponse response);
+  void start_transfer(const std::string& origin, HttpRequest request, Callback done);
+  void wake_at(Timestamp at);
+  void set_waiting_total(size_t n);
 
   boost::asio::io_context& m_io;
   CurlClientOptions m_options;
+  const Clock& m_clock;
+  OriginGate m_gate;
   CURLM* m_multi = nullptr;
   std::string m_init_error;
   boost::asio::steady_timer m_timer;
   std::unordered_map<curl_socket_t, std::shared_ptr<WatchedSocket>> m_sockets;
-  std::unordered_map<CURL*, std::unique_ptr<CurlTransfer>> m_transfers;
+  std::unordered_map<CURL*, ActiveTransfer> m_transfers;
+
+  // Requests taken from m_pending that the gate has not admitted yet, per origin (io_context thread).
+  std::map<std::string, std::deque<WaitingRequest>> m_waiting;
+  uint64_t m_next_seq = 0;
+  boost::asio::steady_timer m_wake;  // asks the gate again when a waiting origin opens
+  std::optional<Timestamp> m_wake_at;
 
   // Requests accepted by fetch() (any thread) and not yet added to the multi handle.
   mutable std::mutex m_pending_mutex;
   std::deque<std::pair<HttpRequest, Callback>> m_pending;
   bool m_start_posted = false;  // guarded by m_pending_mutex
+  size_t m_waiting_total = 0;   // guarded by m_pending_mutex: the requests in m_waiting
   CurlClientStats m_stats;      // guarded by m_pending_mutex
 };
 
@@ -104,7 +151,8 @@ void CurlClient::Impl::init() {
   curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
   curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this);
   curl_multi_setopt(m_multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, m_options.max_connections);
-  curl_multi_setopt(m_multi, CURLMOPT_MAX_HOST_CONNECTIONS, m_options.per_host_connections);
+  // No CURLMOPT_MAX_HOST_CONNECTIONS: it counts connections per host name, not requests per origin, and
+  // with HTTP/2 several requests share one connection. The gate limits requests in flight per origin.
   curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, m_options.max_cached_connections);
   curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, long{CURLPIPE_MULTIPLEX});
 }
@@ -112,6 +160,7 @@ void CurlClient::Impl::init() {
 CurlClient::Impl::~Impl() {
   cancel_all("client destroyed");
   m_timer.cancel();
+  m_wake.cancel();
   if (m_multi != nullptr) curl_multi_cleanup(m_multi);  // closes cached connections (REMOVE callbacks)
   for (auto& [fd, socket] : m_sockets) socket->forget();
 }
@@ -131,37 +180,87 @@ void CurlClient::Impl::enqueue(HttpRequest request, Callback done) {
 }
 
 void CurlClient::Impl::start_pending() {
-  // Only max_active_transfers easy handles exist at a time; the rest wait here as plain requests
-  // (curl's own queue is slower and each waiting easy handle costs ~15 KiB).
-  std::deque<std::pair<HttpRequest, Callback>> batch;
+  std::deque<std::pair<HttpRequest, Callback>> arrived;
   {
     std::lock_guard lock(m_pending_mutex);
     m_start_posted = false;
-    size_t limit = m_options.max_active_transfers;
-    size_t room = limit == 0 ? m_pending.size() : (m_transfers.size() < limit ? limit - m_transfers.size() : 0);
-    while (room-- > 0 && !m_pending.empty()) {
-      batch.push_back(std::move(m_pending.front()));
-      m_pending.pop_front();
-    }
+    arrived.swap(m_pending);
   }
-  for (auto& [request, done] : batch) {
-    auto transfer = std::make_unique<CurlTransfer>(std::move(request), std::move(done));
-    std::string error = m_init_error;
-    if (m_multi == nullptr || !transfer->configure(m_options, error)) {
-      complete(transfer->take_callback(), failed(FetchError::other, error + " [" + transfer->request().url + "]"));
-      continue;
-    }
-    CURL* easy = transfer->easy();
-    CURLMcode mc = curl_multi_add_handle(m_multi, easy);
-    if (mc != CURLM_OK) {
-      complete(transfer->take_callback(),
-               failed(FetchError::other, std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc)));
-      continue;
-    }
-    m_transfers.emplace(easy, std::move(transfer));
-    std::lock_guard lock(m_pending_mutex);
-    ++m_stats.started;
+  size_t total = 0;
+  for (auto& [request, done] : arrived) {
+    std::string origin = url_origin(request.url);
+    m_waiting[origin].push_back(WaitingRequest{m_next_seq++, std::move(request), std::move(done)});
   }
+  // Ask the gate for the oldest waiting request of each origin, oldest first, until the transfer slots
+  // are full. An origin that must wait is skipped for this pass: it does not hold up the others. Only
+  // max_active_transfers easy handles exist at a time (each costs ~15 KiB and curl's own queue is slow).
+  using Head = std::pair<uint64_t, decltype(m_waiting)::iterator>;
+  auto later = [](const Head& a, const Head& b) { return a.first > b.first; };
+  std::priority_queue<Head, std::vector<Head>, decltype(later)> heads(later);
+  for (auto it = m_waiting.begin(); it != m_waiting.end(); ++it) heads.emplace(it->second.front().seq, it);
+  std::optional<Timestamp> wake;
+  const size_t limit = m_options.max_active_transfers;
+  while (!heads.empty() && (limit == 0 || m_transfers.size() < limit)) {
+    auto it = heads.top().second;
+    heads.pop();
+    const GateDecision decision = m_gate.admit(it->first);
+    if (decision.kind == GateDecision::Kind::wait) {
+      if (decision.until && (!wake || *decision.until < *wake)) wake = decision.until;
+      continue;  // asked again at `until`, or when a request of this origin finishes
+    }
+    WaitingRequest next = std::move(it->second.front());
+    it->second.pop_front();
+    if (decision.kind == GateDecision::Kind::go)
+      start_transfer(it->first, std::move(next.request), std::move(next.done));
+    else
+      complete(std::move(next.done), deferred(next.request, it->first, decision));
+    if (!it->second.empty()) heads.emplace(it->second.front().seq, it);
+  }
+  std::erase_if(m_waiting, [&total](const auto& entry) {
+    total += entry.second.size();
+    return entry.second.empty();
+  });
+  set_waiting_total(total);
+  if (wake) wake_at(*wake);
+}
+
+void CurlClient::Impl::start_transfer(const std::string& origin, HttpRequest request, Callback done) {
+  auto transfer = std::make_unique<CurlTransfer>(std::move(request), std::move(done));
+  std::string error = m_init_error;
+  if (m_multi == nullptr || !transfer->configure(m_options, error)) {
+    m_gate.cancelled(origin);
+    complete(transfer->take_callback(), failed(FetchError::other, error + " [" + transfer->request().url + "]"));
+    return;
+  }
+  CURL* easy = transfer->easy();
+  CURLMcode mc = curl_multi_add_handle(m_multi, easy);
+  if (mc != CURLM_OK) {
+    m_gate.cancelled(origin);
+    complete(transfer->take_callback(),
+             failed(FetchError::other, std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc)));
+    return;
+  }
+  m_transfers.emplace(easy, ActiveTransfer{std::move(transfer), origin});
+  std::lock_guard lock(m_pending_mutex);
+  ++m_stats.started;
+}
+
+void CurlClient::Impl::set_waiting_total(size_t n) {
+  std::lock_guard lock(m_pending_mutex);
+  m_waiting_total = n;
+}
+
+void CurlClient::Impl::wake_at(Timestamp at) {
+  if (m_wake_at && *m_wake_at <= at) return;  // an earlier wake-up is armed; it re-arms for the rest
+  m_wake_at = at;
+  m_wake.expires_after(std::max(Duration(0), at - m_clock.now()));
+  m_wake.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (ec) return;  // re-armed or cancelled
+    if (auto self = weak.lock()) {
+      self->m_wake_at.reset();
+      self->start_pending();
+    }
+  });
 }
 
 void CurlClient::Impl::cancel_all(const std::string& why) {
@@ -169,15 +268,25 @@ void CurlClient::Impl::cancel_all(const std::string& why) {
   {
     std::lock_guard lock(m_pending_mutex);
     pending.swap(m_pending);
+    m_waiting_total = 0;
   }
-  for (auto& [request, done] : pending)  // fetch()ed but not started yet
-    complete(std::move(done), failed(FetchError::other, "cancelled: " + why + " [" + request.url + "]"));
+  auto cancelled = [&why](const HttpRequest& request) {
+    return failed(FetchError::other, "cancelled: " + why + " [" + request.url + "]");
+  };
+  for (auto& [request, done] : pending)  // fetch()ed, not looked at yet
+    complete(std::move(done), cancelled(request));
+  auto waiting = std::move(m_waiting);
+  m_waiting.clear();
+  m_wake.cancel();
+  m_wake_at.reset();
+  for (auto& [origin, queue] : waiting)  // waiting for their origin or a slot
+    for (auto& w : queue) complete(std::move(w.done), cancelled(w.request));
   auto transfers = std::move(m_transfers);
   m_transfers.clear();
-  for (auto& [easy, transfer] : transfers) {
+  for (auto& [easy, active] : transfers) {
     curl_multi_remove_handle(m_multi, easy);
-    complete(transfer->take_callback(),
-             failed(FetchError::other, "cancelled: " + why + " [" + transfer->request().url + "]"));
+    m_gate.cancelled(active.origin);
+    complete(active.transfer->take_callback(), cancelled(active.transfer->request()));
   }
 }
 
@@ -281,18 +390,22 @@ void CurlClient::Impl::collect_finished() {
     CURLcode code = msg->data.result;
     auto it = m_transfers.find(easy);
     if (it == m_transfers.end()) continue;
-    std::unique_ptr<CurlTransfer> transfer = std::move(it->second);
+    ActiveTransfer active = std::move(it->second);
     m_transfers.erase(it);
     curl_multi_remove_handle(m_multi, easy);
-    HttpResponse response = transfer->finish(code);
-    complete(transfer->take_callback(), std::move(response));
+    HttpResponse response = active.transfer->finish(code);
+    response.retry_at = m_gate.finished(active.origin, response);
+    complete(active.transfer->take_callback(), std::move(response));
     finished = true;
   }
-  if (finished) start_pending();  // make room for requests waiting for a slot
+  if (finished) start_pending();  // slots and origins opened up for waiting requests
 }
 
 CurlClient::CurlClient(boost::asio::io_context& io, CurlClientOptions options)
-    : m_impl(std::make_shared<Impl>(io, std::move(options))) {
+    : CurlClient(io, std::move(options), system_clock()) {}
+
+CurlClient::CurlClient(boost::asio::io_context& io, CurlClientOptions options, const Clock& clock)
+    : m_impl(std::make_shared<Impl>(io, std::move(options), clock)) {
   m_impl->init();
 }
 

@@ -7,6 +7,11 @@
 // handle's connection cache, DNS answers are cached, HTTP/2 is used where a TLS server offers it, and
 // gzip/deflate (and whatever else curl decodes) responses are decoded.
 //
+// Politeness (OriginGate, options.politeness): requests are admitted per origin under an in-flight
+// limit and a rate limit, and held while the origin is briefly blocked by Retry-After or backoff; a
+// longer block completes the request at once with FetchError::deferred and retry_at (see
+// http_client.hpp). Waiting requests cost no easy handle; a timer wakes them, there is no polling.
+//
 // Limits (see HttpRequest): max_body on decoded bytes aborts the transfer (too_large), Content-Length
 // is checked up front, html_only refuses non-document Content-Types (not_html) before the body is read,
 // timeouts (connect, total, low-speed) and max_redirects. See docs/http.md.
@@ -27,17 +32,20 @@
 #include <memory>
 #include <string>
 
+#include "core/clock.hpp"
 #include "http/http_client.hpp"
+#include "http/origin_gate.hpp"
 
 namespace redline {
 
 struct CurlClientOptions {
   std::string user_agent = "redline/" REDLINE_VERSION " (+https://github.com/redline)";
   long max_connections = 64;         // open connections in total (CURLMOPT_MAX_TOTAL_CONNECTIONS); 0 = no limit
-  long per_host_connections = 4;     // per host (CURLMOPT_MAX_HOST_CONNECTIONS); 0 = no limit; extra requests queue
   long max_cached_connections = 32;  // idle connections kept for reuse (CURLMOPT_MAXCONNECTS)
   // Transfers handed to curl at once; further fetch()es wait, in order, in a plain queue. 0 = no limit.
   size_t max_active_transfers = 256;
+  // Per origin: requests in flight (default 4), rate (default unlimited), Retry-After, backoff, overrides.
+  OriginGateOptions politeness;
   bool http2 = true;  // negotiate HTTP/2 over TLS (ALPN) where offered; cleartext stays HTTP/1.1
   Duration dns_cache_timeout = std::chrono::minutes(5);
   bool verify_tls = true;  // verify peer certificate and host name
@@ -46,15 +54,17 @@ struct CurlClientOptions {
 
 // Counters since construction, for logs and /metrics.
 struct CurlClientStats {
-  uint64_t started = 0;               // handed to curl
-  uint64_t responses = 0;             // completed with an HTTP response (any status)
-  std::array<uint64_t, 10> errors{};  // completed with an error, indexed by FetchError (cancelled counts as other)
-  uint64_t body_bytes = 0;            // decoded body bytes delivered
+  uint64_t started = 0;                                // handed to curl
+  uint64_t responses = 0;                              // completed with an HTTP response (any status)
+  std::array<uint64_t, k_fetch_error_count> errors{};  // by FetchError (cancelled counts as other)
+  uint64_t body_bytes = 0;                             // decoded body bytes delivered
 };
 
 class CurlClient final : public HttpClient {
  public:
-  explicit CurlClient(boost::asio::io_context& io, CurlClientOptions options = {});
+  explicit CurlClient(boost::asio::io_context& io, CurlClientOptions options = {});  // the system clock
+  // `clock` (the politeness bookkeeping's notion of now) must outlive the client.
+  CurlClient(boost::asio::io_context& io, CurlClientOptions options, const Clock& clock);
   ~CurlClient() override;
   CurlClient(const CurlClient&) = delete;
   CurlClient& operator=(const CurlClient&) = delete;
@@ -65,7 +75,7 @@ class CurlClient final : public HttpClient {
   void cancel_all();
   // Requests handed to curl and not yet finished (on the io_context thread only).
   size_t in_flight() const;
-  // Requests accepted by fetch() and waiting for a slot (any thread).
+  // Requests accepted by fetch() and not handed to curl yet: waiting for a slot or their origin (any thread).
   size_t queued() const;
   CurlClientStats stats() const;  // any thread
 

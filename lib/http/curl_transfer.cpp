@@ -187,7 +187,7 @@ size_t CurlTransfer::on_header(char* data, size_t size, size_t count, void* self
   std::string_view line(data, n);
   if (line.rfind("HTTP/", 0) == 0) {  // a new response (redirect hop, 1xx, proxy): start over
     t->m_headers.clear();
-    return n;
+    return t->new_response(line) ? n : 0;
   }
   std::string_view content = trim(line);
   if (content.empty()) return t->headers_complete() ? n : 0;
@@ -195,6 +195,24 @@ size_t CurlTransfer::on_header(char* data, size_t size, size_t count, void* self
   if (colon == std::string_view::npos) return n;  // obsolete folding or junk: ignore
   t->m_headers.emplace_back(lower(trim(content.substr(0, colon))), std::string(trim(content.substr(colon + 1))));
   return n;
+}
+
+bool CurlTransfer::new_response(std::string_view status_line) {
+  // "HTTP/1.1 302 Found", "HTTP/2 200": an interim 1xx answer belongs to the same request.
+  const size_t space = status_line.find(' ');
+  if (space != std::string_view::npos && space + 1 < status_line.size() && status_line[space + 1] == '1') return true;
+  char* url = nullptr;
+  if (curl_easy_getinfo(m_easy, CURLINFO_EFFECTIVE_URL, &url) != CURLE_OK || url == nullptr) return true;
+  // Without cookies every request in a chain is the same as the last time it was made, so a URL seen
+  // before means the chain can only go round: stop at once instead of after max_redirects hops.
+  if (std::find(m_visited.begin(), m_visited.end(), url) != m_visited.end()) {
+    abort_with(FetchError::redirects, "redirect loop: back to " + std::string(url) + " after " +
+                                          std::to_string(m_visited.size()) + " redirect" +
+                                          (m_visited.size() == 1 ? "" : "s"));
+    return false;
+  }
+  m_visited.emplace_back(url);
+  return true;
 }
 
 bool CurlTransfer::headers_complete() {

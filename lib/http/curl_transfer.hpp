@@ -6,7 +6,8 @@
 //     transfer, so an endless chunked body or a gzip bomb never grows the buffer beyond max_body;
 //   - Content-Length above max_body, and (html_only) a non-HTML Content-Type, abort as soon as the
 //     final response's headers are complete (header callback), before any body byte is read;
-//   - connect/total/low-speed timeouts and max_redirects via curl options.
+//   - connect/total/low-speed timeouts and max_redirects via curl options; a redirect back to a URL
+//     already requested in the chain is a loop and stops at once (redirects).
 // The bytes it holds are bounded by max_body plus k_max_header_bytes.
 //
 // Thread safety: none; a transfer is touched only by the thread that drives its multi handle.
@@ -17,6 +18,8 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "http/http_client.hpp"
 
@@ -47,7 +50,8 @@ class CurlTransfer {
  private:
   static size_t on_write(char* data, size_t size, size_t count, void* self);
   static size_t on_header(char* data, size_t size, size_t count, void* self);
-  bool headers_complete();  // false aborts the transfer
+  bool new_response(std::string_view status_line);  // false (a redirect loop) aborts the transfer
+  bool headers_complete();                          // false aborts the transfer
   void abort_with(FetchError error, std::string message);
 
   HttpRequest m_request;
@@ -57,6 +61,7 @@ class CurlTransfer {
   std::string m_body;
   Headers m_headers;  // of the response being received; reset on each status line
   size_t m_header_bytes = 0;
+  std::vector<std::string> m_visited;     // URLs requested so far in this redirect chain
   FetchError m_abort = FetchError::none;  // why a callback aborted the transfer
   std::string m_abort_message;
   std::array<char, CURL_ERROR_SIZE> m_error_buffer{};

@@ -5,8 +5,8 @@
 namespace redline {
 
 std::string_view to_string(FetchError e) {
-  static constexpr std::array<std::string_view, 10> k_names = {"none",      "dns",       "connect",  "tls",   "timeout",
-                                                               "too-large", "redirects", "not-html", "reset", "other"};
+  static constexpr std::array<std::string_view, k_fetch_error_count> k_names = {
+      "none", "dns", "connect", "tls", "timeout", "too-large", "redirects", "not-html", "reset", "other", "deferred"};
   return k_names.at(static_cast<size_t>(e));
 }
 

@@ -1,9 +1,17 @@
 // HttpClient: the one door to the network. Asynchronous; the daemon uses CurlClient (libcurl multi
 // driven by the Asio io_context), unit tests use scripted replies.
+//
+// Politeness contract (CurlClient; see docs/http.md): requests are admitted per origin (scheme, host,
+// port) under an in-flight limit, a rate limit, Retry-After and a backoff after failures. A request
+// whose origin is blocked for longer than a short threshold is not held: it completes at once with
+// FetchError::deferred and `retry_at` = when the origin opens again; the caller should reschedule it
+// for then (or later) instead of retrying sooner. Any response after which the origin is blocked
+// (a 429/503 with Retry-After, or a failure that started a backoff) also carries `retry_at`.
 #pragma once
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,8 +39,10 @@ struct HttpRequest {
   bool html_only = false;      // refuse responses whose Content-Type is not HTML/XHTML/XML/text
 };
 
-// Why a fetch failed; `none` when an HTTP response arrived (whatever its status).
-enum class FetchError { none, dns, connect, tls, timeout, too_large, redirects, not_html, reset, other };
+// Why a fetch failed; `none` when an HTTP response arrived (whatever its status). `deferred`: not
+// sent, because its origin is blocked until `retry_at` (Retry-After or backoff).
+enum class FetchError { none, dns, connect, tls, timeout, too_large, redirects, not_html, reset, other, deferred };
+inline constexpr size_t k_fetch_error_count = 11;
 std::string_view to_string(FetchError e);
 
 struct HttpResponse {
@@ -43,6 +53,9 @@ struct HttpResponse {
   Headers headers;            // of the final response; names lower-case
   std::string body;           // decoded (gzip/deflate undone)
   Duration elapsed{0};
+  // Set when the request's origin is blocked after this response (always with `deferred`): no request
+  // to that origin is sent before this time.
+  std::optional<Timestamp> retry_at;
 
   bool ok() const { return error == FetchError::none && status >= 200 && status < 300; }
   // First header with this (lower-case) name, or "".

@@ -12,6 +12,14 @@
 
 namespace redline {
 
+namespace {
+
+// The state a failure puts a watch in: its class ("timeout", "deferred", "extract", "http 503"), not the
+// whole message, whose details (elapsed ms, until when) change from check to check.
+std::string failure_state(const std::string& detail) { return detail.substr(0, detail.find(':')); }
+
+}  // namespace
+
 Monitor::Monitor(std::shared_ptr<const Config> config, Store& store, HttpClient& http, const Clock& clock,
                  uint32_t seed)
     : m_config(std::move(config)), m_store(store), m_http(http), m_clock(clock), m_rng(seed) {}
@@ -210,7 +218,9 @@ void Monitor::on_response(uint32_t slot, const ArticleRecord& article, HttpRespo
   if (!s.live) return conclude(slot, std::nullopt, make_error(Errc::not_found, "watch removed"));
   // The next check is planned before the pipeline runs, so that it is stored with the check; a change
   // moves a news article back to its fastest tier, which is planned again in conclude().
-  const auto next = next_after(s, m_clock.now());
+  auto next = next_after(s, m_clock.now());
+  // An origin that asked for a pause (Retry-After, or backoff after errors) is not asked again before.
+  if (next && response.retry_at && *response.retry_at > *next) next = response.retry_at;
   CheckPipeline pipeline(m_config, m_store, m_clock);
   pipeline.batch_checks_into(m_batch);
   auto begun = pipeline.begin(article, std::move(response), next);
@@ -279,7 +289,9 @@ void Monitor::report(Slot& s, uint32_t slot, std::optional<Timestamp> next, cons
   switch (outcome->kind) {
     case Kind::failed:
       ++m_stats.failures;
-      if (outcome->detail != s.last_error) spdlog::warn("{}: check failed: {}", s.url, outcome->detail);
+      ++s.failed_checks;
+      if (s.last_error.empty() || failure_state(outcome->detail) != failure_state(s.last_error))
+        spdlog::warn("{}: check failed: {}", s.url, outcome->detail);
       s.last_error = outcome->detail;
       return;
     case Kind::not_modified:
@@ -305,8 +317,11 @@ void Monitor::report(Slot& s, uint32_t slot, std::optional<Timestamp> next, cons
     ++m_stats.state_events;
     if (m_on_change) m_on_change();
   }
-  if (!s.last_error.empty()) spdlog::info("{}: recovered (was: {})", s.url, s.last_error);
+  if (!s.last_error.empty())
+    spdlog::info("{}: recovered after {} failed check{} (last: {})", s.url, s.failed_checks,
+                 s.failed_checks == 1 ? "" : "s", s.last_error);
   s.last_error.clear();
+  s.failed_checks = 0;
 }
 
 void Monitor::maybe_done() {

@@ -100,7 +100,8 @@ class Monitor {
     Duration every{0};                      // zero: the news schedule
     bool running = false;
     bool live = false;       // false once removed from the configuration or the store
-    std::string last_error;  // to log failures once per state change
+    std::string last_error;  // to log failures once per state change (a change of class)
+    int failed_checks = 0;   // in a row
   };
   struct Due {
     Timestamp at;

@@ -13,6 +13,7 @@
 
 #include "core/time.hpp"
 #include "http/http_client.hpp"
+#include "http/retry_after.hpp"  // parse_retry_after, parse_http_date
 
 namespace redline {
 
@@ -27,14 +28,6 @@ struct AttemptOutcome {
 
 // Classifies one webhook response. `now` resolves a Retry-After given as an HTTP-date.
 AttemptOutcome classify_response(const HttpResponse& response, Timestamp now);
-
-// Parses a Retry-After value: delay-seconds ("120") or an HTTP-date (IMF-fixdate
-// "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 or asctime forms). A date in the past gives 0.
-// nullopt when the value is neither.
-std::optional<Duration> parse_retry_after(std::string_view value, Timestamp now);
-
-// Parses an HTTP-date (the three forms of RFC 9110 §5.6.7). nullopt when it is not one.
-std::optional<Timestamp> parse_http_date(std::string_view text);
 
 struct BackoffPolicy {
   Duration base = std::chrono::seconds(30);  // delay after the first failed attempt

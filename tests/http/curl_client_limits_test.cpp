@@ -166,15 +166,16 @@ TEST_F(CurlLimitsTest, CancelAllCompletesEveryCallbackOnce) {
       errors[i] = r.error;
     });
   }
-  // Default per_host_connections is 4: four are on the wire, one waits inside curl.
+  // By default 4 requests per origin are in flight: four are on the wire, one waits for its origin.
   ASSERT_TRUE(run_until([&] { return server.request_count() == 4; }));
   run_for(std::chrono::milliseconds(50));
   EXPECT_EQ(server.request_count(), 4u);
-  client.fetch(get(server.url("/hang")), [&](HttpResponse r) {  // queued, not started yet
+  client.fetch(get(server.url("/hang")), [&](HttpResponse r) {  // not even looked at yet
     ++calls[5];
     errors[5] = r.error;
   });
-  EXPECT_EQ(client.in_flight(), 5u);
+  EXPECT_EQ(client.in_flight(), 4u);
+  EXPECT_EQ(client.queued(), 2u);
   client.cancel_all();
   EXPECT_EQ(client.in_flight(), 0u);
   EXPECT_TRUE(calls.empty());  // callbacks are posted, not run inside cancel_all()
@@ -182,7 +183,7 @@ TEST_F(CurlLimitsTest, CancelAllCompletesEveryCallbackOnce) {
   run_for(100ms);
   ASSERT_EQ(calls.size(), 6u);
   EXPECT_EQ(client.stats().errors[static_cast<size_t>(FetchError::other)], 6u);
-  EXPECT_EQ(client.stats().started, 5u);
+  EXPECT_EQ(client.stats().started, 4u);
   for (auto [i, n] : calls) {
     EXPECT_EQ(n, 1) << i;
     EXPECT_EQ(errors[i], FetchError::other) << i;
@@ -224,7 +225,7 @@ TEST_F(CurlLimitsTest, ChurnWhileTransfersAreInEveryState) {
     std::vector<int> calls(40, 0);
     {
       CurlClientOptions options;
-      options.per_host_connections = 6;
+      options.politeness.defaults.connections = 6;
       options.max_active_transfers = 20;
       CurlClient churn(io, options);
       for (size_t i = 0; i < calls.size(); ++i) {

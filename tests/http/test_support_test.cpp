@@ -89,7 +89,12 @@ TEST_F(ScriptedTest, ResponderAndDelay) {
 
 class ServerTest : public HttpFixture {
  protected:
-  CurlClient client{io};
+  static CurlClientOptions impolite() {  // these tests are about the server: no pause after its 500s
+    CurlClientOptions options;
+    options.politeness = OriginGateOptions::none();
+    return options;
+  }
+  CurlClient client{io, impolite()};
 };
 
 TEST_F(ServerTest, RoutingPrefersExactThenLongestPrefixThenFallback) {

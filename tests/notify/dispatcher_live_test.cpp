@@ -26,6 +26,13 @@ using testing::ServerResponse;
 
 constexpr const char* k_secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
+// Like the daemon's webhook client: no per-origin politeness, the dispatcher paces its retries itself.
+CurlClientOptions webhook_client_options() {
+  CurlClientOptions options;
+  options.politeness = OriginGateOptions::none();
+  return options;
+}
+
 class DispatcherLiveTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -103,7 +110,7 @@ class DispatcherLiveTest : public ::testing::Test {
 
   std::filesystem::path m_dir;
   boost::asio::io_context io;
-  CurlClient http{io};
+  CurlClient http{io, webhook_client_options()};
   FakeClock clock{std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now())};
   LocalHttpServer server;
   std::unique_ptr<SqliteStore> store;
