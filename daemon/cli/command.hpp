@@ -41,5 +41,6 @@ void add_show_command(CLI::App& app, CommandContext& ctx);
 void add_diff_command(CLI::App& app, CommandContext& ctx);
 void add_extract_command(CLI::App& app, CommandContext& ctx);
 void add_compare_command(CLI::App& app, CommandContext& ctx);
+void add_webhook_command(CLI::App& app, CommandContext& ctx);
 
 }  // namespace redline::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   cli::add_diff_command(app, ctx);
   cli::add_extract_command(app, ctx);
   cli::add_compare_command(app, ctx);
+  cli::add_webhook_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -47,6 +47,7 @@ class Service {
   boost::asio::signal_set m_signals;
   std::unique_ptr<SqliteStore> m_store;
   std::unique_ptr<CurlClient> m_http;
+  std::unique_ptr<CurlMailSender> m_mail;  // [[email]] delivery on its own worker thread
   std::unique_ptr<Monitor> m_monitor;
   std::unique_ptr<Dispatcher> m_dispatcher;
   std::unique_ptr<Dispatcher> m_pending_dispatcher;  // from a reload, used from the next round on

@@ -151,7 +151,7 @@ Result<CheckOutcome> CheckPipeline::store_capture(const ArticleRecord& article, 
   rec.classes = classes;
   rec.stats_json = event.stats.dump();
   nv.change = rec;
-  nv.outbox = plan_outbox(config, classes, event.id, article.id, payload, event.occurred_at);
+  nv.outbox = plan_outbox(config, classes, EventOrigin{url, {}}, event.id, article.id, payload, event.occurred_at);
 
   auto id = m_store.add_version(nv);
   if (!id) return id.error();

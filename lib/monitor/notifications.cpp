@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "util/url.hpp"
+
 namespace redline {
 
 bool classes_notify(const std::vector<std::string>& classes, const std::vector<std::string>& wanted) {
@@ -12,9 +14,20 @@ bool classes_notify(const std::vector<std::string>& classes, const std::vector<s
   return std::any_of(classes.begin(), classes.end(), [&](const std::string& c) { return has(wanted, c); });
 }
 
+bool origin_matches(const EventOrigin& origin, const std::vector<std::string>& sites,
+                    const std::vector<std::string>& feeds) {
+  if (!sites.empty()) {
+    const std::string host = url_host(origin.url);
+    if (std::none_of(sites.begin(), sites.end(), [&](const std::string& s) { return host_matches(host, s); }))
+      return false;
+  }
+  if (feeds.empty()) return true;
+  return !origin.feed.empty() && std::find(feeds.begin(), feeds.end(), origin.feed) != feeds.end();
+}
+
 std::vector<OutboxEntry> plan_outbox(const Config& config, const std::vector<std::string>& classes,
-                                     const std::string& event_id, int64_t article_id, const std::string& payload,
-                                     Timestamp now) {
+                                     const EventOrigin& origin, const std::string& event_id, int64_t article_id,
+                                     const std::string& payload, Timestamp now) {
   std::vector<OutboxEntry> rows;
   const auto add = [&](std::string notifier) {
     OutboxEntry e;
@@ -26,8 +39,14 @@ std::vector<OutboxEntry> plan_outbox(const Config& config, const std::vector<std
     e.next_attempt = now;
     rows.push_back(std::move(e));
   };
+  const auto wanted = [&](const auto& notifier) {
+    return classes_notify(classes, notifier.classes.value_or(config.notify.classes)) &&
+           origin_matches(origin, notifier.sites, notifier.feeds);
+  };
   for (const auto& hook : config.webhooks)
-    if (classes_notify(classes, hook.classes.value_or(config.notify.classes))) add(hook.name);
+    if (wanted(hook)) add(hook.name);
+  for (const auto& mail : config.emails)
+    if (wanted(mail)) add(mail.name);
   add(std::string(k_difflog_notifier));  // the diff log records every change
   return rows;
 }
