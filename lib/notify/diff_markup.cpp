@@ -87,13 +87,13 @@ std::string truncate_utf8(std::string_view text, size_t max_bytes, std::string_v
   return std::string(text.substr(0, cut)) + std::string(ellipsis);
 }
 
-size_t count_code_points(std::string_view text) {
+size_t utf8_char_count(std::string_view text) {
   return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return !is_continuation(c); }));
 }
 
 std::string truncate_code_points(std::string_view text, size_t max_chars, std::string_view ellipsis) {
-  if (count_code_points(text) <= max_chars) return std::string(text);
-  const size_t keep = max_chars > count_code_points(ellipsis) ? max_chars - count_code_points(ellipsis) : 0;
+  if (utf8_char_count(text) <= max_chars) return std::string(text);
+  const size_t keep = max_chars > utf8_char_count(ellipsis) ? max_chars - utf8_char_count(ellipsis) : 0;
   size_t chars = 0;
   size_t pos = 0;
   while (pos < text.size()) {
@@ -104,7 +104,7 @@ std::string truncate_code_points(std::string_view text, size_t max_chars, std::s
     ++pos;
   }
   return std::string(text.substr(0, pos)) +
-         (keep == 0 && max_chars < count_code_points(ellipsis) ? std::string() : std::string(ellipsis));
+         (keep == 0 && max_chars < utf8_char_count(ellipsis) ? std::string() : std::string(ellipsis));
 }
 
 }  // namespace redline

@@ -42,6 +42,6 @@ std::string truncate_utf8(std::string_view text, size_t max_bytes, std::string_v
 std::string truncate_code_points(std::string_view text, size_t max_chars, std::string_view ellipsis = "…");
 
 // Number of code points in UTF-8 `text` (continuation bytes not counted).
-size_t count_code_points(std::string_view text);
+size_t utf8_char_count(std::string_view text);
 
 }  // namespace redline

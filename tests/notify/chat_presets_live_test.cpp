@@ -33,7 +33,7 @@ Event long_change() {
 std::string chars_at_most(const json& j, const char* key, size_t max) {
   if (!j.contains(key) || !j[key].is_string()) return std::string(key) + " missing";
   const std::string s = j[key].get<std::string>();
-  if (count_code_points(s) > max) return std::string(key) + " longer than " + std::to_string(max);
+  if (utf8_char_count(s) > max) return std::string(key) + " longer than " + std::to_string(max);
   return {};
 }
 
@@ -71,13 +71,13 @@ std::string check_discord(const ServerRequest& r) {
   for (const auto& embed : j["embeds"]) {
     if (auto e = chars_at_most(embed, "title", 256); !e.empty()) return e;
     if (auto e = chars_at_most(embed, "description", 4096); !e.empty()) return e;
-    size_t total = count_code_points(embed["title"].get<std::string>()) +
-                   count_code_points(embed["description"].get<std::string>()) +
-                   count_code_points(embed["footer"]["text"].get<std::string>());
+    size_t total = utf8_char_count(embed["title"].get<std::string>()) +
+                   utf8_char_count(embed["description"].get<std::string>()) +
+                   utf8_char_count(embed["footer"]["text"].get<std::string>());
     for (const auto& f : embed["fields"]) {
       if (auto e = chars_at_most(f, "name", 256); !e.empty()) return e;
       if (auto e = chars_at_most(f, "value", 1024); !e.empty()) return e;
-      total += count_code_points(f["name"].get<std::string>()) + count_code_points(f["value"].get<std::string>());
+      total += utf8_char_count(f["name"].get<std::string>()) + utf8_char_count(f["value"].get<std::string>());
     }
     if (total > 6000) return "embed longer than 6000 characters";
     if (embed["url"].get<std::string>().rfind("https://", 0) != 0) return "embed url";

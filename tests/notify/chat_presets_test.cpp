@@ -57,11 +57,11 @@ TEST(DiffMarkup, TruncatesOnCodePointBoundaries) {
   EXPECT_EQ(truncate_utf8(s, 6, "…"), "aü…");  // "…" is 3 bytes
   EXPECT_EQ(truncate_utf8(s, 5, "…"), "a…");   // not half of ü
   EXPECT_EQ(truncate_code_points(s, 3, "…"), "aü…");
-  EXPECT_EQ(count_code_points(s), 4u);
+  EXPECT_EQ(utf8_char_count(s), 4u);
   for (size_t n = 0; n < 10; ++n) {
     EXPECT_TRUE(valid_utf8(truncate_utf8(s, n))) << n;
     EXPECT_LE(truncate_utf8(s, n).size(), n);
-    EXPECT_LE(count_code_points(truncate_code_points(s, n)), n);
+    EXPECT_LE(utf8_char_count(truncate_code_points(s, n)), n);
   }
 }
 
@@ -119,20 +119,20 @@ TEST(ChatPresets, Discord) {
 TEST(ChatPresets, EveryPresetStaysWithinItsLimitsAndValidUtf8) {
   const Event e = huge_event();
   const json discord = json::parse(discord_body(e));
-  EXPECT_LE(count_code_points(discord["content"].get<std::string>()), k_discord_content_max);
+  EXPECT_LE(utf8_char_count(discord["content"].get<std::string>()), k_discord_content_max);
   const json& embed = discord["embeds"][0];
-  const size_t title = count_code_points(embed["title"].get<std::string>());
-  const size_t description = count_code_points(embed["description"].get<std::string>());
+  const size_t title = utf8_char_count(embed["title"].get<std::string>());
+  const size_t description = utf8_char_count(embed["description"].get<std::string>());
   EXPECT_LE(title, k_discord_title_max);
   EXPECT_LE(description, k_discord_description_max);
-  size_t total = title + description + count_code_points(embed["footer"]["text"].get<std::string>());
+  size_t total = title + description + utf8_char_count(embed["footer"]["text"].get<std::string>());
   for (const auto& f : embed["fields"])
-    total += count_code_points(f["name"].get<std::string>()) + count_code_points(f["value"].get<std::string>());
+    total += utf8_char_count(f["name"].get<std::string>()) + utf8_char_count(f["value"].get<std::string>());
   EXPECT_LE(total, k_discord_embed_total_max);
 
   const json slack = json::parse(slack_body(e));
-  EXPECT_LE(count_code_points(slack["blocks"][0]["text"]["text"].get<std::string>()), k_slack_header_max);
-  EXPECT_LE(count_code_points(slack["blocks"][1]["text"]["text"].get<std::string>()), k_slack_section_max);
+  EXPECT_LE(utf8_char_count(slack["blocks"][0]["text"]["text"].get<std::string>()), k_slack_header_max);
+  EXPECT_LE(utf8_char_count(slack["blocks"][1]["text"]["text"].get<std::string>()), k_slack_section_max);
 
   const json ntfy = json::parse(ntfy_body(e, "topic"));
   EXPECT_LE(ntfy["message"].get<std::string>().size(), 4096u);
