@@ -209,6 +209,15 @@ std::vector<std::string> read_classes(TableReader& reader, std::string_view key,
   return *list;
 }
 
+// What [[webhook]] and [[email]] share: classes, sites and feeds filters, and the per-attempt timeout.
+template <typename Notifier>
+void read_filters_and_timeout(TableReader& r, Notifier& n) {
+  if (r.get("classes")) n.classes = read_classes(r, "classes", {});
+  n.sites = r.strings("sites").value_or(std::vector<std::string>{});
+  n.feeds = r.strings("feeds").value_or(std::vector<std::string>{});
+  if (auto d = r.duration("timeout")) n.timeout = *d;
+}
+
 // Iterates an array of tables ([[name]]), failing on anything else.
 template <typename Fn>
 void each_table(TableReader& root, std::string_view key, Fn&& fn) {
@@ -341,10 +350,7 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
       r.fail(r.get("token"), "webhook.token is only used by the matrix and ntfy presets");
     if (!h.room.empty() && h.preset != "matrix")
       r.fail(r.get("room"), "webhook.room is only used by the matrix preset");
-    if (r.get("classes")) h.classes = read_classes(r, "classes", {});
-    h.sites = r.strings("sites").value_or(std::vector<std::string>{});
-    h.feeds = r.strings("feeds").value_or(std::vector<std::string>{});
-    if (auto d = r.duration("timeout")) h.timeout = *d;
+    read_filters_and_timeout(r, h);
     r.reject_unknown();
     cfg.webhooks.push_back(std::move(h));
   });
@@ -376,10 +382,7 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
         r.fail(r.get("starttls"), "email.starttls is \"" + *s + "\", expected always, opportunistic or never");
       m.starttls = *s;
     }
-    if (r.get("classes")) m.classes = read_classes(r, "classes", {});
-    m.sites = r.strings("sites").value_or(std::vector<std::string>{});
-    m.feeds = r.strings("feeds").value_or(std::vector<std::string>{});
-    if (auto d = r.duration("timeout")) m.timeout = *d;
+    read_filters_and_timeout(r, m);
     r.reject_unknown();
     cfg.emails.push_back(std::move(m));
   });

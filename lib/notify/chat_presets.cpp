@@ -4,6 +4,8 @@
 
 #include "notify/chat_text.hpp"
 #include "notify/diff_markup.hpp"
+#include "util/html.hpp"
+#include "util/text.hpp"
 
 namespace redline {
 
@@ -152,9 +154,9 @@ std::string matrix_body(const Event& e) {
   std::string plain = headline_line(e) + "\n" + summary_line(e) + "\n" + e.url;
   const std::string excerpt = diff_excerpt(e, plain_style());
   if (!excerpt.empty()) plain += "\n\n" + excerpt;
-  std::string html = "<p><strong>" + escape_html_text(headline_line(e)) + "</strong></p>\n<p>" +
-                     escape_html_text(summary_line(e)) + " · <a href=\"" + escape_html_text(e.url) +
-                     "\">Open article</a></p>\n" + diff_excerpt(e, matrix_html_style());
+  std::string html = "<p><strong>" + escape_html(headline_line(e)) + "</strong></p>\n<p>" +
+                     escape_html(summary_line(e)) + " · <a href=\"" + escape_html(e.url) + "\">Open article</a></p>\n" +
+                     diff_excerpt(e, matrix_html_style());
   const json body = {
       {"msgtype", "m.text"},
       {"body", std::move(plain)},

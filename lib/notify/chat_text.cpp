@@ -1,6 +1,8 @@
 #include "notify/chat_text.hpp"
 
 #include "notify/diff_markup.hpp"
+#include "util/html.hpp"
+#include "util/text.hpp"
 
 namespace redline {
 
@@ -32,30 +34,6 @@ std::string escape_chars(std::string_view text, std::string_view specials) {
 
 }  // namespace
 
-std::string escape_html_text(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string escape_markdown(std::string_view text) { return escape_chars(text, "\\*_~`|>#[]"); }
 
 std::string escape_slack(std::string_view text) {
@@ -77,7 +55,7 @@ std::string escape_slack(std::string_view text) {
 MarkupStyle plain_style() { return MarkupStyle{"[-", "-]", "{+", "+}", "\n\n", {}}; }
 MarkupStyle markdown_style() { return MarkupStyle{"~~", "~~", "**", "**", "\n\n", escape_markdown}; }
 MarkupStyle slack_style() { return MarkupStyle{"~", "~", "*", "*", "\n\n", escape_slack}; }
-MarkupStyle html_style() { return MarkupStyle{"<del>", "</del>", "<ins>", "</ins>", "\n", escape_html_text}; }
+MarkupStyle html_style() { return MarkupStyle{"<del>", "</del>", "<ins>", "</ins>", "\n", escape_html}; }
 
 std::string headline_line(const Event& e, std::string_view arrow) {
   const std::string old_h = e.old_version ? e.old_version->headline : std::string();

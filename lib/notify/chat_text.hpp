@@ -32,9 +32,8 @@ MarkupStyle slack_style();
 // HTML: <del>removed</del> <ins>added</ins>, text escaped, paragraphs as <p>.
 MarkupStyle html_style();
 
-std::string escape_html_text(std::string_view text);  // & < > " escaped
-std::string escape_markdown(std::string_view text);   // \ * _ ~ ` | > # [ ] escaped with a backslash
-std::string escape_slack(std::string_view text);      // & < > as entities
+std::string escape_markdown(std::string_view text);  // \ * _ ~ ` | > # [ ] escaped with a backslash
+std::string escape_slack(std::string_view text);     // & < > as entities
 
 // "Mayor Resigns → Mayor Resigns Amid Probe" when the headline changed, else the headline (or the URL
 // when there is none).

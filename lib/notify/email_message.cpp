@@ -7,6 +7,7 @@
 #include "notify/chat_text.hpp"
 #include "notify/diff_markup.hpp"
 #include "util/crypto.hpp"
+#include "util/html.hpp"
 #include "util/text.hpp"
 
 namespace redline {
@@ -43,11 +44,10 @@ std::string html_part(const Event& e) {
       "del{color:#b30000;background:#fadad7;text-decoration:line-through}"
       "ins{color:#006b1b;background:#d7f5dd;text-decoration:none}"
       "</style></head><body>\n";
-  out += "<h2>" + escape_html_text(headline_line(e)) + "</h2>\n";
-  out += "<p>" + escape_html_text(summary_line(e)) + " · <a href=\"" + escape_html_text(e.url) +
-         "\">Open article</a></p>\n";
+  out += "<h2>" + escape_html(headline_line(e)) + "</h2>\n";
+  out += "<p>" + escape_html(summary_line(e)) + " · <a href=\"" + escape_html(e.url) + "\">Open article</a></p>\n";
   out += diff_excerpt(e, html_style(), ExcerptLimits{200, 16u << 10});
-  out += "\n<p style=\"color:#666;font-size:small\">" + escape_html_text(e.id) + "</p>\n</body></html>\n";
+  out += "\n<p style=\"color:#666;font-size:small\">" + escape_html(e.id) + "</p>\n</body></html>\n";
   return out;
 }
 
