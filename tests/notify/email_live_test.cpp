@@ -2,6 +2,9 @@
 // worker thread) against a real SMTP server on 127.0.0.1 that records what it accepted.
 #include <gtest/gtest.h>
 
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+
 #include "live_fixture.hpp"
 #include "mail_test_util.hpp"
 #include "notify/mail_sender.hpp"
@@ -116,6 +119,30 @@ TEST_F(EmailLiveTest, RequiredStartTlsThatTheServerLacksIsDead) {
   round();
   EXPECT_EQ(row_of(id).state, OutboxState::dead) << row_of(id).last_error;
   EXPECT_TRUE(smtp.messages().empty()) << "the message went out in clear text";
+}
+
+TEST_F(EmailLiveTest, ASlowMailServerDoesNotBlockTheEventLoop) {
+  smtp.set_data_delay(600ms);
+  make_mail(target());
+  const std::string id = add_event("a", "mail", testing::sample_event());
+  // A 10 ms timer keeps ticking on the io_context while the mail is being sent.
+  int ticks = 0;
+  boost::asio::steady_timer timer(io);
+  std::function<void()> arm = [&] {
+    timer.expires_after(10ms);
+    timer.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      ++ticks;
+      arm();
+    });
+  };
+  arm();
+  const auto start = std::chrono::steady_clock::now();
+  round();
+  timer.cancel();
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 600ms);
+  EXPECT_EQ(row_of(id).state, OutboxState::delivered) << row_of(id).last_error;
+  EXPECT_GE(ticks, 10) << "the event loop stalled while the mail was sent";
 }
 
 TEST_F(EmailLiveTest, UnreachableServerIsRetried) {

@@ -89,6 +89,11 @@ void LocalSmtpServer::fail_command(const std::string& command, int code, std::st
   }
 }
 
+void LocalSmtpServer::set_data_delay(Duration delay) {
+  std::lock_guard lock(m_mutex);
+  m_data_delay = delay;
+}
+
 void LocalSmtpServer::start() {
   if (m_listen_fd >= 0) throw std::logic_error("LocalSmtpServer::start() called twice");
   m_listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -249,6 +254,12 @@ void LocalSmtpServer::session(int fd) {
         data += (!l->empty() && (*l)[0] == '.' ? l->substr(1) : *l) + "\r\n";
       }
       if (!complete) return;
+      Duration delay{0};
+      {
+        std::lock_guard lock(m_mutex);
+        delay = m_data_delay;
+      }
+      std::this_thread::sleep_for(delay);
       if (auto f = failure("DATA")) {
         send_all(fd, *f);
         continue;

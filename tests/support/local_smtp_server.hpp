@@ -48,6 +48,9 @@ class LocalSmtpServer {
   // "EHLO") with `code` and `text`. fail_command(cmd, 0, "") restores success.
   void fail_command(const std::string& command, int code, std::string text);
 
+  // From now on, wait this long before answering the end of a message's DATA (a slow server).
+  void set_data_delay(Duration delay);
+
   void start();  // throws std::runtime_error when it cannot listen
   void stop();   // idempotent; also done by the destructor
 
@@ -76,6 +79,7 @@ class LocalSmtpServer {
   std::vector<SmtpMessage> m_messages;
   size_t m_connections = 0;
   size_t m_failed_auth = 0;
+  Duration m_data_delay{0};
 };
 
 }  // namespace redline::testing
