@@ -45,5 +45,6 @@ void add_add_command(CLI::App& app, CommandContext& ctx);
 void add_remove_command(CLI::App& app, CommandContext& ctx);
 void add_check_command(CLI::App& app, CommandContext& ctx);
 void add_status_command(CLI::App& app, CommandContext& ctx);
+void add_webhook_command(CLI::App& app, CommandContext& ctx);
 
 }  // namespace redline::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   cli::add_remove_command(app, ctx);
   cli::add_check_command(app, ctx);
   cli::add_status_command(app, ctx);
+  cli::add_webhook_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -40,6 +40,7 @@ int Service::start() {
   m_store = std::move(*store);
   m_http = std::make_unique<CurlClient>(m_io, app::curl_options(*m_config), m_clock);
   m_webhook_http = std::make_unique<CurlClient>(m_io, app::webhook_curl_options(*m_config), m_clock);
+  m_mail = std::make_unique<CurlMailSender>(m_io.get_executor());
   m_monitor = std::make_unique<Monitor>(m_config, *m_store, *m_http, m_clock);
   xmlInitParser();  // libxml2's global state, before several threads parse
   m_cpu_pool = std::make_unique<boost::asio::thread_pool>(std::max(1u, std::thread::hardware_concurrency()));
@@ -49,7 +50,8 @@ int Service::start() {
     return exit_code_for(s.error().code);
   }
   m_feeds = std::make_unique<FeedWatcher>(m_config, *m_store, *m_http, m_clock, *m_monitor);
-  auto dispatcher = app::make_dispatcher(*m_config, *m_store, *m_webhook_http, m_clock, m_io.get_executor());
+  auto dispatcher =
+      app::make_dispatcher(*m_config, *m_store, *m_webhook_http, m_clock, m_io.get_executor(), m_mail.get());
   if (!dispatcher) {
     spdlog::critical("cannot set up notifications: {}", dispatcher.error().message);
     return exit_code_for(dispatcher.error().code);
@@ -148,7 +150,8 @@ void Service::reload() {
     if (config->store.path != m_config->store.path)
       spdlog::warn("reload: store.path changed; the new path takes effect at the next restart");
     spdlog::set_level(spdlog::level::from_str(config->log_level));
-    auto dispatcher = app::make_dispatcher(*config, *m_store, *m_webhook_http, m_clock, m_io.get_executor());
+    auto dispatcher =
+        app::make_dispatcher(*config, *m_store, *m_webhook_http, m_clock, m_io.get_executor(), m_mail.get());
     if (!dispatcher) {
       spdlog::error("reload failed, keeping the old configuration: {}", dispatcher.error().message);
     } else if (auto s = m_monitor->reconfigure(config); !s) {

@@ -50,6 +50,7 @@ class Service {
   std::unique_ptr<SqliteStore> m_store;
   std::unique_ptr<CurlClient> m_http;          // article pages: per-origin politeness
   std::unique_ptr<CurlClient> m_webhook_http;  // webhook deliveries: the dispatcher paces those
+  std::unique_ptr<CurlMailSender> m_mail;  // [[email]] delivery on its own worker thread
   std::unique_ptr<Monitor> m_monitor;
   std::unique_ptr<FeedWatcher> m_feeds;
   std::unique_ptr<Dispatcher> m_dispatcher;

@@ -31,6 +31,21 @@ bool is_valid_xpath(const std::string& expr) {
   return true;
 }
 
+std::optional<uint64_t> parse_byte_size(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 12) return std::nullopt;
+  const uint64_t n = std::stoull(std::string(text.substr(0, digits)));
+  std::string unit;
+  for (char c : text.substr(digits))
+    if (c != ' ') unit += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  if (unit.empty() || unit == "B") return n;
+  if (unit == "KB" || unit == "KIB" || unit == "K") return n << 10;
+  if (unit == "MB" || unit == "MIB" || unit == "M") return n << 20;
+  if (unit == "GB" || unit == "GIB" || unit == "G") return n << 30;
+  return std::nullopt;
+}
+
 // Reads one TOML table, remembering which keys were consumed so that unknown ones can be reported.
 class TableReader {
  public:
@@ -95,6 +110,21 @@ class TableReader {
     if (!d) fail(node, where(key) + " must be a duration such as \"30s\", \"15m\", \"1h30m\" or \"2d\"");
     if (*d < std::chrono::seconds(1)) fail(node, where(key) + " must be at least 1s");
     return d;
+  }
+
+  // A size: an integer number of bytes, or a string "<n>", "<n>B", "<n>KB", "<n>MB", "<n>GB" (KiB/MiB/GiB
+  // too; K = 1024).
+  std::optional<uint64_t> byte_size(std::string_view key) {
+    const auto* node = get(key);
+    if (!node) return std::nullopt;
+    if (const auto* i = node->as_integer()) {
+      if (i->get() < 0) fail(node, where(key) + " must not be negative");
+      return static_cast<uint64_t>(i->get());
+    }
+    const auto* s = node->as_string();
+    const auto size = s ? parse_byte_size(s->get()) : std::nullopt;
+    if (!size) fail(node, where(key) + " must be a size such as 10485760, \"500KB\", \"10MB\" or \"1GB\"");
+    return size;
   }
 
   // A string or an array of strings.
@@ -180,6 +210,8 @@ void check_http_url(TableReader& reader, std::string_view key, const std::string
     reader.fail(reader.get(key), reader.where(key) + " is \"" + url + "\", expected an http:// or https:// URL");
 }
 
+const std::set<std::string> k_presets = {"standard", "slack", "discord", "mattermost", "teams", "ntfy", "matrix"};
+
 const std::set<std::string> k_classes = {"headline", "body", "byline", "dates", "minor", "revert"};
 
 std::vector<std::string> read_classes(TableReader& reader, std::string_view key, std::vector<std::string> fallback) {
@@ -190,6 +222,15 @@ std::vector<std::string> read_classes(TableReader& reader, std::string_view key,
       reader.fail(reader.get(key), reader.where(key) + " has unknown class \"" + c +
                                        "\"; expected headline, body, byline, dates, minor or revert");
   return *list;
+}
+
+// What [[webhook]] and [[email]] share: classes, sites and feeds filters, and the per-attempt timeout.
+template <typename Notifier>
+void read_filters_and_timeout(TableReader& r, Notifier& n) {
+  if (r.get("classes")) n.classes = read_classes(r, "classes", {});
+  n.sites = r.strings("sites").value_or(std::vector<std::string>{});
+  n.feeds = r.strings("feeds").value_or(std::vector<std::string>{});
+  if (auto d = r.duration("timeout")) n.timeout = *d;
 }
 
 // Iterates an array of tables ([[name]]), failing on anything else.
@@ -293,11 +334,18 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
       cfg.log_level = *l;
     }
   });
+  bool jsonl_set = false;
   section("difflog", [&](TableReader& r) {
     if (auto p = r.string("path")) {
       cfg.difflog = resolve_path(dir, *p);
       difflog_set = true;
     }
+    if (auto p = r.string("jsonl_path")) {
+      cfg.difflog_files.jsonl_path = p->empty() ? std::filesystem::path() : resolve_path(dir, *p);
+      jsonl_set = true;
+    }
+    if (auto n = r.byte_size("max_size")) cfg.difflog_files.max_size = *n;
+    if (auto n = r.integer("max_files", 0, 1000)) cfg.difflog_files.max_files = static_cast<int>(*n);
   });
   section("http", [&](TableReader& r) {
     if (auto s = r.string("user_agent")) cfg.http.user_agent = *s;
@@ -317,9 +365,12 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
   section("diff", [&](TableReader& r) { cfg.ignore = r.ignore_patterns("ignore"); });
   section("schedule", [&](TableReader& r) { read_schedule(r, cfg.schedule, file); });
 
-  if (!difflog_set)
-    cfg.difflog = env.logs_directory.empty() ? cfg.store.path.parent_path() / "diff.log"
-                                             : std::filesystem::path(env.logs_directory) / "diff.log";
+  const auto default_log = [&](const char* name) {
+    return env.logs_directory.empty() ? cfg.store.path.parent_path() / name
+                                      : std::filesystem::path(env.logs_directory) / name;
+  };
+  if (!difflog_set) cfg.difflog = default_log("diff.log");
+  if (!jsonl_set) cfg.difflog_files.jsonl_path = default_log("diff.jsonl");
 
   std::set<std::string> watch_urls;
   each_table(root, "watch", [&](const toml::table& t) {
@@ -339,30 +390,81 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
     cfg.watches.push_back(std::move(w));
   });
 
-  std::set<std::string> webhook_names;
+  std::set<std::string> notifier_names;
+  const auto claim_name = [&](TableReader& r, const char* table, const std::string& name) {
+    if (!notifier_names.insert(name).second)
+      r.fail(r.get("name"), std::string(table) + ".name \"" + name +
+                                "\" is used twice (names are shared by [[webhook]] and [[email]])");
+    if (name == "difflog") r.fail(r.get("name"), std::string(table) + ".name \"difflog\" is reserved for the diff log");
+  };
   each_table(root, "webhook", [&](const toml::table& t) {
     TableReader r(t, "webhook", file);
     WebhookConfig h;
     h.name = r.required_string("name");
-    if (!webhook_names.insert(h.name).second) r.fail(r.get("name"), "webhook.name \"" + h.name + "\" is used twice");
-    if (h.name == "difflog") r.fail(r.get("name"), "webhook.name \"difflog\" is reserved for the diff log");
+    claim_name(r, "webhook", h.name);
     h.url = r.required_string("url");
     check_http_url(r, "url", h.url);
+    if (auto p = r.string("preset")) {
+      if (!k_presets.count(*p))
+        r.fail(r.get("preset"), "webhook.preset is \"" + *p +
+                                    "\", expected standard, slack, discord, mattermost, teams, ntfy or matrix");
+      h.preset = *p;
+    }
     auto secrets = r.strings("secret", true);
-    if (!secrets || secrets->empty())
+    if (h.preset == "standard" && (!secrets || secrets->empty()))
       r.fail(r.get("secret"), "webhook.secret is required: \"whsec_<base64>\" or an array of them");
-    for (const auto& s : *secrets) {
+    for (const auto& s : secrets.value_or(std::vector<std::string>{})) {
       const auto decoded = s.rfind("whsec_", 0) == 0 ? base64_decode(s.substr(6)) : std::nullopt;
       if (!decoded || decoded->size() < 24 || decoded->size() > 64)
         r.fail(r.get("secret"), "webhook.secret must be \"whsec_\" followed by the base64 of 24 to 64 random bytes");
     }
-    h.secrets = *secrets;
-    if (r.get("classes")) h.classes = read_classes(r, "classes", {});
-    if (auto d = r.duration("timeout")) h.timeout = *d;
+    h.secrets = secrets.value_or(std::vector<std::string>{});
+    h.token = r.string("token").value_or("");
+    h.room = r.string("room").value_or("");
+    if (h.preset == "matrix" && (h.token.empty() || h.room.empty()))
+      r.fail(
+          r.get(h.token.empty() ? "token" : "room"),
+          "webhook \"" + h.name + "\" with preset \"matrix\" needs token (an access token) and room (\"!id:server\")");
+    if (!h.token.empty() && h.preset != "matrix" && h.preset != "ntfy")
+      r.fail(r.get("token"), "webhook.token is only used by the matrix and ntfy presets");
+    if (!h.room.empty() && h.preset != "matrix")
+      r.fail(r.get("room"), "webhook.room is only used by the matrix preset");
+    read_filters_and_timeout(r, h);
     r.reject_unknown();
     cfg.webhooks.push_back(std::move(h));
   });
 
+  each_table(root, "email", [&](const toml::table& t) {
+    TableReader r(t, "email", file);
+    EmailConfig m;
+    m.name = r.required_string("name");
+    claim_name(r, "email", m.name);
+    m.smtp_url = r.required_string("smtp_url");
+    const auto scheme_end = m.smtp_url.find("://");
+    const std::string scheme = scheme_end == std::string::npos ? "" : m.smtp_url.substr(0, scheme_end);
+    if ((scheme != "smtp" && scheme != "smtps") || m.smtp_url.size() <= scheme_end + 3)
+      r.fail(r.get("smtp_url"),
+             "email.smtp_url is \"" + m.smtp_url + "\", expected smtp://host:port or smtps://host:port");
+    m.from = r.required_string("from");
+    if (m.from.find('@') == std::string::npos)
+      r.fail(r.get("from"), "email.from is \"" + m.from + "\", expected an address such as redline@example.org");
+    m.to = r.strings("to", true).value_or(std::vector<std::string>{});
+    if (m.to.empty()) r.fail(r.get("to"), "email.to is required: an address or an array of addresses");
+    for (const auto& a : m.to)
+      if (a.find('@') == std::string::npos)
+        r.fail(r.get("to"), "email.to has \"" + a + "\", expected addresses such as desk@example.org");
+    m.username = r.string("username").value_or("");
+    m.password = r.string("password").value_or("");
+    if (!m.password.empty() && m.username.empty()) r.fail(r.get("password"), "email.password needs a username");
+    if (auto s = r.string("starttls")) {
+      if (*s != "always" && *s != "opportunistic" && *s != "never")
+        r.fail(r.get("starttls"), "email.starttls is \"" + *s + "\", expected always, opportunistic or never");
+      m.starttls = *s;
+    }
+    read_filters_and_timeout(r, m);
+    r.reject_unknown();
+    cfg.emails.push_back(std::move(m));
+  });
   read_feeds(root, cfg, file);
 
   each_table(root, "site", [&](const toml::table& t) {

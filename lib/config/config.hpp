@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -77,6 +78,33 @@ struct WebhookConfig {
   std::vector<std::string> secrets;                 // whsec_<base64>; the first one signs, all are sent during rotation
   std::optional<std::vector<std::string>> classes;  // overrides [notify] classes
   Duration timeout = std::chrono::seconds(10);
+  std::string preset = "standard";  // standard | slack | discord | mattermost | teams | ntfy | matrix
+  std::string token;                // matrix (required), ntfy (optional): Authorization: Bearer
+  std::string room;                 // matrix: room id or alias; url is then the homeserver
+  // Filters besides classes (docs/notifications.md): host suffixes ([[site]] match values), empty = every
+  // site; [[feed]] names, empty = any, non-empty never matches an event that came from no feed.
+  std::vector<std::string> sites;
+  std::vector<std::string> feeds;
+};
+
+struct EmailConfig {
+  std::string name;
+  std::string smtp_url;  // smtp://host[:port] or smtps://host[:port]
+  std::string from;
+  std::vector<std::string> to;
+  std::string username;  // empty: no AUTH
+  std::string password;
+  std::string starttls = "always";                  // always | opportunistic | never
+  std::optional<std::vector<std::string>> classes;  // overrides [notify] classes
+  std::vector<std::string> sites;                   // as WebhookConfig
+  std::vector<std::string> feeds;
+  Duration timeout = std::chrono::seconds(30);
+};
+
+struct DiffLogConfig {
+  std::filesystem::path jsonl_path;  // "" = no JSON-lines file
+  uint64_t max_size = 10u << 20;     // rotate past this many bytes; 0 = never
+  int max_files = 5;                 // rotated files kept (name.1 … name.N)
 };
 
 struct SiteConfig {
@@ -97,6 +125,7 @@ struct Config {
   StoreConfig store;
   std::string log_level = "info";
   std::filesystem::path difflog;
+  DiffLogConfig difflog_files;  // the rest of [difflog]
   HttpConfig http;
   NotifyConfig notify;
   ScheduleConfig schedule;
@@ -104,6 +133,7 @@ struct Config {
   std::vector<WatchConfig> watches;
   std::vector<FeedConfig> feeds;
   std::vector<WebhookConfig> webhooks;
+  std::vector<EmailConfig> emails;
   std::vector<SiteConfig> sites;
 
   // The first [[site]] whose `match` suffix-matches the URL's host, or nullptr.

@@ -214,6 +214,15 @@ Result<CheckOutcome> CheckPipeline::finish(PendingCheck work) {
   return record(check, std::move(*outcome));
 }
 
+EventOrigin CheckPipeline::origin_of(const ArticleRecord& article, const std::string& url) {
+  EventOrigin origin{url, m_feed};
+  if (origin.feed.empty()) {
+    auto source = m_store.watch_source(article.id);
+    if (source && *source && (*source)->rfind("feed:", 0) == 0) origin.feed = (*source)->substr(5);
+  }
+  return origin;
+}
+
 Status CheckPipeline::change_state(const ArticleRecord& article, EventType type, const std::string& url) {
   auto latest = m_store.latest_version(article.id);
   if (!latest) return latest.error();
@@ -232,7 +241,8 @@ Status CheckPipeline::change_state(const ArticleRecord& article, EventType type,
   change.article_id = article.id;
   change.state = type == EventType::deleted ? "deleted" : type == EventType::redirected ? "redirected" : "active";
   change.at = event.occurred_at;
-  change.outbox = plan_state_outbox(*m_config, event.id, article.id, render_event(event), event.occurred_at);
+  change.outbox =
+      plan_state_outbox(*m_config, origin_of(article, url), event.id, article.id, render_event(event), event.occurred_at);
   return m_store.record_state(change);
 }
 
@@ -311,7 +321,8 @@ Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp 
   rec.classes = classes;
   rec.stats_json = event.stats.dump();
   nv.change = rec;
-  nv.outbox = plan_outbox(*m_config, classes, event.id, article.id, payload, event.occurred_at);
+  nv.outbox = plan_outbox(*m_config, classes, origin_of(article, url), event.id, article.id, payload,
+                          event.occurred_at);
 
   auto id = m_store.add_version(nv);
   if (!id) return id.error();

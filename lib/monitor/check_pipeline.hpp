@@ -25,6 +25,7 @@
 #include "diff/change.hpp"
 #include "extract/extractor.hpp"
 #include "http/http_client.hpp"
+#include "monitor/notifications.hpp"
 #include "notify/event.hpp"
 #include "store/store.hpp"
 
@@ -97,6 +98,10 @@ class CheckPipeline {
   // only last_checked, next_check, validators and errors wait for the batch.
   void batch_checks_into(std::vector<CheckRecord>& batch) { m_batch = &batch; }
 
+  // The [[feed]] the captures come from (mode content), for the notifiers' `feeds` filter. Otherwise
+  // the feed is the one whose item became the article's watch, if any.
+  void set_feed(std::string name) { m_feed = std::move(name); }
+
  private:
   Result<CheckOutcome> record(const CheckRecord& check, CheckOutcome outcome);
   // Compares `work.content` with `work.latest` (fingerprint, change, rendered diff).
@@ -105,11 +110,14 @@ class CheckPipeline {
   Result<CheckOutcome> write_capture(PendingCheck& work, Timestamp captured_at, const std::string& url);
   // Writes the article's new state and its event (to every notifier) in one transaction.
   Status change_state(const ArticleRecord& article, EventType type, const std::string& url);
+  // The URL and feed of an event about `article`, for the notifiers' filters.
+  EventOrigin origin_of(const ArticleRecord& article, const std::string& url);
 
   std::shared_ptr<const Config> m_config;
   Store& m_store;
   const Clock& m_clock;
   std::vector<CheckRecord>* m_batch = nullptr;
+  std::string m_feed;
 };
 
 }  // namespace redline

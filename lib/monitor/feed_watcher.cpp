@@ -122,6 +122,7 @@ void FeedWatcher::on_content(const FeedSource& source, const FeedItem& item, con
     return;
   }
   CheckPipeline pipeline(m_config, m_store, m_clock);
+  pipeline.set_feed(source.name);
   auto outcome = pipeline.store_capture(*record, article, now, item.link);
   if (!outcome) {
     spdlog::error("feed {}: {}: {}", source.name, item.link, outcome.error().message);

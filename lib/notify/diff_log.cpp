@@ -1,11 +1,6 @@
 #include "notify/diff_log.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <system_error>
+#include "notify/rotating_file.hpp"
 
 namespace redline {
 
@@ -16,10 +11,6 @@ std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\"";
 std::string version_text(const std::optional<EventVersion>& v) {
   if (!v) return "(none)";
   return std::to_string(v->number) + " (" + format_rfc3339(v->captured_at) + ")";
-}
-
-Error io_error(const std::filesystem::path& path, std::string_view what, int err) {
-  return make_error(Errc::io, "diff log " + path.string() + ": " + std::string(what) + ": " + std::strerror(err));
 }
 
 }  // namespace
@@ -48,35 +39,20 @@ std::string render_diff_log_entry(const Event& e) {
 Status DiffLog::append(std::string_view payload) const {
   auto event = parse_event(payload);
   if (!event) return event.error();
-  return append(*event);
+  if (payload.find('\n') != std::string_view::npos) return append(*event, render_event(*event));
+  return append(*event, payload);
 }
 
-Status DiffLog::append(const Event& event) const {
-  if (m_path.has_parent_path()) {
-    std::error_code ec;
-    std::filesystem::create_directories(m_path.parent_path(), ec);
-    if (ec) return make_error(Errc::io, "diff log " + m_path.string() + ": create directory: " + ec.message());
-  }
-  const std::string entry = render_diff_log_entry(event);
-  const int fd = ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return io_error(m_path, "open", errno);
-  size_t written = 0;
-  while (written < entry.size()) {
-    const ssize_t n = ::write(fd, entry.data() + written, entry.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      return io_error(m_path, "write", err);
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return io_error(m_path, "fsync", err);
-  }
-  if (::close(fd) != 0) return io_error(m_path, "close", errno);
+Status DiffLog::append(const Event& event) const { return append(event, render_event(event)); }
+
+Status DiffLog::append(const Event& event, std::string_view json_line) const {
+  if (auto s = append_rotating(m_target.path, render_diff_log_entry(event), m_target.rotation); !s)
+    return make_error(Errc::io, "diff log " + s.error().message);
+  if (m_target.jsonl_path.empty()) return {};
+  std::string line(json_line);
+  line += '\n';
+  if (auto s = append_rotating(m_target.jsonl_path, line, m_target.rotation); !s)
+    return make_error(Errc::io, "diff log " + s.error().message);
   return {};
 }
 

@@ -8,9 +8,14 @@
 //   <the text word diff, as rendered by diff/>
 //   <blank line>
 //
-// Each append opens the file (O_APPEND, created 0644 if missing, with missing parent directories),
-// writes the entry with one write() call, fsyncs and closes it, so external rotation (logrotate
-// with create/move) just works and a crash never leaves a half-synced entry behind a later one.
+// Beside it, optionally, a JSON-lines file: one line per event, the event's payload exactly as
+// webhooks receive it (render_event(), compact, so it holds no raw newline).
+//
+// Each append goes through append_rotating() (rotating_file.hpp): one write() on an O_APPEND
+// descriptor, fsync, close, and size-based rotation (name.1 … name.N) when configured, so external
+// rotation (logrotate with create/move) works too and a crash never leaves a half-synced entry behind
+// a later one. The text entry is written first, then the JSON line; when the second fails the event is
+// retried and its text entry may appear twice (at-least-once; the event id identifies duplicates).
 //
 // Thread safety: a DiffLog holds no mutable state; concurrent appends to one file from several
 // threads or processes each land whole (O_APPEND) for entries up to the size the kernel writes at once.
@@ -22,6 +27,7 @@
 
 #include "core/result.hpp"
 #include "notify/event.hpp"
+#include "notify/notifier_target.hpp"
 
 namespace redline {
 
@@ -30,17 +36,21 @@ std::string render_diff_log_entry(const Event& event);
 
 class DiffLog {
  public:
-  explicit DiffLog(std::filesystem::path path) : m_path(std::move(path)) {}
+  explicit DiffLog(std::filesystem::path path) { m_target.path = std::move(path); }
+  explicit DiffLog(DiffLogTarget target) : m_target(std::move(target)) {}
 
   // Appends the entry for a payload produced by render_event(). Errc::invalid_input when the
   // payload is not an event (retrying will not help), Errc::io when the file cannot be written.
   Status append(std::string_view payload) const;
   Status append(const Event& event) const;
 
-  const std::filesystem::path& path() const { return m_path; }
+  const std::filesystem::path& path() const { return m_target.path; }
+  const DiffLogTarget& target() const { return m_target; }
 
  private:
-  std::filesystem::path m_path;
+  Status append(const Event& event, std::string_view json_line) const;
+
+  DiffLogTarget m_target;
 };
 
 }  // namespace redline

@@ -10,8 +10,6 @@ namespace redline {
 
 namespace {
 
-constexpr size_t k_max_reply_body = 64u << 10;  // the receiver's reply is only kept for error messages
-
 uint64_t random_seed() {
   const std::string bytes = random_bytes(sizeof(uint64_t));
   uint64_t seed = 0;
@@ -23,32 +21,20 @@ uint64_t random_seed() {
 
 Result<std::unique_ptr<Dispatcher>> Dispatcher::create(Store& store, HttpClient& http, Clock& clock,
                                                        boost::asio::any_io_executor executor,
-                                                       std::vector<NotifierTarget> targets, DispatcherOptions options) {
+                                                       std::vector<NotifierTarget> targets, DispatcherOptions options,
+                                                       MailSender* mail) {
   if (options.max_in_flight == 0) options.max_in_flight = 1;
   if (options.batch == 0) options.batch = 1;
-  std::unique_ptr<Dispatcher> d(new Dispatcher(store, http, clock, std::move(executor), std::move(options)));
-  for (auto& t : targets) {
-    if (t.name.empty()) return make_error(Errc::config, "a notifier needs a name");
-    if (d->m_webhooks.count(t.name) || d->m_difflogs.count(t.name))
-      return make_error(Errc::config, "notifier \"" + t.name + "\" is defined twice");
-    if (auto* w = std::get_if<WebhookTarget>(&t.sink)) {
-      if (w->url.empty()) return make_error(Errc::config, "webhook \"" + t.name + "\": url is empty");
-      auto signer = WebhookSigner::create(w->secrets);
-      if (!signer) return make_error(Errc::config, "webhook \"" + t.name + "\": " + signer.error().message);
-      d->m_webhooks.emplace(t.name, Webhook{std::move(*w), std::move(*signer)});
-    } else {
-      auto& log = std::get<DiffLogTarget>(t.sink);
-      if (log.path.empty()) return make_error(Errc::config, "diff log \"" + t.name + "\": path is empty");
-      d->m_difflogs.emplace(t.name, DiffLog(std::move(log.path)));
-    }
-  }
+  auto delivery =
+      Delivery::create(std::move(targets), http, mail, clock, executor, DeliveryOptions{options.user_agent});
+  if (!delivery) return delivery.error();
+  std::unique_ptr<Dispatcher> d(new Dispatcher(store, clock, std::move(executor), std::move(options)));
+  d->m_delivery = std::move(*delivery);
   return d;
 }
 
-Dispatcher::Dispatcher(Store& store, HttpClient& http, Clock& clock, boost::asio::any_io_executor executor,
-                       DispatcherOptions options)
+Dispatcher::Dispatcher(Store& store, Clock& clock, boost::asio::any_io_executor executor, DispatcherOptions options)
     : m_store(store),
-      m_http(http),
       m_clock(clock),
       m_executor(std::move(executor)),
       m_options(std::move(options)),
@@ -67,20 +53,12 @@ void Dispatcher::run_once(std::function<void()> done) {
   }
   for (auto& entry : *due) {
     if (m_busy.count(entry.id)) continue;  // still being delivered by an earlier round
-    if (auto w = m_webhooks.find(entry.notifier); w != m_webhooks.end()) {
+    if (m_delivery->is_local(entry.notifier)) {
+      settle(entry, m_delivery->deliver_now(entry.notifier, entry.payload));
+    } else if (m_delivery->knows(entry.notifier)) {
       m_busy.insert(entry.id);
       ++round->outstanding;
-      m_waiting.push_back(Job{round, std::move(entry), &w->second});
-    } else if (auto l = m_difflogs.find(entry.notifier); l != m_difflogs.end()) {
-      const Status s = l->second.append(entry.payload);
-      AttemptOutcome outcome;
-      if (s.ok()) {
-        outcome.verdict = Verdict::delivered;
-      } else {
-        outcome.verdict = s.error().code == Errc::invalid_input ? Verdict::dead : Verdict::retry;
-        outcome.reason = s.error().message;
-      }
-      settle(entry, outcome);
+      m_waiting.push_back(Job{round, std::move(entry)});
     } else {
       settle(entry, AttemptOutcome{Verdict::dead, "unknown notifier \"" + entry.notifier + "\"", std::nullopt});
     }
@@ -99,24 +77,13 @@ void Dispatcher::pump() {
 }
 
 void Dispatcher::send(Job job) {
-  const WebhookTarget& target = job.webhook->target;
-  HttpRequest request;
-  request.url = target.url;
-  request.method = "POST";
-  request.headers = job.webhook->signer.headers(job.entry.event_id, m_clock.now(), job.entry.payload);
-  request.headers.emplace_back("content-type", "application/json");
-  request.headers.emplace_back("user-agent", m_options.user_agent);
-  request.body = job.entry.payload;
-  request.timeout = target.timeout;
-  request.connect_timeout = std::min(request.connect_timeout, target.timeout);
-  request.max_body = k_max_reply_body;
-  request.max_redirects = 0;
   auto shared = std::make_shared<Job>(std::move(job));
-  m_http.fetch(std::move(request), [this, shared](HttpResponse response) { on_reply(*shared, response); });
+  m_delivery->deliver(shared->entry.notifier, shared->entry.event_id, shared->entry.payload,
+                      [this, shared](const AttemptOutcome& outcome) { on_outcome(*shared, outcome); });
 }
 
-void Dispatcher::on_reply(const Job& job, const HttpResponse& response) {
-  settle(job.entry, classify_response(response, m_clock.now()));
+void Dispatcher::on_outcome(const Job& job, const AttemptOutcome& outcome) {
+  settle(job.entry, outcome);
   m_busy.erase(job.entry.id);
   --m_active;
   pump();

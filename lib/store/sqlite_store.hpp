@@ -81,6 +81,7 @@ class SqliteStore final : public Store {
   Result<bool> remove_watch(std::string_view url) override;
   Result<std::vector<WatchRecord>> list_watches() override;
   Result<int64_t> watch_generation() override;
+  Result<std::optional<std::string>> watch_source(int64_t article_id) override;
   Status record_checks(std::span<const CheckRecord> checks) override;
 
   // Raw fetched bytes, stored zstd-compressed under their sha256 (hex), once per distinct content.

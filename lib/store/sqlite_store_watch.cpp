@@ -119,4 +119,14 @@ Result<int64_t> SqliteStore::watch_generation() {
   return *row ? (*stmt)->column_int(0) : int64_t{0};
 }
 
+Result<std::optional<std::string>> SqliteStore::watch_source(int64_t article_id) {
+  auto stmt = m_cache.use("SELECT source FROM watch WHERE article_id = ?1 ORDER BY added_at LIMIT 1");
+  if (!stmt) return stmt.error();
+  (*stmt)->bind(1, article_id);
+  auto row = (*stmt)->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>((*stmt)->column_text(0));
+}
+
 }  // namespace redline

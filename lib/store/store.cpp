@@ -63,6 +63,7 @@ Result<bool> Store::add_watch(const WatchRecord&) { return no_watches(); }
 Result<bool> Store::remove_watch(std::string_view) { return no_watches(); }
 Result<std::vector<WatchRecord>> Store::list_watches() { return no_watches(); }
 Result<int64_t> Store::watch_generation() { return no_watches(); }
+Result<std::optional<std::string>> Store::watch_source(int64_t) { return std::optional<std::string>(); }
 
 Status Store::record_checks(std::span<const CheckRecord> checks) {
   for (const auto& c : checks)

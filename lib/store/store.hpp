@@ -189,6 +189,8 @@ class Store {
   virtual Result<bool> remove_watch(std::string_view url);
   virtual Result<std::vector<WatchRecord>> list_watches();
   virtual Result<int64_t> watch_generation();
+  // The source of the run-time watch of an article ("cli", "feed:<name>"), or nullopt.
+  virtual Result<std::optional<std::string>> watch_source(int64_t article_id);
   // Several checks in one transaction (the scheduler batches the bookkeeping of unchanged pages).
   // The default records them one by one.
   virtual Status record_checks(std::span<const CheckRecord> checks);

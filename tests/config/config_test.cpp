@@ -97,6 +97,96 @@ TEST(Config, DefaultsFollowTheEnvironment) {
   cfg = parse("", ConfigEnvironment{"/var/lib/redline", "/var/log/redline"});
   EXPECT_EQ(cfg.store.path, "/var/lib/redline/redline.db");
   EXPECT_EQ(cfg.difflog, "/var/log/redline/diff.log");
+  EXPECT_EQ(cfg.difflog_files.jsonl_path, "/var/log/redline/diff.jsonl");
+  EXPECT_EQ(cfg.difflog_files.max_size, 10u << 20);
+  EXPECT_EQ(cfg.difflog_files.max_files, 5);
+  EXPECT_EQ(parse("").difflog_files.jsonl_path, "state/diff.jsonl");
+}
+
+TEST(Config, DiffLogFilesAndRotation) {
+  auto cfg =
+      parse("[difflog]\npath = \"logs/d.log\"\njsonl_path = \"logs/d.jsonl\"\nmax_size = \"2MB\"\nmax_files = 3\n");
+  EXPECT_EQ(cfg.difflog, "/etc/redline/logs/d.log");
+  EXPECT_EQ(cfg.difflog_files.jsonl_path, "/etc/redline/logs/d.jsonl");
+  EXPECT_EQ(cfg.difflog_files.max_size, 2u << 20);
+  EXPECT_EQ(cfg.difflog_files.max_files, 3);
+  cfg = parse("[difflog]\njsonl_path = \"\"\nmax_size = 0\n");
+  EXPECT_TRUE(cfg.difflog_files.jsonl_path.empty());
+  EXPECT_EQ(cfg.difflog_files.max_size, 0u);
+  EXPECT_EQ(parse("[difflog]\nmax_size = 123456\n").difflog_files.max_size, 123456u);
+  EXPECT_EQ(parse("[difflog]\nmax_size = \"512 KiB\"\n").difflog_files.max_size, 512u << 10);
+}
+
+TEST(Config, ChatPresetsEmailAndFilters) {
+  const auto cfg = parse(R"toml(
+[[webhook]]
+name = "slack"
+url = "https://hooks.slack.com/services/T/B/X"
+preset = "slack"
+sites = ["dw.com", "nytimes.com"]
+feeds = ["dw-top"]
+
+[[webhook]]
+name = "room"
+url = "https://matrix.example.org"
+preset = "matrix"
+token = "syt_abc"
+room = "!newsroom:example.org"
+
+[[email]]
+name = "desk"
+smtp_url = "smtps://mail.example.org:465"
+from = "redline <redline@example.org>"
+to = ["desk@example.org", "ed@example.org"]
+username = "redline"
+password = "pw"
+starttls = "opportunistic"
+classes = ["headline"]
+timeout = "20s"
+)toml");
+  ASSERT_EQ(cfg.webhooks.size(), 2u);
+  EXPECT_EQ(cfg.webhooks[0].preset, "slack");
+  EXPECT_TRUE(cfg.webhooks[0].secrets.empty());
+  EXPECT_EQ(cfg.webhooks[0].sites, (std::vector<std::string>{"dw.com", "nytimes.com"}));
+  EXPECT_EQ(cfg.webhooks[0].feeds, (std::vector<std::string>{"dw-top"}));
+  EXPECT_EQ(cfg.webhooks[1].token, "syt_abc");
+  EXPECT_EQ(cfg.webhooks[1].room, "!newsroom:example.org");
+  ASSERT_EQ(cfg.emails.size(), 1u);
+  const auto& m = cfg.emails[0];
+  EXPECT_EQ(m.smtp_url, "smtps://mail.example.org:465");
+  EXPECT_EQ(m.to.size(), 2u);
+  EXPECT_EQ(m.starttls, "opportunistic");
+  EXPECT_EQ(m.classes, (std::vector<std::string>{"headline"}));
+  EXPECT_EQ(m.timeout, 20s);
+  EXPECT_EQ(parse("[[email]]\nname = \"m\"\nsmtp_url = \"smtp://localhost:25\"\nfrom = \"a@b.c\"\nto = \"d@e.f\"\n")
+                .emails[0]
+                .starttls,
+            "always");
+}
+
+TEST(Config, RejectsBadNotifiers) {
+  const std::string hook = "[[webhook]]\nname = \"a\"\nurl = \"https://h.example/\"\n";
+  const std::string mail =
+      "[[email]]\nname = \"m\"\nsmtp_url = \"smtp://localhost\"\nfrom = \"a@b.c\"\nto = \"d@e.f\"\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {hook + "preset = \"telegram\"\n", ":4: webhook.preset is \"telegram\", expected standard, slack"},
+      {hook + "preset = \"matrix\"\ntoken = \"t\"\n", "with preset \"matrix\" needs token"},
+      {hook + "preset = \"slack\"\ntoken = \"t\"\n", ":5: webhook.token is only used by the matrix and ntfy"},
+      {hook + "preset = \"slack\"\nsites = \"dw.com\"\n", ":5: webhook.sites must be an array of strings"},
+      {mail + "starttls = \"maybe\"\n", ":6: email.starttls is \"maybe\", expected always, opportunistic or never"},
+      {"[[email]]\nname = \"m\"\nsmtp_url = \"http://x\"\nfrom = \"a@b.c\"\nto = \"d@e.f\"\n",
+       ":3: email.smtp_url is \"http://x\", expected smtp://"},
+      {"[[email]]\nname = \"m\"\nsmtp_url = \"smtp://x\"\nfrom = \"a@b.c\"\n", "email.to is required"},
+      {mail + "password = \"p\"\n", ":6: email.password needs a username"},
+      {hook + "secret = \"" + k_secret + "\"\n" + mail.substr(0, mail.find("name")) + "name = \"a\"\n",
+       "email.name \"a\" is used twice"},
+      {"[difflog]\nmax_size = \"big\"\n", ":2: difflog.max_size must be a size"},
+      {"[difflog]\nmax_files = -1\n", ":2: difflog.max_files is -1, expected 0..1000"},
+  };
+  for (const auto& [text, expected] : cases) {
+    const auto message = error_of(text);
+    EXPECT_NE(message.find(expected), std::string::npos) << "config:\n" << text << "\nmessage: " << message;
+  }
 }
 
 TEST(Config, SecretRotationAcceptsAnArray) {

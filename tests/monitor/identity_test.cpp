@@ -37,5 +37,53 @@ TEST(Notifications, MinorChangesAreQuietUnlessAskedFor) {
   EXPECT_FALSE(classes_notify({}, defaults));
 }
 
+TEST(Notifications, SitesAndFeedsFilterPerNotifier) {
+  const auto cfg = parse_config(R"toml(
+[[webhook]]
+name = "all"
+url = "https://h.example/all"
+secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+[[webhook]]
+name = "dw"
+url = "https://h.example/dw"
+secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+sites = ["dw.com"]
+
+[[email]]
+name = "feed-desk"
+smtp_url = "smtp://localhost:25"
+from = "redline@example.org"
+to = "desk@example.org"
+feeds = ["dw-top"]
+classes = ["body"]
+)toml",
+                                "/x/redline.toml", {});
+  const auto names = [&](const std::vector<std::string>& classes, const EventOrigin& origin) {
+    std::vector<std::string> out;
+    for (const auto& row : plan_outbox(cfg, classes, origin, "evt_x", 7, "{}", from_epoch_ms(0))) {
+      EXPECT_EQ(row.event_id, "evt_x");
+      EXPECT_EQ(row.article_id, 7);
+      out.push_back(row.notifier);
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(names({"body"}, {"https://www.dw.com/en/a-1", ""}), (V{"all", "dw", "difflog"}));
+  EXPECT_EQ(names({"body"}, {"https://www.dw.com/en/a-1", "dw-top"}), (V{"all", "dw", "feed-desk", "difflog"}));
+  EXPECT_EQ(names({"body"}, {"https://notdw.com/a", "other"}), (V{"all", "difflog"}));
+  EXPECT_EQ(names({"headline"}, {"https://dw.com/a", "dw-top"}), (V{"all", "dw", "difflog"}));  // classes still apply
+  EXPECT_EQ(names({"minor"}, {"https://dw.com/a", "dw-top"}), (V{"difflog"}));
+}
+
+TEST(Notifications, OriginMatching) {
+  EXPECT_TRUE(origin_matches({"https://a.example/x", ""}, {}, {}));
+  EXPECT_TRUE(origin_matches({"https://www.a.example/x", ""}, {"a.example"}, {}));
+  EXPECT_FALSE(origin_matches({"https://a.example.org/x", ""}, {"a.example"}, {}));
+  EXPECT_FALSE(origin_matches({"https://a.example/x", ""}, {}, {"f"}));  // no feed info: a feeds filter never matches
+  EXPECT_TRUE(origin_matches({"https://a.example/x", "f"}, {"a.example"}, {"g", "f"}));
+  EXPECT_FALSE(origin_matches({"https://b.example/x", "f"}, {"a.example"}, {"f"}));
+}
+
 }  // namespace
 }  // namespace redline

@@ -96,5 +96,67 @@ TEST_F(DiffLogTest, ReportsBadPayloadAndUnwritableFile) {
   EXPECT_FALSE(std::filesystem::exists(log.path()));
 }
 
+TEST_F(DiffLogTest, WritesTheJsonLinesFileBesideTheText) {
+  DiffLogTarget target{m_dir / "diff.log", m_dir / "json" / "diff.jsonl", Rotation{0, 5}};
+  const DiffLog log(target);
+  Event first = changed_event();
+  Event second = changed_event();
+  second.id = "evt_second";
+  ASSERT_TRUE(log.append(render_event(first)).ok());
+  ASSERT_TRUE(log.append(render_event(second)).ok());
+  EXPECT_EQ(slurp(target.path), render_diff_log_entry(first) + render_diff_log_entry(second));
+  // One line per event: exactly the payload webhooks receive.
+  EXPECT_EQ(slurp(target.jsonl_path), render_event(first) + "\n" + render_event(second) + "\n");
+}
+
+TEST_F(DiffLogTest, RotatesBySizeKeepingMaxFiles) {
+  const auto numbered = [](int i) {
+    Event e = changed_event();
+    e.id = "evt_" + std::to_string(i);
+    return e;
+  };
+  const size_t entry = render_diff_log_entry(numbered(0)).size();
+  const size_t line = render_event(numbered(0)).size() + 1;
+  // Room for two text entries per file; the JSON-lines file rotates by the same size.
+  DiffLogTarget target{m_dir / "diff.log", m_dir / "diff.jsonl", Rotation{2 * entry + 10, 2}};
+  const DiffLog log(target);
+  for (int i = 0; i < 9; ++i) ASSERT_TRUE(log.append(numbered(i)).ok()) << i;
+  // 9 entries, two per file: 8,  6 7 (.1),  4 5 (.2); .3 is never kept.
+  EXPECT_EQ(std::filesystem::file_size(target.path), entry);
+  EXPECT_EQ(std::filesystem::file_size(m_dir / "diff.log.1"), 2 * entry);
+  EXPECT_EQ(std::filesystem::file_size(m_dir / "diff.log.2"), 2 * entry);
+  EXPECT_FALSE(std::filesystem::exists(m_dir / "diff.log.3"));
+  EXPECT_NE(slurp(target.path).find("evt_8"), std::string::npos);
+  EXPECT_NE(slurp(m_dir / "diff.log.1").find("evt_6"), std::string::npos);
+  EXPECT_NE(slurp(m_dir / "diff.log.2").find("evt_4"), std::string::npos);
+  // Every file holds whole entries only.
+  for (const char* name : {"diff.log", "diff.log.1", "diff.log.2"}) {
+    const std::string text = slurp(m_dir / name);
+    EXPECT_EQ(text.rfind("=== ", 0), 0u) << name;
+    EXPECT_EQ(text.substr(text.size() - 2), "\n\n") << name;
+  }
+  for (const char* name : {"diff.jsonl", "diff.jsonl.1", "diff.jsonl.2"}) {
+    const std::string text = slurp(m_dir / name);
+    ASSERT_FALSE(text.empty()) << name;
+    EXPECT_EQ(text.size() % line, 0u) << name;
+    EXPECT_LE(text.size(), std::max(2 * entry + 10, line)) << name;
+  }
+}
+
+TEST_F(DiffLogTest, ZeroMaxSizeNeverRotates) {
+  const DiffLog log(DiffLogTarget{m_dir / "diff.log", {}, Rotation{0, 1}});
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(log.append(changed_event()).ok());
+  EXPECT_EQ(std::filesystem::file_size(m_dir / "diff.log"), 5 * render_diff_log_entry(changed_event()).size());
+  EXPECT_FALSE(std::filesystem::exists(m_dir / "diff.log.1"));
+}
+
+TEST_F(DiffLogTest, AnEntryLargerThanMaxSizeIsWrittenWholeToAFreshFile) {
+  const DiffLog log(DiffLogTarget{m_dir / "diff.log", {}, Rotation{10, 1}});
+  ASSERT_TRUE(log.append(changed_event()).ok());
+  ASSERT_TRUE(log.append(changed_event()).ok());
+  EXPECT_EQ(slurp(m_dir / "diff.log"), render_diff_log_entry(changed_event()));
+  EXPECT_EQ(slurp(m_dir / "diff.log.1"), render_diff_log_entry(changed_event()));
+}
+
 }  // namespace
 }  // namespace redline

@@ -447,7 +447,7 @@ LocalHttpServer::Handler LocalHttpServer::handler_for(const std::string& path) c
   return best != nullptr ? *best : m_fallback;
 }
 
-void LocalHttpServer::start() {
+void LocalHttpServer::start(uint16_t port) {
   if (m_io) throw std::logic_error("LocalHttpServer::start() called twice");
   m_io = std::make_unique<asio::io_context>(1);
   m_listener = std::make_unique<Listener>(*m_io);
@@ -456,7 +456,7 @@ void LocalHttpServer::start() {
     tls.use_certificate_chain(asio::buffer(m_cert_pem));
     tls.use_private_key(asio::buffer(m_key_pem), asio::ssl::context::pem);
   }
-  tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
+  tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
   boost::system::error_code ec;
   auto& acceptor = m_listener->acceptor;
   acceptor.open(endpoint.protocol(), ec);

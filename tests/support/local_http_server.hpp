@@ -105,8 +105,9 @@ class LocalHttpServer {
   void use_tls();
   std::string certificate_pem() const;  // "" unless use_tls()
 
-  // Binds 127.0.0.1:0 and starts serving; throws std::runtime_error if it cannot bind.
-  void start();
+  // Binds 127.0.0.1:<port> (0: an ephemeral one) and starts serving; throws std::runtime_error if it
+  // cannot bind. After stop(), start(port()) brings a server back on the same port.
+  void start(uint16_t port = 0);
   // Closes the listener and every connection, joins the thread. Idempotent.
   void stop();
 

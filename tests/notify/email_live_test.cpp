@@ -1,0 +1,160 @@
+// E-mail notifiers end to end: the real Dispatcher, SqliteStore and CurlMailSender (libcurl SMTP on its
+// worker thread) against a real SMTP server on 127.0.0.1 that records what it accepted.
+#include <gtest/gtest.h>
+
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+
+#include "live_fixture.hpp"
+#include "mail_test_util.hpp"
+#include "notify/mail_sender.hpp"
+#include "sample_event.hpp"
+#include "support/local_smtp_server.hpp"
+
+namespace redline {
+namespace {
+
+using namespace std::chrono_literals;
+
+using testing::LocalSmtpServer;
+using testing::mail_header;
+using testing::mime_part;
+
+class EmailLiveTest : public testing::LiveDispatcherFixture {
+ protected:
+  void SetUp() override {
+    LiveDispatcherFixture::SetUp();
+    smtp.start();
+  }
+  void TearDown() override {
+    smtp.stop();
+    LiveDispatcherFixture::TearDown();
+  }
+
+  EmailTarget target(StartTls starttls = StartTls::never) const {
+    EmailTarget t{smtp.url(), "Redline <redline@alerts.example>", {"desk@news.example", "Ed <ed@news.example>"}};
+    t.starttls = starttls;
+    t.timeout = 10s;
+    return t;
+  }
+
+  void make_mail(EmailTarget t) { make({{"mail", std::move(t)}}, {}, &mailer); }
+
+  LocalSmtpServer smtp;
+  CurlMailSender mailer{io.get_executor()};
+};
+
+TEST_F(EmailLiveTest, DeliversAMultipartMessageWithAuth) {
+  smtp.require_auth("redline", "s3cret");
+  EmailTarget t = target(StartTls::opportunistic);
+  t.username = "redline";
+  t.password = "s3cret";
+  make_mail(t);
+  const std::string id = add_event("a", "mail", testing::sample_event());
+  round();
+  EXPECT_EQ(row_of(id).state, OutboxState::delivered) << row_of(id).last_error;
+
+  const auto messages = smtp.messages();
+  ASSERT_EQ(messages.size(), 1u);
+  const auto& m = messages[0];
+  EXPECT_EQ(m.auth_user, "redline");
+  EXPECT_EQ(m.mail_from, "redline@alerts.example");
+  EXPECT_EQ(m.rcpt_to, (std::vector<std::string>{"desk@news.example", "ed@news.example"}));
+  EXPECT_EQ(mail_header(m.data, "Message-ID"), "<" + id + "@alerts.example>");
+  EXPECT_EQ(mail_header(m.data, "To"), "desk@news.example, Ed <ed@news.example>");
+  const auto text = mime_part(m.data, "text/plain");
+  ASSERT_TRUE(text);
+  EXPECT_NE(text->find("The mayor [-said-]{+announced+}"), std::string::npos) << *text;
+  const auto html = mime_part(m.data, "text/html");
+  ASSERT_TRUE(html);
+  EXPECT_NE(html->find("<del>said</del><ins>announced</ins>"), std::string::npos);
+}
+
+TEST_F(EmailLiveTest, TransientRejectionIsRetriedThenDelivered) {
+  smtp.fail_command("RCPT", 451, "4.3.0 try again later");
+  make_mail(target());
+  const std::string id = add_event("a", "mail", testing::sample_event());
+  round();
+  OutboxEntry row = row_of(id);
+  EXPECT_EQ(row.state, OutboxState::pending);
+  EXPECT_EQ(row.attempts, 1);
+  EXPECT_NE(row.last_error.find("451"), std::string::npos) << row.last_error;
+
+  smtp.fail_command("RCPT", 0, "");
+  clock.advance(2h);
+  round();
+  EXPECT_EQ(row_of(id).state, OutboxState::delivered) << row_of(id).last_error;
+  EXPECT_EQ(smtp.messages().size(), 1u);
+}
+
+TEST_F(EmailLiveTest, PermanentRejectionIsDead) {
+  smtp.fail_command("DATA", 554, "5.7.1 message refused");
+  make_mail(target());
+  const std::string id = add_event("a", "mail", testing::sample_event());
+  round();
+  const OutboxEntry row = row_of(id);
+  EXPECT_EQ(row.state, OutboxState::dead);
+  EXPECT_NE(row.last_error.find("554"), std::string::npos) << row.last_error;
+  auto dead = store->list_outbox(OutboxState::dead);
+  ASSERT_TRUE(dead.ok());
+  EXPECT_EQ(dead->size(), 1u);
+}
+
+TEST_F(EmailLiveTest, WrongPasswordIsDead) {
+  smtp.require_auth("redline", "s3cret");
+  EmailTarget t = target();
+  t.username = "redline";
+  t.password = "wrong";
+  make_mail(t);
+  const std::string id = add_event("a", "mail", testing::sample_event());
+  round();
+  EXPECT_EQ(row_of(id).state, OutboxState::dead) << row_of(id).last_error;
+  EXPECT_GE(smtp.failed_auth_count(), 1u);
+  EXPECT_TRUE(smtp.messages().empty());
+}
+
+TEST_F(EmailLiveTest, RequiredStartTlsThatTheServerLacksIsDead) {
+  make_mail(target(StartTls::always));
+  const std::string id = add_event("a", "mail", testing::sample_event());
+  round();
+  EXPECT_EQ(row_of(id).state, OutboxState::dead) << row_of(id).last_error;
+  EXPECT_TRUE(smtp.messages().empty()) << "the message went out in clear text";
+}
+
+TEST_F(EmailLiveTest, ASlowMailServerDoesNotBlockTheEventLoop) {
+  smtp.set_data_delay(600ms);
+  make_mail(target());
+  const std::string id = add_event("a", "mail", testing::sample_event());
+  // A 10 ms timer keeps ticking on the io_context while the mail is being sent.
+  int ticks = 0;
+  boost::asio::steady_timer timer(io);
+  std::function<void()> arm = [&] {
+    timer.expires_after(10ms);
+    timer.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      ++ticks;
+      arm();
+    });
+  };
+  arm();
+  const auto start = std::chrono::steady_clock::now();
+  round();
+  timer.cancel();
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 600ms);
+  EXPECT_EQ(row_of(id).state, OutboxState::delivered) << row_of(id).last_error;
+  EXPECT_GE(ticks, 10) << "the event loop stalled while the mail was sent";
+}
+
+TEST_F(EmailLiveTest, UnreachableServerIsRetried) {
+  EmailTarget t = target();
+  smtp.stop();
+  make_mail(t);
+  const std::string id = add_event("a", "mail", testing::sample_event());
+  round();
+  const OutboxEntry row = row_of(id);
+  EXPECT_EQ(row.state, OutboxState::pending);
+  EXPECT_EQ(row.attempts, 1);
+}
+
+}  // namespace
+}  // namespace redline
