@@ -98,7 +98,15 @@ constexpr std::string_view k_v3 = R"sql(
 CREATE INDEX outbox_pending_order ON outbox(id) WHERE state = 'pending';
 )sql";
 
-constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3}};
+// Garbage collection (SqliteStore::collect_garbage): finding the versions that reference a raw blob,
+// and the delivered rows by age, without scanning the tables. The version index also serves the
+// foreign-key check SQLite runs when a raw_blob row is deleted.
+constexpr std::string_view k_v4 = R"sql(
+CREATE INDEX version_raw ON version(raw_sha256) WHERE raw_sha256 IS NOT NULL;
+CREATE INDEX outbox_delivered_at ON outbox(delivered_at) WHERE state = 'delivered';
+)sql";
+
+constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3}, Migration{4, k_v4}};
 
 }  // namespace
 
