@@ -93,7 +93,7 @@ Result<CheckOutcome> CheckPipeline::process(const ArticleRecord& article, const 
 }
 
 Result<CheckOutcome> CheckPipeline::store_capture(const ArticleRecord& article, const Article& content,
-                                                  Timestamp captured_at, const std::string& url) {
+                                                  Timestamp captured_at, const std::string& url, CaptureNotify notify) {
   const Config& config = *m_config;
   const CompareOptions options = compare_options_for(config, url);
   const std::string fp = fingerprint(content, options);
@@ -151,7 +151,8 @@ Result<CheckOutcome> CheckPipeline::store_capture(const ArticleRecord& article, 
   rec.classes = classes;
   rec.stats_json = event.stats.dump();
   nv.change = rec;
-  nv.outbox = plan_outbox(config, classes, event.id, article.id, payload, event.occurred_at);
+  if (notify == CaptureNotify::yes)
+    nv.outbox = plan_outbox(config, classes, event.id, article.id, payload, event.occurred_at);
 
   auto id = m_store.add_version(nv);
   if (!id) return id.error();

@@ -30,6 +30,9 @@ struct CheckOutcome {
   std::vector<std::string> classes;
 };
 
+// Whether a stored change queues its notifications (outbox rows). Archive import does not by default.
+enum class CaptureNotify { yes, no };
+
 class CheckPipeline {
  public:
   CheckPipeline(std::shared_ptr<const Config> config, Store& store, const Clock& clock);
@@ -42,10 +45,11 @@ class CheckPipeline {
   // is an outcome, not an error.
   Result<CheckOutcome> process(const ArticleRecord& article, const HttpResponse& response, Timestamp next_check);
 
-  // Stores `content` captured at `captured_at` from `url` when it differs from the latest version.
-  // Shared by process() and archive import.
+  // Stores `content` captured at `captured_at` from `url` when it differs from the latest version
+  // (re-read from the store, so versions another process added meanwhile count). Shared by process()
+  // and archive import (monitor/archive_import.hpp).
   Result<CheckOutcome> store_capture(const ArticleRecord& article, const Article& content, Timestamp captured_at,
-                                     const std::string& url);
+                                     const std::string& url, CaptureNotify notify = CaptureNotify::yes);
 
  private:
   Result<CheckOutcome> record(const CheckRecord& check, CheckOutcome outcome);
