@@ -41,5 +41,9 @@ void add_show_command(CLI::App& app, CommandContext& ctx);
 void add_diff_command(CLI::App& app, CommandContext& ctx);
 void add_extract_command(CLI::App& app, CommandContext& ctx);
 void add_compare_command(CLI::App& app, CommandContext& ctx);
+void add_import_command(CLI::App& app, CommandContext& ctx);
+void add_export_command(CLI::App& app, CommandContext& ctx);
+void add_outbox_command(CLI::App& app, CommandContext& ctx);
+void add_gc_command(CLI::App& app, CommandContext& ctx);
 
 }  // namespace redline::cli

@@ -19,6 +19,10 @@ int main(int argc, char** argv) {
   cli::add_diff_command(app, ctx);
   cli::add_extract_command(app, ctx);
   cli::add_compare_command(app, ctx);
+  cli::add_import_command(app, ctx);
+  cli::add_export_command(app, ctx);
+  cli::add_outbox_command(app, ctx);
+  cli::add_gc_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
