@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/time.hpp"
+#include "util/html.hpp"
 
 namespace redline {
 
@@ -18,33 +19,6 @@ struct Style {
 constexpr Style k_text_style{"[-", "-]", "{+", "+}", false};
 constexpr Style k_ansi_style{"\x1b[31m", "\x1b[m", "\x1b[32m", "\x1b[m", false};
 constexpr Style k_html_style{"<del>", "</del>", "<ins>", "</ins>", true};
-
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string plain(const Style& style, std::string_view text) {
   return style.html ? escape_html(text) : std::string(text);

@@ -2,33 +2,11 @@
 
 #include <string_view>
 
+#include "util/html.hpp"
+
 namespace redline {
 
 namespace {
-
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string one_line(std::string_view text) {
   std::string out(text);
@@ -41,7 +19,7 @@ std::string table_row(std::string_view row) {
   std::string out = "<tr>";
   for (;;) {
     const size_t bar = row.find(" | ");
-    out += "<td>" + escape(row.substr(0, bar)) + "</td>";
+    out += "<td>" + escape_html(row.substr(0, bar)) + "</td>";
     if (bar == std::string_view::npos) break;
     row.remove_prefix(bar + 3);
   }
@@ -54,7 +32,7 @@ std::string format_archive(Timestamp captured_at, const std::string& url, const 
   std::string out = "<!--" + std::to_string(to_epoch_ms(captured_at)) + "-->\n[" + one_line(article.headline) + "](" +
                     one_line(url) + ")\n------\n\n";
   if (!article.authors.empty() || article.published) {
-    out += "<div><i>" + escape(article.byline()) + "<br>" +
+    out += "<div><i>" + escape_html(article.byline()) + "<br>" +
            (article.published ? format_rfc3339(*article.published) : std::string()) + "</i></div>";
   }
   const auto& blocks = article.blocks;
@@ -64,20 +42,20 @@ std::string format_archive(Timestamp captured_at, const std::string& url, const 
     const bool last_of_run = i + 1 == blocks.size() || blocks[i + 1].kind != b.kind;
     switch (b.kind) {
       case BlockKind::paragraph:
-        out += "<p>" + escape(b.text) + "</p>";
+        out += "<p>" + escape_html(b.text) + "</p>";
         break;
       case BlockKind::heading:
-        out += "<h2>" + escape(b.text) + "</h2>";
+        out += "<h2>" + escape_html(b.text) + "</h2>";
         break;
       case BlockKind::quote:
-        out += "<blockquote>" + escape(b.text) + "</blockquote>";
+        out += "<blockquote>" + escape_html(b.text) + "</blockquote>";
         break;
       case BlockKind::caption:
-        out += "<div><small>" + escape(b.text) + "</small></div>";
+        out += "<div><small>" + escape_html(b.text) + "</small></div>";
         break;
       case BlockKind::list_item:
-        out +=
-            std::string(first_of_run ? "<ul>" : "") + "<li>" + escape(b.text) + "</li>" + (last_of_run ? "</ul>" : "");
+        out += std::string(first_of_run ? "<ul>" : "") + "<li>" + escape_html(b.text) + "</li>" +
+               (last_of_run ? "</ul>" : "");
         break;
       case BlockKind::table:
         out += std::string(first_of_run ? "<table>" : "") + table_row(b.text) + (last_of_run ? "</table>" : "");
