@@ -46,5 +46,9 @@ void add_remove_command(CLI::App& app, CommandContext& ctx);
 void add_check_command(CLI::App& app, CommandContext& ctx);
 void add_status_command(CLI::App& app, CommandContext& ctx);
 void add_webhook_command(CLI::App& app, CommandContext& ctx);
+void add_import_command(CLI::App& app, CommandContext& ctx);
+void add_export_command(CLI::App& app, CommandContext& ctx);
+void add_outbox_command(CLI::App& app, CommandContext& ctx);
+void add_gc_command(CLI::App& app, CommandContext& ctx);
 
 }  // namespace redline::cli

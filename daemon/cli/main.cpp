@@ -24,6 +24,10 @@ int main(int argc, char** argv) {
   cli::add_check_command(app, ctx);
   cli::add_status_command(app, ctx);
   cli::add_webhook_command(app, ctx);
+  cli::add_import_command(app, ctx);
+  cli::add_export_command(app, ctx);
+  cli::add_outbox_command(app, ctx);
+  cli::add_gc_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

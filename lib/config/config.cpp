@@ -324,6 +324,8 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
         r.fail(r.get("synchronous"), "store.synchronous is \"" + *s + "\", expected off, normal, full or extra");
       cfg.store.synchronous = *s;
     }
+    if (auto n = r.integer("keep_raw_days", 0, 365000)) cfg.store.keep_raw_days = static_cast<int>(*n);
+    if (auto n = r.integer("keep_delivered_days", 0, 365000)) cfg.store.keep_delivered_days = static_cast<int>(*n);
   });
   section("log", [&](TableReader& r) {
     if (auto l = r.string("level")) {

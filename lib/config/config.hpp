@@ -16,6 +16,9 @@ namespace redline {
 struct StoreConfig {
   std::filesystem::path path;
   std::string synchronous = "normal";  // off | normal | full | extra
+  // Retention, applied by `redline gc`; 0 keeps forever. Versions themselves are always kept.
+  int keep_raw_days = 0;         // raw fetched bytes no version of the last N days references
+  int keep_delivered_days = 30;  // delivered outbox rows
 };
 
 struct HttpConfig {

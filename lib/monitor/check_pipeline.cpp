@@ -137,7 +137,6 @@ Result<std::variant<CheckOutcome, PendingCheck>> CheckPipeline::begin(const Arti
 void CheckPipeline::analyze(PendingCheck& work, const Config& config) {
   const std::string& url = work.check.url;
   auto content = extract_page({work.body, url, work.content_type}, extract_rules_for(config, url));
-  std::string().swap(work.body);  // the bytes are not needed any more
   if (!content) {
     work.error = "extract: " + content.error().message;
     return;
@@ -207,7 +206,7 @@ Result<CheckOutcome> CheckPipeline::finish(PendingCheck work) {
       }
     }
   }
-  auto outcome = write_capture(work, check.checked_at, check.url);
+  auto outcome = write_capture(work, check.checked_at, check.url, CaptureNotify::yes);
   if (!outcome) return outcome;
   outcome->published = work.content.published;
   outcome->restored = restored;
@@ -247,7 +246,7 @@ Status CheckPipeline::change_state(const ArticleRecord& article, EventType type,
 }
 
 Result<CheckOutcome> CheckPipeline::store_capture(const ArticleRecord& article, const Article& content,
-                                                  Timestamp captured_at, const std::string& url) {
+                                                  Timestamp captured_at, const std::string& url, CaptureNotify notify) {
   PendingCheck work;
   work.article = article;
   work.check.url = url;
@@ -256,10 +255,11 @@ Result<CheckOutcome> CheckPipeline::store_capture(const ArticleRecord& article, 
   if (!latest) return latest.error();
   work.latest = std::move(*latest);
   compare_with_latest(work, *m_config);
-  return write_capture(work, captured_at, url);
+  return write_capture(work, captured_at, url, notify);
 }
 
-Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp captured_at, const std::string& url) {
+Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp captured_at, const std::string& url,
+                                                  CaptureNotify notify) {
   // Another process (an import) may have stored a version since begin(): compare with that one.
   auto latest_now = m_store.latest_version(work.article.id);
   if (!latest_now) return latest_now.error();
@@ -276,6 +276,7 @@ Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp 
   nv.url = url;
   nv.content = content;
   nv.fingerprint = work.fingerprint;
+  nv.raw = std::move(work.body);  // kept zstd-compressed and content-addressed by the store
 
   if (!work.latest) {
     auto id = m_store.add_version(nv);
@@ -321,8 +322,9 @@ Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp 
   rec.classes = classes;
   rec.stats_json = event.stats.dump();
   nv.change = rec;
-  nv.outbox = plan_outbox(*m_config, classes, origin_of(article, url), event.id, article.id, payload,
-                          event.occurred_at);
+  if (notify == CaptureNotify::yes)
+    nv.outbox = plan_outbox(*m_config, classes, origin_of(article, url), event.id, article.id, payload,
+                            event.occurred_at);
 
   auto id = m_store.add_version(nv);
   if (!id) return id.error();

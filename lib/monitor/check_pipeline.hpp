@@ -54,7 +54,7 @@ struct CheckOutcome {
 struct PendingCheck {
   ArticleRecord article;
   CheckRecord check;  // the bookkeeping so far
-  std::string body;
+  std::string body;  // the fetched bytes, stored with a new version
   std::string content_type;
   std::optional<VersionRecord> latest;  // the latest version when begin() ran
   // analyze():
@@ -65,6 +65,9 @@ struct PendingCheck {
   std::string diff_text;         // the change rendered as text, for the event
   bool same_article = true;
 };
+
+// Whether a stored change queues its notifications (outbox rows). Archive import does not by default.
+enum class CaptureNotify { yes, no };
 
 class CheckPipeline {
  public:
@@ -88,10 +91,11 @@ class CheckPipeline {
   static void analyze(PendingCheck& work, const Config& config);
   Result<CheckOutcome> finish(PendingCheck work);
 
-  // Stores `content` captured at `captured_at` from `url` when it differs from the latest version.
-  // Shared by process() and archive import.
+  // Stores `content` captured at `captured_at` from `url` when it differs from the latest version
+  // (re-read from the store, so versions another process added meanwhile count). Shared by process()
+  // and archive import (monitor/archive_import.hpp).
   Result<CheckOutcome> store_capture(const ArticleRecord& article, const Article& content, Timestamp captured_at,
-                                     const std::string& url);
+                                     const std::string& url, CaptureNotify notify = CaptureNotify::yes);
 
   // From now on, the check bookkeeping is appended to `batch` instead of written, so the caller can
   // write many in one transaction (Store::record_checks). New versions are still written at once:
@@ -107,7 +111,8 @@ class CheckPipeline {
   // Compares `work.content` with `work.latest` (fingerprint, change, rendered diff).
   static void compare_with_latest(PendingCheck& work, const Config& config);
   // Writes the version (and its change and notifications) that work.content makes, if any.
-  Result<CheckOutcome> write_capture(PendingCheck& work, Timestamp captured_at, const std::string& url);
+  Result<CheckOutcome> write_capture(PendingCheck& work, Timestamp captured_at, const std::string& url,
+                                     CaptureNotify notify);
   // Writes the article's new state and its event (to every notifier) in one transaction.
   Status change_state(const ArticleRecord& article, EventType type, const std::string& url);
   // The URL and feed of an event about `article`, for the notifiers' filters.

@@ -98,9 +98,16 @@ constexpr std::string_view k_v3 = R"sql(
 CREATE INDEX outbox_pending_order ON outbox(id) WHERE state = 'pending';
 )sql";
 
+// Garbage collection (SqliteStore::collect_garbage): finding the versions that reference a raw blob,
+// and the delivered rows by age, without scanning the tables. The version index also serves the
+// foreign-key check SQLite runs when a raw_blob row is deleted.
+constexpr std::string_view k_v4 = R"sql(
+CREATE INDEX version_raw ON version(raw_sha256) WHERE raw_sha256 IS NOT NULL;
+CREATE INDEX outbox_delivered_at ON outbox(delivered_at) WHERE state = 'delivered';
+)sql";
+
 // Watches added at run time (CLI, feeds) beside the config's; the article's publication time, for the
 // news schedule; a counter that every watch change bumps, so a running daemon notices CLI edits cheaply.
-// (Number 4 is left to the retention migration developed beside this one.)
 constexpr std::string_view k_v5 = R"sql(
 CREATE TABLE watch (
   url        TEXT    PRIMARY KEY,
@@ -120,7 +127,8 @@ CREATE TABLE counter (
 INSERT INTO counter (name, value) VALUES ('watches', 0);
 )sql";
 
-constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3}, Migration{5, k_v5}};
+constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3}, Migration{4, k_v4},
+                                     Migration{5, k_v5}};
 
 }  // namespace
 

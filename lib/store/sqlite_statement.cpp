@@ -13,6 +13,24 @@ Errc errc_for(int rc) {
   }
 }
 
+std::string_view what_to_do(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return " (another process held the write lock past the busy timeout; run it again)";
+    case SQLITE_FULL:
+      return " (free disk space or raise the size cap, then run it again; nothing half-written was kept)";
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      return " (check the permissions of the file and its folder)";
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return " (restore the store from a backup, see docs/operations.md)";
+    default:
+      return "";
+  }
+}
+
 Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
   std::string message;
   const char* file = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
@@ -25,6 +43,7 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
   // sqlite3_errmsg describes the connection's most recent failure; fall back to the code's text.
   const char* detail = db != nullptr && sqlite3_errcode(db) != SQLITE_OK ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   message += detail;
+  message += what_to_do(rc);
   return make_error(errc_for(rc), std::move(message));
 }
 

@@ -27,7 +27,9 @@ class Statement;
 
 // Maps a SQLite result code to an Errc: constraint violations are invalid_input, everything else io.
 Errc errc_for(int rc);
-// "<file>: <what>: <sqlite message>" for the connection's last failed call with result code `rc`.
+// What an operator can do about result code `rc` (" (…)"), empty when nothing specific.
+std::string_view what_to_do(int rc);
+// "<file>: <what>: <sqlite message> (<what to do>)" for the connection's last failed call with result code `rc`.
 Error sqlite_error(sqlite3* db, int rc, std::string_view what);
 
 // A connection. Movable, not copyable.

@@ -362,6 +362,18 @@ Status SqliteStore::update_check(const CheckRecord& check) {
   return {};
 }
 
+Status SqliteStore::note_seen(int64_t article_id, Timestamp at) {
+  if (auto s = require_writable(); !s) return s;
+  auto stmt = m_cache.use("UPDATE article SET last_checked = max(coalesce(last_checked, ?2), ?2) WHERE id = ?1");
+  if (!stmt) return stmt.error();
+  (*stmt)->bind(1, article_id);
+  (*stmt)->bind(2, at);
+  if (auto s = (*stmt)->run(); !s) return s;
+  if (sqlite3_changes(m_db.get()) == 0)
+    return make_error(Errc::not_found, "no article with id " + std::to_string(article_id));
+  return {};
+}
+
 Result<std::string> SqliteStore::integrity_check() {
   auto stmt = m_db.prepare("PRAGMA integrity_check");
   if (!stmt) return stmt.error();

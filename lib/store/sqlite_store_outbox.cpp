@@ -131,6 +131,57 @@ Status SqliteStore::mark_dead(int64_t outbox_id, int attempts, std::string_view 
   return {};
 }
 
+namespace {
+
+// One operator action on an event's rows: `update` binds ?1 event id, ?2 notifier ('' = all), ?3 now.
+Result<int> operator_action(sqlite::SqliteDb& db, sqlite::StatementCache& cache, std::string_view update,
+                            std::string_view event_id, std::string_view notifier, Timestamp now,
+                            std::string_view unchanged_reason) {
+  auto tx = Transaction::begin(db);
+  if (!tx) return tx.error();
+  auto stmt = cache.use(update);
+  if (!stmt) return stmt.error();
+  (*stmt)->bind(1, event_id);
+  (*stmt)->bind(2, notifier);
+  (*stmt)->bind(3, now);
+  if (auto s = (*stmt)->run(); !s) return s.error();
+  const int changed = sqlite3_changes(db.get());
+  if (changed == 0) {
+    auto count = cache.use("SELECT count(*) FROM outbox WHERE event_id = ?1 AND (?2 = '' OR notifier = ?2)");
+    if (!count) return count.error();
+    (*count)->bind(1, event_id);
+    (*count)->bind(2, notifier);
+    auto row = (*count)->step();
+    if (!row) return row.error();
+    const std::string which =
+        "event " + std::string(event_id) + (notifier.empty() ? "" : " for notifier " + std::string(notifier));
+    if (!*row || (*count)->column_int(0) == 0) return make_error(Errc::not_found, "no outbox row for " + which);
+    return make_error(Errc::invalid_input, which + ": " + std::string(unchanged_reason));
+  }
+  if (auto s = tx->commit(); !s) return s.error();
+  return changed;
+}
+
+}  // namespace
+
+Result<int> SqliteStore::retry_outbox(std::string_view event_id, std::string_view notifier, Timestamp now) {
+  if (auto s = require_writable(); !s) return s.error();
+  return operator_action(m_db, m_cache,
+                         "UPDATE outbox SET state = 'pending', attempts = 0, created_at = ?3, next_attempt = ?3, "
+                         "delivered_at = NULL, last_error = '' "
+                         "WHERE event_id = ?1 AND (?2 = '' OR notifier = ?2) AND state IN ('pending', 'dead')",
+                         event_id, notifier, now, "already delivered, nothing to retry");
+}
+
+Result<int> SqliteStore::drop_outbox(std::string_view event_id, std::string_view notifier, Timestamp now) {
+  if (auto s = require_writable(); !s) return s.error();
+  return operator_action(m_db, m_cache,
+                         "UPDATE outbox SET state = 'dead', last_error = 'dropped by operator at ' || "
+                         "strftime('%Y-%m-%dT%H:%M:%SZ', ?3 / 1000, 'unixepoch') "
+                         "WHERE event_id = ?1 AND (?2 = '' OR notifier = ?2) AND state = 'pending'",
+                         event_id, notifier, now, "not pending (already delivered or dead), nothing to drop");
+}
+
 Result<std::string> SqliteStore::put_raw(std::string_view bytes) {
   if (auto s = require_writable(); !s) return s.error();
   auto tx = Transaction::begin(m_db);

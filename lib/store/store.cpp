@@ -71,4 +71,16 @@ Status Store::record_checks(std::span<const CheckRecord> checks) {
   return {};
 }
 
+Result<int> Store::retry_outbox(std::string_view, std::string_view, Timestamp) {
+  return make_error(Errc::internal, "this store has no operator outbox actions");
+}
+
+Result<int> Store::drop_outbox(std::string_view, std::string_view, Timestamp) {
+  return make_error(Errc::internal, "this store has no operator outbox actions");
+}
+
+Status Store::note_seen(int64_t, Timestamp) {
+  return make_error(Errc::internal, "this store does not record sightings");
+}
+
 }  // namespace redline

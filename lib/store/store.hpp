@@ -194,6 +194,19 @@ class Store {
   // Several checks in one transaction (the scheduler batches the bookkeeping of unchanged pages).
   // The default records them one by one.
   virtual Status record_checks(std::span<const CheckRecord> checks);
+  // Operator actions (`redline outbox`) on the rows of one event: all its notifiers, or only
+  // `notifier` when non-empty. retry: dead and pending rows become pending, due at `now`, with 0
+  // attempts and created_at = now (the [notify] max_age window starts again); delivered rows are left
+  // alone. drop: pending rows become dead with last_error "dropped by operator"; they stay listable and
+  // can be retried. Both return the number of rows changed; Errc::not_found when the event has no row
+  // (for that notifier), Errc::invalid_input when it has rows but none could change. The defaults (for
+  // test doubles) report Errc::internal.
+  virtual Result<int> retry_outbox(std::string_view event_id, std::string_view notifier, Timestamp now);
+  virtual Result<int> drop_outbox(std::string_view event_id, std::string_view notifier, Timestamp now);
+  // An article was seen unchanged outside a fetch (an imported capture equal to a stored version):
+  // last_checked becomes max(last_checked, at); validators, next_check and last_error stay. The
+  // default reports Errc::internal.
+  virtual Status note_seen(int64_t article_id, Timestamp at);
 };
 
 }  // namespace redline

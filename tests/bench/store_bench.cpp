@@ -1,10 +1,12 @@
 // store_bench: how fast SqliteStore writes versions and works through its outbox.
 //
-//   store_bench [--versions N] [--batch B] [--dir DIR] [--sync off|normal|full]
+//   store_bench [--versions N] [--batch B] [--dir DIR] [--sync off|normal|full] [--deliveries N]
 //
 // Each run uses a fresh file in DIR (default: a temp dir, removed afterwards). A version is a
 // realistic article (headline, 2 authors, 20 paragraphs of ~400 bytes, ~20 kB raw HTML), its change
-// and 2 outbox rows. Prints one line per measurement; the figures are in docs/storage.md.
+// and 2 outbox rows. Prints one line per measurement; the figures are in docs/storage.md and
+// docs/performance.md. The last line is end to end: outbox rows delivered per second by the real
+// Dispatcher over the real CurlClient to a local receiver (LocalHttpServer answering 204 at once).
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,7 +18,13 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
+
+#include "core/clock.hpp"
+#include "http/curl_client.hpp"
+#include "notify/dispatcher.hpp"
 #include "store/sqlite_store.hpp"
+#include "support/local_http_server.hpp"
 
 namespace {
 
@@ -28,6 +36,7 @@ struct Args {
   int batch = 50;
   std::filesystem::path dir;
   std::string sync;  // only this synchronous setting; empty = off, normal and full
+  int deliveries = 2000;
 };
 
 [[noreturn]] void die(const std::string& what) {
@@ -168,6 +177,62 @@ void bench_outbox(const Args& args, Synchronous sync, const char* sync_name) {
               due_ms, found / 100);
 }
 
+// Outbox rows over 100 articles, delivered by the real Dispatcher (up to 8 requests in flight) and
+// marked delivered in the store, round after round, until none is pending.
+void bench_deliveries(const Args& args, Synchronous sync, const char* sync_name) {
+  auto store = fresh_store(args.dir, std::string("deliveries-") + sync_name, sync);
+  redline::testing::LocalHttpServer server;
+  server.route("/hook",
+               [](const redline::testing::ServerRequest&) { return redline::testing::ServerResponse::text(204, ""); });
+  server.start();
+  std::vector<int64_t> articles;
+  for (int a = 0; a < 100; ++a)
+    articles.push_back(
+        store->ensure_article("bench:" + std::to_string(a), "u" + std::to_string(a), from_epoch_ms(0))->id);
+  std::vector<NewVersion> all;
+  for (int i = 0; i < args.deliveries; ++i) {
+    NewVersion v = make_version(articles[static_cast<size_t>(i) % articles.size()], i, 0);
+    v.raw.clear();
+    v.outbox.resize(1);  // the webhook only
+    v.outbox.front().notifier = "hook";
+    all.push_back(std::move(v));
+  }
+  for (size_t i = 0; i < all.size(); i += 50) {
+    auto ids = store->add_versions(std::span(all).subspan(i, std::min<size_t>(50, all.size() - i)));
+    if (!ids) die(ids.error().message);
+  }
+  boost::asio::io_context io;
+  CurlClient http{io};
+  SystemClock clock;
+  DispatcherOptions options;
+  options.batch = 1000;
+  auto dispatcher = Dispatcher::create(
+      *store, http, clock, io.get_executor(),
+      {{"hook",
+        WebhookTarget{server.url("/hook"), {"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}, std::chrono::seconds(10)}}},
+      options);
+  if (!dispatcher) die(dispatcher.error().message);
+  const auto start = Clock::now();
+  for (;;) {
+    auto pending = store->list_outbox(OutboxState::pending);
+    if (!pending) die(pending.error().message);
+    if (pending->empty()) break;
+    bool finished = false;
+    (*dispatcher)->run_once([&] { finished = true; });
+    while (!finished) {
+      io.restart();
+      io.run_for(std::chrono::milliseconds(10));
+    }
+  }
+  const double secs = seconds_since(start);
+  const auto delivered = (*dispatcher)->stats().delivered;
+  if (delivered != static_cast<uint64_t>(args.deliveries))
+    die("delivered " + std::to_string(delivered) + " of " + std::to_string(args.deliveries));
+  std::printf(
+      "deliveries   synchronous=%-6s %6llu webhooks in %7.3f s = %8.0f deliveries/s (8 in flight, local receiver)\n",
+      sync_name, static_cast<unsigned long long>(delivered), secs, static_cast<double>(delivered) / secs);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -182,8 +247,10 @@ int main(int argc, char** argv) {
       args.dir = argv[++i];
     else if (a == "--sync" && i + 1 < argc)
       args.sync = argv[++i];
+    else if (a == "--deliveries" && i + 1 < argc)
+      args.deliveries = std::atoi(argv[++i]);
     else
-      die("usage: store_bench [--versions N] [--batch B] [--dir DIR] [--sync off|normal|full]");
+      die("usage: store_bench [--versions N] [--batch B] [--dir DIR] [--sync off|normal|full] [--deliveries N]");
   }
   if (args.versions <= 0 || args.batch <= 0 || args.batch > 50) die("--versions > 0, 1 <= --batch <= 50");
   bool own_dir = false;
@@ -206,6 +273,8 @@ int main(int argc, char** argv) {
   for (const auto& [sync, name] : syncs) bench_versions(args, sync, name, 1);
   for (const auto& [sync, name] : syncs) bench_versions(args, sync, name, args.batch);
   for (const auto& [sync, name] : syncs) bench_outbox(args, sync, name);
+  if (args.deliveries > 0)
+    for (const auto& [sync, name] : syncs) bench_deliveries(args, sync, name);
 
   if (own_dir) std::filesystem::remove_all(args.dir);
   return 0;

@@ -31,6 +31,8 @@ TEST(Config, ReadsEverySection) {
 [store]
 path = "db/redline.db"
 synchronous = "full"
+keep_raw_days = 90
+keep_delivered_days = 0
 [log]
 level = "debug"
 [difflog]
@@ -68,6 +70,8 @@ drop = ["//aside", "//div[@class='related']"]
 )toml");
   EXPECT_EQ(cfg.store.path, "/etc/redline/db/redline.db");
   EXPECT_EQ(cfg.store.synchronous, "full");
+  EXPECT_EQ(cfg.store.keep_raw_days, 90);
+  EXPECT_EQ(cfg.store.keep_delivered_days, 0);
   EXPECT_EQ(cfg.log_level, "debug");
   EXPECT_EQ(cfg.difflog, "/var/log/redline/diff.log");
   EXPECT_EQ(cfg.http.timeout, 20s);
@@ -189,6 +193,14 @@ TEST(Config, RejectsBadNotifiers) {
   }
 }
 
+TEST(Config, RetentionDefaultsKeepRawForeverAndDeliveredRowsThirtyDays) {
+  const auto cfg = parse("[log]\nlevel = \"info\"\n");
+  EXPECT_EQ(cfg.store.keep_raw_days, 0);
+  EXPECT_EQ(cfg.store.keep_delivered_days, 30);
+  EXPECT_EQ(error_of("[store]\nkeep_raw_days = -1\n"),
+            "/etc/redline/redline.toml:2: store.keep_raw_days is -1, expected 0..365000");
+}
+
 TEST(Config, SecretRotationAcceptsAnArray) {
   const auto cfg = parse("[[webhook]]\nname = \"a\"\nurl = \"https://h.example/\"\nsecret = [\"" + k_secret +
                          "\", \"whsec_" + std::string(32, 'A') + "\"]\n");
@@ -197,7 +209,8 @@ TEST(Config, SecretRotationAcceptsAnArray) {
 
 TEST(Config, ErrorsNameFileLineAndExpectation) {
   EXPECT_EQ(error_of("[store]\npath = \"x\"\ncolour = \"red\"\n"),
-            "/etc/redline/redline.toml:3: unknown key \"colour\" in store; expected one of: path, synchronous");
+            "/etc/redline/redline.toml:3: unknown key \"colour\" in store; expected one of: keep_delivered_days, "
+            "keep_raw_days, path, synchronous");
   EXPECT_EQ(
       error_of("\n\n[[watch]]\nurl = \"https://a.example/\"\nevery = \"soon\"\n"),
       "/etc/redline/redline.toml:5: watch.every must be a duration such as \"30s\", \"15m\", \"1h30m\" or \"2d\"");

@@ -96,6 +96,44 @@ TEST_F(CheckPipelineTest, AnEditStoresVersionChangeAndFilteredOutbox) {
   EXPECT_NE(payload["data"]["diff"].get<std::string>().find("{+ for a year+}"), std::string::npos);
 }
 
+TEST_F(CheckPipelineTest, AFullStoreLosesNothingAndTheNextCheckStoresThePendingVersion) {
+  check(page(article_html("Old pier to close", k_paragraphs)));
+  const auto before = article();
+  // The disk is full: a connection whose file may not grow by a single page (SQLite's max_page_count
+  // fails exactly as a full disk does, with SQLITE_FULL).
+  auto pages = sqlite::SqliteDb::open(m_dir / "redline.db", SQLITE_OPEN_READONLY)->query_int("PRAGMA page_count");
+  ASSERT_TRUE(pages.ok());
+  SqliteOptions capped;
+  capped.max_page_count = *pages;
+  auto full = SqliteStore::open(m_dir / "redline.db", OpenMode::read_write, capped);
+  ASSERT_TRUE(full.ok()) << full.error().message;
+  auto edited = k_paragraphs;
+  edited.push_back(std::string(20000, 'x') + " a long new paragraph that needs new pages.");
+  const HttpResponse response = page(article_html("Old pier to close for a year", edited));
+  clock.advance(std::chrono::minutes(10));
+  CheckPipeline on_full(config, **full, clock);
+  auto failed = on_full.process(article(), response, clock.now() + std::chrono::hours(1));
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, Errc::io);
+  EXPECT_NE(failed.error().message.find("full"), std::string::npos) << failed.error().message;
+  EXPECT_NE(failed.error().message.find("redline.db"), std::string::npos) << failed.error().message;
+  EXPECT_NE(failed.error().message.find("nothing half-written"), std::string::npos) << failed.error().message;
+  // Nothing half-written: no version, no change, no outbox row, and the check itself not recorded
+  // (so the same bytes are not mistaken for "seen" next time).
+  EXPECT_EQ(store_->versions(article_id)->size(), 1u);
+  EXPECT_TRUE(store_->changes(article_id)->empty());
+  EXPECT_TRUE(store_->list_outbox(std::nullopt)->empty());
+  EXPECT_EQ(article().body_hash, before.body_hash);
+  EXPECT_EQ(*store_->integrity_check(), "ok");
+  full->reset();
+
+  // Space is back: the next check of the same page stores the version it could not store before.
+  const auto out = check(response);
+  EXPECT_EQ(out.kind, Kind::changed);
+  EXPECT_EQ(store_->versions(article_id)->size(), 2u);
+  EXPECT_EQ(store_->list_outbox(std::nullopt)->size(), 2u);
+}
+
 TEST_F(CheckPipelineTest, GoingBackToAnEarlierTextIsARevert) {
   check(page(article_html("Old pier to close", k_paragraphs)));
   check(page(article_html("Old pier to close soon", k_paragraphs)));

@@ -75,6 +75,83 @@ TEST_F(MigrationTest, AVersionOneStoreIsMigratedWithItsData) {
   EXPECT_EQ(*(*store)->integrity_check(), "ok");
 }
 
+// Every schema a released program wrote, with data, is brought to the newest with nothing lost.
+class EveryOlderSchema : public MigrationTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(EveryOlderSchema, OpensWithTheNewestCodeAndKeepsItsData) {
+  const int old_version = GetParam();
+  {
+    SqliteDb db = raw_db();
+    ASSERT_TRUE(sqlite::migrate(db, sqlite::store_migrations(), old_version).ok());
+    ASSERT_EQ(*db.query_int("PRAGMA user_version"), old_version);
+    ASSERT_TRUE(db.exec(R"sql(
+      INSERT INTO article (id, key, url, first_seen, last_checked, last_changed, next_check, etag, body_hash)
+        VALUES (5, 'dw.com:1', 'https://www.dw.com/zh/x/a-1', 1000, 4000, 3000, 9000, '"e"', 'h');
+      INSERT INTO article_url (url, article_id, first_seen) VALUES ('https://www.dw.com/zh/x/a-1', 5, 1000);
+      INSERT INTO article_url (url, article_id, first_seen) VALUES ('https://www.dw.com/zh/y/a-1', 5, 3000);
+      INSERT INTO version (id, article_id, captured_at, url, headline, byline, published, modified, canonical_url,
+                           language, site_name, blocks, fingerprint)
+        VALUES (1, 5, 2000, 'https://www.dw.com/zh/x/a-1', '旧', '[]', 1500, NULL, '', 'zh', 'DW',
+                '[{"kind":"paragraph","text":"一"}]', 'fp1'),
+               (2, 5, 3000, 'https://www.dw.com/zh/y/a-1', '新', '["Ann"]', 1500, 2500, '', 'zh', 'DW',
+                '[{"kind":"heading","text":"二"},{"kind":"paragraph","text":"三"}]', 'fp2');
+      INSERT INTO change (article_id, from_version, to_version, classes, stats)
+        VALUES (5, 1, 2, '["headline","body"]', '{"words_added":2}');
+      INSERT INTO outbox (event_id, article_id, version_id, notifier, payload, state, attempts, created_at,
+                          next_attempt, delivered_at)
+        VALUES ('e1', 5, 2, 'hook', '{"n":1}', 'delivered', 1, 3000, 3000, 3100),
+               ('e1', 5, 2, 'difflog', '{"n":1}', 'pending', 2, 3000, 3500, NULL);
+    )sql")
+                    .ok());
+    if (old_version >= 2) {
+      ASSERT_TRUE(db.exec("INSERT INTO raw_blob (sha256, size, data) VALUES ('abc', 3, x'00');"
+                          "UPDATE version SET raw_sha256 = 'abc' WHERE id = 2;")
+                      .ok());
+    }
+  }
+  auto store = SqliteStore::open(db_path(), OpenMode::read_write);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  SqliteStore& s = **store;
+  EXPECT_EQ(*s.schema_version(), sqlite::latest_schema_version());
+  EXPECT_EQ(*s.integrity_check(), "ok");
+
+  auto article = s.find_article("https://www.dw.com/zh/y/a-1");
+  ASSERT_TRUE(article.ok() && article->has_value());
+  EXPECT_EQ((*article)->key, "dw.com:1");
+  EXPECT_EQ((*article)->version_count, 2);
+  EXPECT_EQ((*article)->next_check, from_epoch_ms(9000));
+  EXPECT_EQ((*article)->etag, "\"e\"");
+  auto versions = s.versions(5);
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[1].content.headline, "新");
+  EXPECT_EQ((*versions)[1].content.authors, std::vector<std::string>{"Ann"});
+  EXPECT_EQ((*versions)[1].content.blocks,
+            (std::vector<Block>{{BlockKind::heading, "二"}, {BlockKind::paragraph, "三"}}));
+  EXPECT_EQ((*versions)[1].raw_sha256, old_version >= 2 ? "abc" : "");
+  auto changes = s.changes(5);
+  ASSERT_EQ(changes->size(), 1u);
+  EXPECT_EQ(changes->front().classes, (std::vector<std::string>{"headline", "body"}));
+  EXPECT_EQ(s.list_outbox(OutboxState::delivered)->size(), 1u);
+  auto due = s.due_outbox(from_epoch_ms(4000), 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().notifier, "difflog");
+  EXPECT_EQ(due->front().attempts, 2);
+
+  // The newest code's writes and maintenance work on the migrated file.
+  NewVersion v = make_version(5, from_epoch_ms(5000), "later");
+  v.change = make_change(2);
+  v.raw = "<p>later</p>";
+  ASSERT_TRUE(s.add_version(v).ok());
+  GcOptions gc;
+  gc.delivered_before = from_epoch_ms(4000);
+  EXPECT_EQ(s.collect_garbage(gc)->outbox_rows, 1);
+  EXPECT_EQ(*s.retry_outbox("e1", "", from_epoch_ms(6000)), 1);
+  EXPECT_EQ(*s.integrity_check(), "ok");
+}
+
+INSTANTIATE_TEST_SUITE_P(Schemas, EveryOlderSchema, ::testing::Range(1, sqlite::latest_schema_version()));
+
 TEST_F(MigrationTest, MigratingTwiceIsANoOp) {
   ASSERT_TRUE(open_store());
   auto again = open_store();

@@ -1,0 +1,172 @@
+// Crash test: the real redlined polls a news site that keeps editing its articles, delivers to a real
+// webhook receiver, and is killed with SIGKILL at random moments, again and again. Afterwards the store
+// must be sound and complete, and the receiver must hold exactly the stored changes (by webhook-id).
+//
+// REDLINE_CRASH_KILLS sets the number of kills (default 20, ≈ 40 s); tests/bench/crash-test.sh runs 200.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "integration/news_site.hpp"
+#include "integration/redline_env.hpp"
+#include "integration/webhook_receiver.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace redline::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int k_articles = 3;
+
+// Revision `r` of article `k`: every revision differs from the one before in headline and body.
+SiteArticle revision(int k, int r) {
+  return {"Story " + std::to_string(k) + " revision " + std::to_string(r),
+          "Ann Reporter",
+          {"The council met on Monday to discuss story " + std::to_string(k) + " and its consequences for the town.",
+           "This paragraph was last rewritten in revision " + std::to_string(r) + " of the article, officials said.",
+           "Residents were asked to follow the updates on the council's website during the week."}};
+}
+
+int kills_wanted() {
+  const char* env = std::getenv("REDLINE_CRASH_KILLS");
+  return env && *env ? std::max(1, std::atoi(env)) : 20;
+}
+
+std::string header(const Headers& headers, const std::string& name) {
+  for (const auto& [n, v] : headers)
+    if (n == name) return v;
+  return "";
+}
+
+TEST(CrashTest, KillNineAtRandomMomentsLosesAndDuplicatesNothing) {
+  NewsSite site;
+  WebhookReceiver receiver{k_test_secret};
+  RedlineEnv env;
+  std::string watches;
+  for (int k = 0; k < k_articles; ++k) {
+    site.put("/story/" + std::to_string(k), revision(k, 0));
+    watches += "[[watch]]\nurl = \"" + site.url("/story/" + std::to_string(k)) + "\"\nevery = \"1s\"\n";
+  }
+  env.write_config(
+      "[log]\nlevel = \"info\"\n[store]\npath = \"state/redline.db\"\n[difflog]\npath = "
+      "\"state/diff.log\"\n" +
+      watches + "[[webhook]]\nname = \"hook\"\nurl = \"" + receiver.url() + "\"\nsecret = \"" + k_test_secret + "\"\n");
+
+  // The editor: a new revision of a random article every 150–600 ms, while the daemon lives and dies.
+  std::atomic<bool> editing{true};
+  std::vector<int> current(k_articles, 0);
+  std::mutex current_mutex;
+  std::thread editor([&] {
+    std::mt19937 rng(12345);
+    while (editing) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 450));
+      const int k = static_cast<int>(rng() % k_articles);
+      std::lock_guard lock(current_mutex);
+      const int r = ++current[static_cast<size_t>(k)];
+      site.edit("/story/" + std::to_string(k), [&](SiteArticle& a) { a = revision(k, r); });
+    }
+  });
+
+  std::mt19937 rng(std::random_device{}());
+  const int kills = kills_wanted();
+  for (int i = 0; i < kills; ++i) {
+    Process daemon(RedlineEnv::redlined_path(),
+                   {{"--config", env.config_path().string()}, {}, env.dir().string(), "/dev/null", "/dev/null"});
+    ASSERT_TRUE(daemon.start());
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 1700));
+    ASSERT_TRUE(daemon.kill());
+    const auto status = daemon.wait(10s);
+    ASSERT_TRUE(status);
+    EXPECT_EQ(status->signal, SIGKILL) << "round " << i << ": " << status->describe();
+  }
+  editing = false;
+  editor.join();
+
+  // A final clean run: until every article's newest content is stored and nothing is left to deliver.
+  std::vector<int> final_revision;
+  {
+    std::lock_guard lock(current_mutex);
+    final_revision = current;
+  }
+  Process daemon(RedlineEnv::redlined_path(),
+                 {{"--config", env.config_path().string()}, {}, env.dir().string(), "", ""});
+  ASSERT_TRUE(daemon.start());
+  const auto settled = [&] {
+    auto store = SqliteStore::open(env.store_path(), OpenMode::read_only);
+    if (!store) return false;
+    if (!(*store)->list_outbox(OutboxState::pending)->empty()) return false;
+    for (int k = 0; k < k_articles; ++k) {
+      auto a = (*store)->find_article(site.url("/story/" + std::to_string(k)));
+      if (!a || !*a) return false;
+      auto latest = (*store)->latest_version((*a)->id);
+      if (!latest || !*latest ||
+          (*latest)->content.headline != revision(k, final_revision[static_cast<size_t>(k)]).headline)
+        return false;
+    }
+    return true;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (!settled() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(250ms);
+  ASSERT_TRUE(daemon.terminate());
+  ASSERT_TRUE(daemon.wait(20s));
+  ASSERT_TRUE(settled()) << daemon.stderr_text();
+
+  auto opened = SqliteStore::open(env.store_path(), OpenMode::read_only);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  SqliteStore& store = **opened;
+  EXPECT_EQ(*store.integrity_check(), "ok");
+
+  std::set<std::string> change_events;  // the event of every stored change, for the webhook
+  size_t changes = 0;
+  for (int k = 0; k < k_articles; ++k) {
+    SCOPED_TRACE("article " + std::to_string(k));
+    auto a = *store.find_article(site.url("/story/" + std::to_string(k)));
+    ASSERT_TRUE(a);
+    const auto versions = *store.versions(a->id);
+    ASSERT_FALSE(versions.empty());
+    for (size_t i = 0; i < versions.size(); ++i) {
+      // Every version is a revision the site really served, whole: headline and body agree.
+      const std::string& headline = versions[i].content.headline;
+      const std::string prefix = "Story " + std::to_string(k) + " revision ";
+      ASSERT_EQ(headline.rfind(prefix, 0), 0u) << headline;
+      const int r = std::stoi(headline.substr(prefix.size()));
+      ASSERT_LE(r, final_revision[static_cast<size_t>(k)]);
+      std::vector<Block> want;
+      for (const auto& p : revision(k, r).paragraphs) want.push_back(Block{BlockKind::paragraph, p});
+      EXPECT_EQ(versions[i].content.blocks, want) << headline;
+      // No two consecutive versions are equal.
+      if (i > 0) {
+        EXPECT_NE(versions[i].fingerprint, versions[i - 1].fingerprint);
+      }
+    }
+    const auto article_changes = *store.changes(a->id);
+    EXPECT_EQ(article_changes.size(), versions.size() - 1);
+    changes += article_changes.size();
+  }
+  for (const auto& row : *store.list_outbox(std::nullopt)) {
+    if (row.notifier != "hook") continue;
+    EXPECT_EQ(row.state, OutboxState::delivered) << row.event_id << " " << row.last_error;
+    change_events.insert(row.event_id);
+  }
+  EXPECT_EQ(change_events.size(), changes);
+  EXPECT_GE(changes, static_cast<size_t>(kills / 5)) << "the daemon hardly stored anything between kills";
+
+  // The receiver: exactly one event per stored change once deduplicated by webhook-id — none
+  // missing, none for a version that was never committed.
+  std::set<std::string> received;
+  for (const auto& hook : receiver.received()) {
+    EXPECT_TRUE(hook.signature_ok) << hook.verify_error;
+    received.insert(header(hook.headers, "webhook-id"));
+  }
+  EXPECT_EQ(received, change_events);
+  std::cout << "crash test: " << kills << " kills, " << changes << " changes stored, " << receiver.received().size()
+            << " deliveries for " << received.size() << " events\n";
+}
+
+}  // namespace
+}  // namespace redline::testing
