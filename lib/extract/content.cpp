@@ -472,6 +472,7 @@ void Grabber::prep_article(xmlNode* article) {
     const std::string_view tag = dom::name(n);
     const bool junk = tag == "footer" || tag == "aside" || tag == "figcaption" || is_junk_wrapper(n) ||
                       is_non_content_tag(tag) || (is_share_box(n) && text_weight(dom::clean_text(n)) < 500) ||
+                      (is_author_box(n) && text_weight(dom::clean_text(n)) < 1500) ||
                       ((tag == "h1" || tag == "h2") && class_weight(n) < 0);
     if (junk) {
       xmlNode* next = dom::next_node(n, article, true);

@@ -133,6 +133,17 @@ bool looks_like_byline(const xmlNode* node, const std::string& hints) {
   return contains_any(hints, {"byline", "author", "dateline", "writtenby", "p-author"});
 }
 
+bool is_author_box(const xmlNode* node) {
+  const std::string hints = dom::class_and_id(node);
+  if (hints.size() <= 1) return false;
+  return contains_any(hints, {"author-bio",   "authorbio",   "author_bio",     "author-box",     "authorbox",
+                              "author_box",   "author__box", "authorbox",      "about-author",   "about-the-author",
+                              "aboutauthor",  "author-info", "authorinfo",     "author_info",    "author-description",
+                              "author-card",  "post-author", "saboxplugin",    "autorbox",       "autorenbox",
+                              "autor-box",    "author-wrap", "author-details", "author-profile", "author-about",
+                              "author-bottom"});
+}
+
 bool is_share_box(const xmlNode* node) {
   const std::string hints = dom::class_and_id(node);
   return contains_any(hints, {"share", "sharedaddy", "social", "teilen", "partage", "compartir"});

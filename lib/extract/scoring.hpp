@@ -28,6 +28,9 @@ bool is_unlikely_candidate(const std::string& class_and_id);
 bool has_unlikely_role(const xmlNode* node);
 // rel=author, itemprop=author or class/id byline|author|dateline.
 bool looks_like_byline(const xmlNode* node, const std::string& class_and_id);
+// An "about the author" box (author-bio, author-box, about-author, post-author, …): the byline's
+// long form, not article text.
+bool is_author_box(const xmlNode* node);
 // Share/social bars.
 bool is_share_box(const xmlNode* node);
 
