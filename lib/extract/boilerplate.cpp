@@ -105,6 +105,50 @@ constexpr std::array k_line_prefixes = {"foto:",
                                         "diese website verwendet akismet",
                                         "this site uses akismet"};
 
+// Openings of a label that introduces more links ("Weitere Beiträge aus der Kolumne:", "More from
+// our site", "Lesen Sie auch die folgenden Beiträge:"); only trusted on a short heading or a line
+// ending in ':' in the second half of the body.
+constexpr std::array k_tail_label_prefixes = {"more ",
+                                              "related ",
+                                              "read more",
+                                              "see more",
+                                              "you may ",
+                                              "you might ",
+                                              "also on ",
+                                              "further ",
+                                              "recommended ",
+                                              "weitere ",
+                                              "mehr ",
+                                              "mehr zum",
+                                              "lesen sie auch",
+                                              "lies auch",
+                                              "zum weiterlesen",
+                                              "auch auf ",
+                                              "auch interessant",
+                                              "entdecke",
+                                              "schon gelesen",
+                                              "empfohlene ",
+                                              "das könnte",
+                                              "noch mehr",
+                                              "ähnliche ",
+                                              "verwandte ",
+                                              "plus d",
+                                              "à lire",
+                                              "a lire",
+                                              "lire aussi",
+                                              "voir aussi",
+                                              "sur le même",
+                                              "notas relacionadas",
+                                              "más ",
+                                              "mas ",
+                                              "otras ",
+                                              "leia também",
+                                              "veja também",
+                                              "leggi anche",
+                                              "altri ",
+                                              "lees ook",
+                                              "meer "};
+
 bool starts_with_any(const std::string& s, const auto& prefixes) {
   return std::any_of(prefixes.begin(), prefixes.end(),
                      [&](std::string_view p) { return std::string_view(s).starts_with(p); });
@@ -138,13 +182,21 @@ bool is_boilerplate_line(std::string_view text) {
   return starts_with_any(fold(text), k_line_prefixes);
 }
 
+bool is_tail_label(const Block& b) {
+  if (text_weight(b.text) > k_max_label_weight) return false;
+  const std::string t = normalize_space(b.text);
+  if (b.kind != BlockKind::heading && !t.ends_with(":")) return false;
+  return starts_with_any(ascii_lower(t), k_tail_label_prefixes);
+}
+
 void drop_boilerplate_blocks(std::vector<Block>& blocks) {
   std::vector<Block> kept;
   kept.reserve(blocks.size());
   bool in_section = false;
-  for (auto& b : blocks) {
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    Block& b = blocks[i];
     const size_t weight = text_weight(b.text);
-    if (is_section_label(b.text)) {
+    if (is_section_label(b.text) || (i * 2 >= blocks.size() && is_tail_label(b))) {
       in_section = true;
       continue;
     }
