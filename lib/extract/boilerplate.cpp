@@ -176,9 +176,51 @@ bool is_date_line(std::string_view text) {
   return digits >= 4 && digits * 2 >= digits + other;
 }
 
+constexpr std::array k_months = {
+    "jan",       "feb",      "mar",       "apr",       "may",      "jun",      "jul",        "aug",      "sep",
+    "sept",      "oct",      "nov",       "dec",       "january",  "february", "march",      "april",    "june",
+    "july",      "august",   "september", "october",   "november", "december", "januar",     "februar",  "märz",
+    "mai",       "juni",     "juli",      "oktober",   "dezember", "janvier",  "février",    "mars",     "avril",
+    "juin",      "juillet",  "août",      "septembre", "octobre",  "novembre", "décembre",   "enero",    "febrero",
+    "marzo",     "abril",    "mayo",      "junio",     "julio",    "agosto",   "septiembre", "octubre",  "noviembre",
+    "diciembre", "janeiro",  "fevereiro", "março",     "maio",     "junho",    "julho",      "setembro", "outubro",
+    "novembro",  "dezembro", "gennaio",   "febbraio",  "aprile",   "maggio",   "giugno",     "luglio",   "settembre",
+    "ottobre",   "dicembre", "okt",       "dez",       "mär"};
+
+// "Veröffentlichung: 2. Februar 2022", "Aktualisiert am 17.01.2021.", "2021-10-16 | Botschaft": a
+// short line with a dated year and at most two other words is a publication stamp.
+bool is_stamp_line(std::string_view text) {
+  if (text_weight(text) > 60) return false;
+  bool year = false;
+  size_t words = 0;
+  const std::string folded = ascii_lower(normalize_space(text));
+  size_t start = 0;
+  while (start < folded.size()) {
+    size_t end = folded.find(' ', start);
+    if (end == std::string::npos) end = folded.size();
+    std::string_view w = std::string_view(folded).substr(start, end - start);
+    start = end + 1;
+    while (!w.empty() && (w.back() == '.' || w.back() == ',' || w.back() == ':' || w.back() == '|')) w.remove_suffix(1);
+    if (w.empty()) continue;
+    size_t digits = 0, run = 0, longest = 0, letters = 0;
+    for (char c : w) {
+      if (c >= '0' && c <= '9') {
+        ++digits;
+        longest = std::max(longest, ++run);
+      } else {
+        run = 0;
+        letters += (c >= 'a' && c <= 'z') || (c & 0x80);
+      }
+    }
+    if (longest == 4 && (w.find("19") != std::string_view::npos || w.find("20") != std::string_view::npos)) year = true;
+    if (digits == 0 && letters > 0 && std::find(k_months.begin(), k_months.end(), w) == k_months.end()) ++words;
+  }
+  return year && words <= 2;
+}
+
 bool is_boilerplate_line(std::string_view text) {
   if (text_weight(text) > k_max_line_weight) return false;
-  if (is_date_line(text)) return true;
+  if (is_date_line(text) || is_stamp_line(text)) return true;
   return starts_with_any(fold(text), k_line_prefixes);
 }
 
