@@ -13,6 +13,9 @@ namespace redline {
 // (one of them carries about as much text as two letters). Whitespace is not counted.
 size_t text_weight(std::string_view utf8);
 
+// text_weight(dom::text_content(node)), without building the text.
+size_t subtree_weight(const xmlNode* node);
+
 // Commas, including the ideographic and full-width ones (、，) and Arabic comma.
 size_t count_commas(std::string_view utf8);
 
