@@ -251,6 +251,15 @@ void drop_boilerplate_blocks(std::vector<Block>& blocks) {
     if (b.kind != BlockKind::table && is_boilerplate_line(b.text)) continue;
     kept.push_back(std::move(b));
   }
+  // A heading with nothing after it titled something that was removed (a teaser list, a form).
+  // Only short headings after real text: a page whose text is all headings keeps them.
+  size_t prose = 0;
+  for (const auto& b : kept)
+    if (b.kind != BlockKind::heading) prose += text_weight(b.text);
+  for (int n = 0; n < 2 && prose >= 200 && !kept.empty() && kept.back().kind == BlockKind::heading &&
+                  text_weight(kept.back().text) <= k_max_label_weight * 2;
+       ++n)
+    kept.pop_back();
   blocks = std::move(kept);
 }
 

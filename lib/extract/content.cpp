@@ -119,10 +119,20 @@ bool is_lead_sibling(xmlNode* node) {
   return tag == "p" && len > 80 && ends_sentence(text);
 }
 
-// A lead nested in a sibling of the article (<header><div class="entry-excerpt">), or null.
+// A lead nested in a sibling of the article (<header><div class="entry-excerpt">), or null. In the
+// article's own <header>, a long prose paragraph is the lead even without a class saying so.
+bool in_header(const xmlNode* node, const xmlNode* stop) {
+  for (const xmlNode* p = node->parent; p && dom::is_element(p); p = p->parent) {
+    if (dom::has_name(p, "header") || dom::class_and_id(p).find("head") != std::string::npos) return true;
+    if (p == stop) break;
+  }
+  return false;
+}
+
 xmlNode* find_nested_lead(xmlNode* sibling) {
   for (xmlNode* n = sibling->children; n; n = dom::next_node(n, sibling)) {
-    if (dom::is_element(n) && has_lead_hint(n) && is_lead_sibling(n)) return n;
+    if (!dom::is_element(n)) continue;
+    if ((has_lead_hint(n) || (dom::has_name(n, "p") && in_header(n, sibling))) && is_lead_sibling(n)) return n;
   }
   return nullptr;
 }
