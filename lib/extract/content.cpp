@@ -210,6 +210,10 @@ std::vector<xmlNode*> Grabber::prepare(xmlNode* root) {
       continue;
     }
     const std::string hints = dom::class_and_id(node);
+    if (is_consent_banner(hints) && subtree_weight(node) < 2000) {
+      drop();
+      continue;
+    }
     if (looks_like_byline(node, hints) && subtree_weight(node) < 100) {
       drop();
       continue;
@@ -630,7 +634,8 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
           }
         }
       }
-      if (weight > best_weight) {
+      // A looser pass sees more of the page's chrome: its result must be clearly longer to win.
+      if (weight > 3 * best_weight) {
         best_weight = weight;
         best = std::move(blocks);
       }

@@ -132,6 +132,12 @@ bool is_unlikely_candidate(const std::string& hints) {
   return !contains_any(hints, {"and", "article", "body", "column", "content", "main", "shadow"});
 }
 
+bool is_consent_banner(const std::string& hints) {
+  if (hints.size() <= 1) return false;
+  return contains_any(hints, {"cookie", "consent", "gdpr", "cmplz", "cc-window", "cc-banner", "browser-update",
+                              "browserupgrade", "outdated-browser", "old-browser", "browser-outdated"});
+}
+
 bool has_unlikely_role(const xmlNode* node) {
   const std::string role = ascii_lower(dom::attr(node, "role"));
   return role == "menu" || role == "menubar" || role == "complementary" || role == "navigation" || role == "alert" ||

@@ -27,6 +27,9 @@ double class_hint_weight(const xmlNode* node);
 
 // class/id that marks navigation, comments, sidebars, ads, … and nothing that reads like content.
 bool is_unlikely_candidate(const std::string& class_and_id);
+// Cookie/consent banners and "your browser is outdated" notices: never content, whatever the pass's
+// flags (a short article must not lose to the banner in a looser pass).
+bool is_consent_banner(const std::string& class_and_id);
 // role=navigation|menu|complementary|dialog|alert…
 bool has_unlikely_role(const xmlNode* node);
 // rel=author, itemprop=author or class/id byline|author|dateline.
