@@ -309,9 +309,11 @@ xmlNode* Grabber::pick_top(xmlNode* body) {
 xmlNode* Grabber::grab() {
   xmlNode* root = dom::root_element(m_doc);
   if (!root) return nullptr;
+  const auto to_score = prepare(root);
+  // Looked up after prepare(): libxml2 can put the first <body> inside an element that prepare()
+  // removes (a hidden or unlikely wrapper), which would leave a dangling pointer.
   xmlNode* body = dom::find_first(root, "body");
   if (!body) body = root;
-  const auto to_score = prepare(root);
 
   for (xmlNode* e : to_score) {
     xmlNode* parent = e->parent;
