@@ -103,7 +103,7 @@ class Collector {
       if (dom::is_element(c)) {
         if (only) return false;
         only = c;
-      } else if (!is_blank(dom::text_content(c))) {
+      } else if (dom::has_text(c)) {
         return false;
       }
     }
@@ -177,7 +177,7 @@ bool is_block_tag(std::string_view tag) { return contains(k_block, tag); }
 bool is_junk_wrapper(const xmlNode* node) {
   const bool noscript = dom::has_name(node, "noscript");
   if (!noscript && !dom::has_name(node, "nav")) return false;
-  if (text_weight(dom::text_content(node)) < 2000) return true;
+  if (subtree_weight(node) < 2000) return true;
   return !noscript && link_density(const_cast<xmlNode*>(node)) > 0.5;
 }
 

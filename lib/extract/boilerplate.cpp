@@ -105,6 +105,50 @@ constexpr std::array k_line_prefixes = {"foto:",
                                         "diese website verwendet akismet",
                                         "this site uses akismet"};
 
+// Openings of a label that introduces more links ("Weitere Beiträge aus der Kolumne:", "More from
+// our site", "Lesen Sie auch die folgenden Beiträge:"); only trusted on a short heading or a line
+// ending in ':' in the second half of the body.
+constexpr std::array k_tail_label_prefixes = {"more ",
+                                              "related ",
+                                              "read more",
+                                              "see more",
+                                              "you may ",
+                                              "you might ",
+                                              "also on ",
+                                              "further ",
+                                              "recommended ",
+                                              "weitere ",
+                                              "mehr ",
+                                              "mehr zum",
+                                              "lesen sie auch",
+                                              "lies auch",
+                                              "zum weiterlesen",
+                                              "auch auf ",
+                                              "auch interessant",
+                                              "entdecke",
+                                              "schon gelesen",
+                                              "empfohlene ",
+                                              "das könnte",
+                                              "noch mehr",
+                                              "ähnliche ",
+                                              "verwandte ",
+                                              "plus d",
+                                              "à lire",
+                                              "a lire",
+                                              "lire aussi",
+                                              "voir aussi",
+                                              "sur le même",
+                                              "notas relacionadas",
+                                              "más ",
+                                              "mas ",
+                                              "otras ",
+                                              "leia também",
+                                              "veja também",
+                                              "leggi anche",
+                                              "altri ",
+                                              "lees ook",
+                                              "meer "};
+
 bool starts_with_any(const std::string& s, const auto& prefixes) {
   return std::any_of(prefixes.begin(), prefixes.end(),
                      [&](std::string_view p) { return std::string_view(s).starts_with(p); });
@@ -132,19 +176,69 @@ bool is_date_line(std::string_view text) {
   return digits >= 4 && digits * 2 >= digits + other;
 }
 
+constexpr std::array k_months = {
+    "jan",       "feb",      "mar",       "apr",       "may",      "jun",      "jul",        "aug",      "sep",
+    "sept",      "oct",      "nov",       "dec",       "january",  "february", "march",      "april",    "june",
+    "july",      "august",   "september", "october",   "november", "december", "januar",     "februar",  "märz",
+    "mai",       "juni",     "juli",      "oktober",   "dezember", "janvier",  "février",    "mars",     "avril",
+    "juin",      "juillet",  "août",      "septembre", "octobre",  "novembre", "décembre",   "enero",    "febrero",
+    "marzo",     "abril",    "mayo",      "junio",     "julio",    "agosto",   "septiembre", "octubre",  "noviembre",
+    "diciembre", "janeiro",  "fevereiro", "março",     "maio",     "junho",    "julho",      "setembro", "outubro",
+    "novembro",  "dezembro", "gennaio",   "febbraio",  "aprile",   "maggio",   "giugno",     "luglio",   "settembre",
+    "ottobre",   "dicembre", "okt",       "dez",       "mär"};
+
+// "Veröffentlichung: 2. Februar 2022", "Aktualisiert am 17.01.2021.", "2021-10-16 | Botschaft": a
+// short line with a dated year and at most two other words is a publication stamp.
+bool is_stamp_line(std::string_view text) {
+  if (text_weight(text) > 60) return false;
+  bool year = false;
+  size_t words = 0;
+  const std::string folded = ascii_lower(normalize_space(text));
+  size_t start = 0;
+  while (start < folded.size()) {
+    size_t end = folded.find(' ', start);
+    if (end == std::string::npos) end = folded.size();
+    std::string_view w = std::string_view(folded).substr(start, end - start);
+    start = end + 1;
+    while (!w.empty() && (w.back() == '.' || w.back() == ',' || w.back() == ':' || w.back() == '|')) w.remove_suffix(1);
+    if (w.empty()) continue;
+    size_t digits = 0, run = 0, longest = 0, letters = 0;
+    for (char c : w) {
+      if (c >= '0' && c <= '9') {
+        ++digits;
+        longest = std::max(longest, ++run);
+      } else {
+        run = 0;
+        letters += (c >= 'a' && c <= 'z') || (c & 0x80);
+      }
+    }
+    if (longest == 4 && (w.find("19") != std::string_view::npos || w.find("20") != std::string_view::npos)) year = true;
+    if (digits == 0 && letters > 0 && std::find(k_months.begin(), k_months.end(), w) == k_months.end()) ++words;
+  }
+  return year && words <= 2;
+}
+
 bool is_boilerplate_line(std::string_view text) {
   if (text_weight(text) > k_max_line_weight) return false;
-  if (is_date_line(text)) return true;
+  if (is_date_line(text) || is_stamp_line(text)) return true;
   return starts_with_any(fold(text), k_line_prefixes);
+}
+
+bool is_tail_label(const Block& b) {
+  if (text_weight(b.text) > k_max_label_weight) return false;
+  const std::string t = normalize_space(b.text);
+  if (b.kind != BlockKind::heading && !t.ends_with(":")) return false;
+  return starts_with_any(ascii_lower(t), k_tail_label_prefixes);
 }
 
 void drop_boilerplate_blocks(std::vector<Block>& blocks) {
   std::vector<Block> kept;
   kept.reserve(blocks.size());
   bool in_section = false;
-  for (auto& b : blocks) {
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    Block& b = blocks[i];
     const size_t weight = text_weight(b.text);
-    if (is_section_label(b.text)) {
+    if (is_section_label(b.text) || (i * 2 >= blocks.size() && is_tail_label(b))) {
       in_section = true;
       continue;
     }
@@ -157,6 +251,15 @@ void drop_boilerplate_blocks(std::vector<Block>& blocks) {
     if (b.kind != BlockKind::table && is_boilerplate_line(b.text)) continue;
     kept.push_back(std::move(b));
   }
+  // A heading with nothing after it titled something that was removed (a teaser list, a form).
+  // Only short headings after real text: a page whose text is all headings keeps them.
+  size_t prose = 0;
+  for (const auto& b : kept)
+    if (b.kind != BlockKind::heading) prose += text_weight(b.text);
+  for (int n = 0; n < 2 && prose >= 200 && !kept.empty() && kept.back().kind == BlockKind::heading &&
+                  text_weight(kept.back().text) <= k_max_label_weight * 2;
+       ++n)
+    kept.pop_back();
   blocks = std::move(kept);
 }
 

@@ -17,7 +17,7 @@ bool is_section_label(std::string_view text);
 bool is_boilerplate_line(std::string_view text);
 
 // Drops boilerplate lines, and each boilerplate section label together with the short blocks that
-// follow it (up to the next heading or long paragraph).
+// follow it (up to the next heading or long paragraph), and headings left at the end of the body.
 void drop_boilerplate_blocks(std::vector<Block>& blocks);
 
 }  // namespace redline

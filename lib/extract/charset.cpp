@@ -138,11 +138,16 @@ std::string detect_charset(std::string_view bytes, std::string_view content_type
   if (bytes.starts_with("\xEF\xBB\xBF")) return "utf-8";
   if (bytes.starts_with("\xFF\xFE")) return "utf-16le";
   if (bytes.starts_with("\xFE\xFF")) return "utf-16be";
+  const std::string utf16 = sniff_utf16(bytes);
   if (std::string label = charset_from_content_type(content_type); !label.empty()) {
     label = canonical_label(label);
-    if (converter_exists(label)) return label;
+    // NUL in every other byte cannot be an ASCII-compatible charset, and markup in UTF-16 has NUL
+    // bytes: a header that contradicts the bytes is wrong.
+    const bool says_utf16 = label.starts_with("utf-16");
+    const bool has_nul = bytes.substr(0, 512).find('\0') != std::string_view::npos;
+    if (converter_exists(label) && (says_utf16 ? has_nul : utf16.empty())) return label;
   }
-  if (std::string utf16 = sniff_utf16(bytes); !utf16.empty()) return utf16;
+  if (!utf16.empty()) return utf16;
   if (std::string label = charset_from_meta(bytes); !label.empty()) {
     label = canonical_label(label);
     if (label.starts_with("utf-16")) return "utf-8";
@@ -153,9 +158,44 @@ std::string detect_charset(std::string_view bytes, std::string_view content_type
   return "windows-1252";
 }
 
+// Well-formed UTF-8 by the Unicode table (no overlongs, surrogates or truncated sequences): such
+// text needs no repair, and checking is much cheaper than rebuilding it code point by code point.
+bool is_well_formed_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    const unsigned char b = p[i];
+    unsigned char lo = 0x80, hi = 0xBF;
+    size_t len = 0;
+    if (b >= 0xC2 && b <= 0xDF) {
+      len = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return false;
+    for (size_t k = 2; k < len; ++k)
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+    i += len;
+  }
+  return true;
+}
+
 Result<std::string> convert_to_utf8(std::string_view bytes, std::string_view charset) {
   const std::string label = canonical_label(std::string(charset));
-  if (label == "utf-8") return make_valid_utf8(bytes);
+  if (label == "utf-8") return is_well_formed_utf8(bytes) ? std::string(bytes) : make_valid_utf8(bytes);
   UErrorCode err = U_ZERO_ERROR;
   std::unique_ptr<UConverter, decltype(&ucnv_close)> conv(ucnv_open(label.c_str(), &err), &ucnv_close);
   if (U_FAILURE(err) || !conv) return make_error(Errc::invalid_input, "unknown charset: " + label);

@@ -3,7 +3,9 @@
 //
 // Order of evidence (WHATWG "encoding sniffing", simplified):
 //   1. a byte-order mark (UTF-8, UTF-16LE/BE) — it wins over any label;
-//   2. the charset parameter of the HTTP Content-Type header;
+//   2. the charset parameter of the HTTP Content-Type header, unless it names an ASCII-compatible
+//      charset and the bytes are BOM-less UTF-16 (NUL in every other byte), or names UTF-16 and the
+//      first 512 bytes hold no NUL (markup in UTF-16 always does): servers mislabel pages;
 //   3. <meta charset=…> or <meta http-equiv="Content-Type" content="…charset=…"> in the first
 //      4096 bytes (a UTF-16 label there is ignored, as browsers do: the bytes are ASCII-compatible);
 //   4. detection: NUL-byte patterns for BOM-less UTF-16, valid UTF-8, then ICU's charset detector

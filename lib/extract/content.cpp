@@ -79,7 +79,7 @@ void wrap_inline_runs(xmlNode* div) {
     xmlNode* end = child;
     bool has_text = false;
     while (end && is_phrasing(end)) {
-      if (!is_blank(dom::text_content(end))) has_text = true;
+      if (dom::has_text(end)) has_text = true;
       end = end->next;
     }
     if (!has_text) {
@@ -119,16 +119,26 @@ bool is_lead_sibling(xmlNode* node) {
   return tag == "p" && len > 80 && ends_sentence(text);
 }
 
-// A lead nested in a sibling of the article (<header><div class="entry-excerpt">), or null.
+// A lead nested in a sibling of the article (<header><div class="entry-excerpt">), or null. In the
+// article's own <header>, a long prose paragraph is the lead even without a class saying so.
+bool in_header(const xmlNode* node, const xmlNode* stop) {
+  for (const xmlNode* p = node->parent; p && dom::is_element(p); p = p->parent) {
+    if (dom::has_name(p, "header") || dom::class_and_id(p).find("head") != std::string::npos) return true;
+    if (p == stop) break;
+  }
+  return false;
+}
+
 xmlNode* find_nested_lead(xmlNode* sibling) {
   for (xmlNode* n = sibling->children; n; n = dom::next_node(n, sibling)) {
-    if (dom::is_element(n) && has_lead_hint(n) && is_lead_sibling(n)) return n;
+    if (!dom::is_element(n)) continue;
+    if ((has_lead_hint(n) || (dom::has_name(n, "p") && in_header(n, sibling))) && is_lead_sibling(n)) return n;
   }
   return nullptr;
 }
 
 bool is_without_content(xmlNode* node) {
-  if (!is_blank(dom::text_content(node))) return false;
+  if (dom::has_text(node)) return false;
   for (xmlNode* n = node->children; n; n = dom::next_node(n, node)) {
     const std::string_view tag = dom::name(n);
     if (tag == "img" || tag == "picture" || tag == "video" || tag == "iframe" || tag == "table") return false;
@@ -200,7 +210,11 @@ std::vector<xmlNode*> Grabber::prepare(xmlNode* root) {
       continue;
     }
     const std::string hints = dom::class_and_id(node);
-    if (looks_like_byline(node, hints) && text_weight(dom::clean_text(node)) < 100) {
+    if (is_consent_banner(hints) && subtree_weight(node) < 2000) {
+      drop();
+      continue;
+    }
+    if (looks_like_byline(node, hints) && subtree_weight(node) < 100) {
       drop();
       continue;
     }
@@ -295,9 +309,11 @@ xmlNode* Grabber::pick_top(xmlNode* body) {
 xmlNode* Grabber::grab() {
   xmlNode* root = dom::root_element(m_doc);
   if (!root) return nullptr;
+  const auto to_score = prepare(root);
+  // Looked up after prepare(): libxml2 can put the first <body> inside an element that prepare()
+  // removes (a hidden or unlikely wrapper), which would leave a dangling pointer.
   xmlNode* body = dom::find_first(root, "body");
   if (!body) body = root;
-  const auto to_score = prepare(root);
 
   for (xmlNode* e : to_score) {
     xmlNode* parent = e->parent;
@@ -380,7 +396,7 @@ xmlNode* Grabber::grab_marked() {
   xmlNode* n = root;
   while (n) {
     if (dom::is_element(n) && is_body_marker(n)) {
-      const size_t w = text_weight(dom::text_content(n));
+      const size_t w = subtree_weight(n);
       if (w > best_weight) {
         best = n;
         best_weight = w;
@@ -414,7 +430,7 @@ xmlNode* Grabber::grab_marked() {
 bool Grabber::should_remove(xmlNode* node, std::string_view tag) {
   const double weight = class_weight(node);
   if (weight < 0) return true;
-  const std::string text = dom::clean_text(node);
+  const std::string text = dom::text_content(node);
   if (count_commas(text) >= 10) return false;
   const bool is_list = tag == "ul" || tag == "ol";
   size_t p = 0, img = 0, li = 0, input = 0, embed = 0, headings = 0;
@@ -427,13 +443,13 @@ bool Grabber::should_remove(xmlNode* node, std::string_view tag) {
       ++img;
     else if (t == "li") {
       ++li;
-      li_text += text_weight(dom::clean_text(n));
+      li_text += subtree_weight(n);
     } else if (t == "input")
       ++input;
     else if (t == "embed" || t == "object" || t == "iframe")
       ++embed;
     else if (is_heading(t))
-      headings += text_weight(dom::clean_text(n));
+      headings += subtree_weight(n);
   }
   const size_t length = text_weight(text);
   const bool list_like = is_list || (length > 0 && static_cast<double>(li_text) / static_cast<double>(length) > 0.9);
@@ -470,8 +486,9 @@ void Grabber::prep_article(xmlNode* article) {
   clean_conditionally(article, "fieldset");
   for (xmlNode* n = article->children; n;) {
     const std::string_view tag = dom::name(n);
-    const bool junk = tag == "footer" || tag == "aside" || is_junk_wrapper(n) || is_non_content_tag(tag) ||
-                      (is_share_box(n) && text_weight(dom::clean_text(n)) < 500) ||
+    const bool junk = tag == "footer" || tag == "aside" || tag == "figcaption" || is_junk_wrapper(n) ||
+                      is_non_content_tag(tag) || (is_share_box(n) && subtree_weight(n) < 500) ||
+                      (is_author_box(n) && subtree_weight(n) < 1500) ||
                       ((tag == "h1" || tag == "h2") && class_weight(n) < 0);
     if (junk) {
       xmlNode* next = dom::next_node(n, article, true);
@@ -502,6 +519,14 @@ size_t blocks_weight(const std::vector<Block>& blocks) {
   size_t n = 0;
   for (const auto& b : blocks) n += text_weight(b.text);
   return n;
+}
+
+// Whether any element is a body marker (before copying the tree to look for the best one).
+bool has_body_marker(xmlDoc* doc) {
+  xmlNode* root = dom::root_element(doc);
+  for (xmlNode* n = root; n; n = dom::next_node(n, root))
+    if (dom::is_element(n) && is_body_marker(n)) return true;
+  return false;
 }
 
 std::vector<Block> blocks_of_fragment(xmlDoc* doc) {
@@ -577,6 +602,7 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
     best = blocks_of_fragment(doc);
   } else {
     size_t best_weight = 0;
+    const bool marked_body = has_body_marker(doc);
     for (const Flags flags :
          {Flags{true, true, true}, Flags{false, true, true}, Flags{false, false, true}, Flags{false, false, false}}) {
       dom::DocPtr copy(xmlCopyDoc(doc, 1));
@@ -588,11 +614,18 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
       auto blocks = collect_blocks(article, &ratios);
       drop_link_blocks(blocks, ratios);
       size_t weight = blocks_weight(blocks);
-      if (flags.strip_unlikely) {
+      if (flags.strip_unlikely && marked_body) {
         // A body the page marks itself beats the scored guess unless it is a small part of it.
-        dom::DocPtr marked_copy(xmlCopyDoc(doc, 1));
-        Grabber marked_grabber(marked_copy.get(), flags);
-        if (xmlNode* marked = marked_copy ? marked_grabber.grab_marked() : nullptr) {
+        // When the scored guess is long enough no later pass runs, so the original tree can be used
+        // up instead of copied (a copy costs about a third of a parse).
+        dom::DocPtr marked_copy;
+        xmlDoc* marked_doc = doc;
+        if (weight < k_min_article_chars) {
+          marked_copy.reset(xmlCopyDoc(doc, 1));
+          marked_doc = marked_copy.get();
+        }
+        Grabber marked_grabber(marked_doc, flags);
+        if (xmlNode* marked = marked_doc ? marked_grabber.grab_marked() : nullptr) {
           auto marked_blocks = collect_blocks(marked, &ratios);
           drop_link_blocks(marked_blocks, ratios);
           const size_t marked_weight = blocks_weight(marked_blocks);
@@ -603,7 +636,8 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
           }
         }
       }
-      if (weight > best_weight) {
+      // A looser pass sees more of the page's chrome: its result must be clearly longer to win.
+      if (weight > 3 * best_weight) {
         best_weight = weight;
         best = std::move(blocks);
       }

@@ -1,5 +1,6 @@
 #include "extract/dom.hpp"
 
+#include <algorithm>
 #include <climits>
 
 #include "util/text.hpp"
@@ -75,6 +76,18 @@ std::string text_content(const xmlNode* node) {
     if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content) out += as_chars(n->content);
   }
   return out;
+}
+
+bool has_text(const xmlNode* node) {
+  if (!node) return false;
+  auto* root = const_cast<xmlNode*>(node);
+  for (xmlNode* n = root; n; n = next_node(n, root)) {
+    if ((n->type != XML_TEXT_NODE && n->type != XML_CDATA_SECTION_NODE) || !n->content) continue;
+    const std::string_view t = as_chars(n->content);
+    // Any printable ASCII character is visible; only other text needs the full check.
+    if (std::any_of(t.begin(), t.end(), [](char c) { return c > ' ' && c < 0x7F; }) || !is_blank(t)) return true;
+  }
+  return false;
 }
 
 std::string clean_text(const xmlNode* node) { return normalize_space(text_content(node)); }

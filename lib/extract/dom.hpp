@@ -36,6 +36,9 @@ std::string class_and_id(const xmlNode* node);
 
 // All text below `node` (text and CDATA nodes, in document order), not normalized.
 std::string text_content(const xmlNode* node);
+// True when some text below `node` is visible (not only whitespace and invisible characters); stops
+// at the first such text node, without building the text.
+bool has_text(const xmlNode* node);
 // Normalized text (normalize_space of text_content).
 std::string clean_text(const xmlNode* node);
 

@@ -121,7 +121,8 @@ bool looks_like_fragment(std::string_view utf8) {
 
 Result<Article> extract_document(std::string_view utf8, const std::string& url, const ExtractRules& rules,
                                  ExtractWarnings& warnings, const DocumentOptions& options) {
-  if (is_blank(utf8)) return make_error(Errc::invalid_input, "empty document");
+  // (The first 4 KiB decide for almost every page; normalizing a whole page just to test it is slow.)
+  if (is_blank(utf8.substr(0, 4096)) && is_blank(utf8)) return make_error(Errc::invalid_input, "empty document");
   dom::DocPtr doc = dom::parse_html(utf8);
   if (!doc) return make_error(Errc::invalid_input, "no parsable HTML");
 
@@ -171,6 +172,9 @@ Result<Article> extract_document(std::string_view utf8, const std::string& url, 
 
 Result<Article> extract_page(const PageInput& page, const ExtractRules& rules, ExtractWarnings& warnings) {
   const std::string_view bytes = page.bytes.substr(0, k_max_page_bytes);
+  if (bytes.size() < page.bytes.size())
+    warnings.push_back("page cut at " + std::to_string(k_max_page_bytes) + " of " + std::to_string(page.bytes.size()) +
+                       " bytes");
   const std::string utf8 = decode_to_utf8(bytes, page.content_type);
   DocumentOptions options;
   options.fragment = looks_like_fragment(utf8);

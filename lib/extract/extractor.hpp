@@ -25,7 +25,8 @@ struct PageInput {
   std::string content_type;  // the Content-Type header, may be empty (charset hint)
 };
 
-// Pages longer than this are cut (the rest is ignored, as if the download had been truncated).
+// Pages longer than this are cut (the rest is ignored, as if the download had been truncated) and a
+// warning says so.
 inline constexpr size_t k_max_page_bytes = 8u << 20;
 // drop_text regexes are only tested against blocks up to this many bytes (boilerplate lines are
 // short; libstdc++'s regex engine recurses per character and must not see huge inputs).

@@ -67,6 +67,17 @@ size_t text_weight(std::string_view s) {
   return n;
 }
 
+size_t subtree_weight(const xmlNode* node) {
+  if (!node) return 0;
+  size_t n = 0;
+  auto* root = const_cast<xmlNode*>(node);
+  for (xmlNode* c = root; c; c = dom::next_node(c, root)) {
+    if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
+      n += text_weight(reinterpret_cast<const char*>(c->content));
+  }
+  return n;
+}
+
 size_t count_commas(std::string_view s) {
   size_t n = 0;
   for (size_t i = 0; i < s.size();) {
@@ -78,7 +89,7 @@ size_t count_commas(std::string_view s) {
 }
 
 double link_density(xmlNode* node) {
-  const size_t total = text_weight(dom::text_content(node));
+  const size_t total = subtree_weight(node);
   if (total == 0) return 0;
   double links = 0;
   xmlNode* n = node->children;
@@ -89,7 +100,7 @@ double link_density(xmlNode* node) {
     }
     const std::string href = dom::attr(n, "href");
     const double coefficient = href.size() > 1 && href[0] == '#' ? 0.3 : 1.0;
-    links += coefficient * static_cast<double>(text_weight(dom::text_content(n)));
+    links += coefficient * static_cast<double>(subtree_weight(n));
     n = dom::next_node(n, node, true);
   }
   return std::min(1.0, links / static_cast<double>(total));
@@ -121,6 +132,12 @@ bool is_unlikely_candidate(const std::string& hints) {
   return !contains_any(hints, {"and", "article", "body", "column", "content", "main", "shadow"});
 }
 
+bool is_consent_banner(const std::string& hints) {
+  if (hints.size() <= 1) return false;
+  return contains_any(hints, {"cookie", "consent", "gdpr", "cmplz", "cc-window", "cc-banner", "browser-update",
+                              "browserupgrade", "outdated-browser", "old-browser", "browser-outdated"});
+}
+
 bool has_unlikely_role(const xmlNode* node) {
   const std::string role = ascii_lower(dom::attr(node, "role"));
   return role == "menu" || role == "menubar" || role == "complementary" || role == "navigation" || role == "alert" ||
@@ -131,6 +148,17 @@ bool looks_like_byline(const xmlNode* node, const std::string& hints) {
   if (ascii_lower(dom::attr(node, "rel")) == "author") return true;
   if (ascii_lower(dom::attr(node, "itemprop")).find("author") != std::string::npos) return true;
   return contains_any(hints, {"byline", "author", "dateline", "writtenby", "p-author"});
+}
+
+bool is_author_box(const xmlNode* node) {
+  const std::string hints = dom::class_and_id(node);
+  if (hints.size() <= 1) return false;
+  return contains_any(hints, {"author-bio",   "authorbio",   "author_bio",     "author-box",     "authorbox",
+                              "author_box",   "author__box", "authorbox",      "about-author",   "about-the-author",
+                              "aboutauthor",  "author-info", "authorinfo",     "author_info",    "author-description",
+                              "author-card",  "post-author", "saboxplugin",    "autorbox",       "autorenbox",
+                              "autor-box",    "author-wrap", "author-details", "author-profile", "author-about",
+                              "author-bottom"});
 }
 
 bool is_share_box(const xmlNode* node) {

@@ -13,6 +13,9 @@ namespace redline {
 // (one of them carries about as much text as two letters). Whitespace is not counted.
 size_t text_weight(std::string_view utf8);
 
+// text_weight(dom::text_content(node)), without building the text.
+size_t subtree_weight(const xmlNode* node);
+
 // Commas, including the ideographic and full-width ones (、，) and Arabic comma.
 size_t count_commas(std::string_view utf8);
 
@@ -24,10 +27,16 @@ double class_hint_weight(const xmlNode* node);
 
 // class/id that marks navigation, comments, sidebars, ads, … and nothing that reads like content.
 bool is_unlikely_candidate(const std::string& class_and_id);
+// Cookie/consent banners and "your browser is outdated" notices: never content, whatever the pass's
+// flags (a short article must not lose to the banner in a looser pass).
+bool is_consent_banner(const std::string& class_and_id);
 // role=navigation|menu|complementary|dialog|alert…
 bool has_unlikely_role(const xmlNode* node);
 // rel=author, itemprop=author or class/id byline|author|dateline.
 bool looks_like_byline(const xmlNode* node, const std::string& class_and_id);
+// An "about the author" box (author-bio, author-box, about-author, post-author, …): the byline's
+// long form, not article text.
+bool is_author_box(const xmlNode* node);
 // Share/social bars.
 bool is_share_box(const xmlNode* node);
 

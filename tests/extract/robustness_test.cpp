@@ -71,6 +71,66 @@ TEST(Robustness, HugePageIsCappedAtTheDocumentedLimit) {
   EXPECT_EQ(a->body().find("THE END"), std::string::npos);
 }
 
+TEST(Robustness, FiftyMegabytePageIsCappedWithAWarning) {
+  std::string page = "<html><body><article>";
+  page.reserve(50u << 20);
+  while (page.size() < (50u << 20)) page += k_para;
+  page += "<p>THE END beyond the limit.</p></article></body></html>";
+  ExtractWarnings warnings;
+  auto a = extract_page(PageInput{page, "", ""}, {}, warnings);
+  ASSERT_TRUE(a.ok());
+  expect_well_formed(*a);
+  EXPECT_EQ(a->body().find("THE END"), std::string::npos);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0],
+            "page cut at " + std::to_string(k_max_page_bytes) + " of " + std::to_string(page.size()) + " bytes");
+}
+
+std::string utf16le_without_bom(std::string_view ascii) {
+  std::string out;
+  for (char c : ascii) {
+    out += c;
+    out += '\0';
+  }
+  return out;
+}
+
+TEST(Robustness, Utf16WithoutBomDeclaredAsUtf8) {
+  const std::string page = utf16le_without_bom(
+      "<html><head><meta charset=utf-8></head><body><article><p>Plain words of the article, with a comma, "
+      "and enough of them to count.</p></article></body></html>");
+  for (const char* type : {"", "text/html; charset=utf-8", "text/html; charset=iso-8859-1"}) {
+    auto a = extract_page(PageInput{page, "", type});
+    ASSERT_TRUE(a.ok()) << type;
+    expect_well_formed(*a);
+    EXPECT_EQ(a->body(), "Plain words of the article, with a comma, and enough of them to count.") << type;
+  }
+}
+
+TEST(Robustness, MisdeclaredAndTruncatedCharsets) {
+  // windows-1252 bytes declared as UTF-8, UTF-8 declared as Shift_JIS, GBK cut inside a character.
+  const std::string pages[] = {
+      "<html><head><meta charset=utf-8></head><body><p>Gr\xFC\xDF"
+      "e aus K\xF6ln, sch\xF6n.</p></body></html>",
+      "<html><head><meta charset=shift_jis></head><body><p>Gr\xC3\xBC\xC3\x9F"
+      "e "
+      "\xE4\xB8\xAD\xE6\x96\x87</p></body></html>",
+      "<html><head><meta charset=gbk></head><body><p>\xD6\xD0\xCE\xC4\xD6"};
+  for (const auto& page : pages) {
+    for (const char* type : {"", "text/html; charset=utf-8", "text/html; charset=utf-16", "text/html; charset=bogus"}) {
+      auto a = extract_page(PageInput{page, "", type});
+      ASSERT_TRUE(a.ok()) << type;
+      expect_well_formed(*a);
+      EXPECT_FALSE(a->blocks.empty()) << type;
+    }
+  }
+  // The declared charset is used when the bytes allow it: the first page really is windows-1252 text
+  // with a UTF-8 label, so its bad bytes become U+FFFD rather than a guess.
+  auto a = extract_page(PageInput{pages[0], "", ""});
+  ASSERT_TRUE(a.ok());
+  EXPECT_NE(a->body().find("\xEF\xBF\xBD"), std::string::npos);
+}
+
 TEST(Robustness, RandomBytesAndTagSoup) {
   std::mt19937 rng(42);
   const std::string pieces[] = {"<div>",
