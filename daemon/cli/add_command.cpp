@@ -10,16 +10,6 @@
 
 namespace redline::cli {
 
-std::unique_ptr<SqliteStore> open_store_for_writing(const Config& config, int& status) {
-  auto store = SqliteStore::open(config.store.path, OpenMode::read_write,
-                                 SqliteOptions{*synchronous_from_string(config.store.synchronous)});
-  if (!store) {
-    status = fail(exit_code_for(store.error().code), store.error().message);
-    return nullptr;
-  }
-  return std::move(*store);
-}
-
 const WatchConfig* config_watch(const Config& config, const std::string& url) {
   for (const auto& w : config.watches)
     if (w.url == url) return &w;

@@ -154,6 +154,8 @@ Status ArchiveImporter::import_one(const std::string& key, const SourcedCapture&
       return m_store.note_seen(article->id, capture.captured_at);
     case CheckOutcome::Kind::failed:
     case CheckOutcome::Kind::not_modified:
+    case CheckOutcome::Kind::deleted:  // store_capture() never gives these two
+    case CheckOutcome::Kind::redirected:
       break;
   }
   report.skipped.push_back(sourced.source + ": " + outcome->detail);
