@@ -172,8 +172,9 @@ void Monitor::tick() {
 
 void Monitor::check_all(std::function<void()> done) {
   m_all_done = std::move(done);
-  for (const auto& [url, id] : m_index)
-    if (!m_slots[id].running) start(id);
+  // In slot order: the configuration's order first, then the store's (reused slots aside).
+  for (uint32_t id = 0; id < m_slots.size(); ++id)
+    if (m_slots[id].live && !m_slots[id].running) start(id);
   maybe_done();
 }
 
