@@ -212,6 +212,15 @@ void check_http_url(TableReader& reader, std::string_view key, const std::string
 
 const std::set<std::string> k_presets = {"standard", "slack", "discord", "mattermost", "teams", "ntfy", "matrix"};
 
+// The table's required http(s) `url`, which must not be listed twice in tables of its kind.
+std::string unique_url(TableReader& reader, std::set<std::string>& seen) {
+  std::string url = reader.required_string("url");
+  check_http_url(reader, "url", url);
+  if (!seen.insert(url).second)
+    reader.fail(reader.get("url"), reader.where("url") + " \"" + url + "\" is listed twice");
+  return url;
+}
+
 const std::set<std::string> k_classes = {"headline", "body", "byline", "dates", "minor", "revert"};
 
 std::vector<std::string> read_classes(TableReader& reader, std::string_view key, std::vector<std::string> fallback) {
@@ -275,9 +284,7 @@ void read_feeds(TableReader& root, Config& cfg, const std::string& file) {
     TableReader r(t, "feed", file);
     FeedConfig f;
     f.line = r.line();
-    f.url = r.required_string("url");
-    check_http_url(r, "url", f.url);
-    if (!urls.insert(f.url).second) r.fail(r.get("url"), "feed.url \"" + f.url + "\" is listed twice");
+    f.url = unique_url(r, urls);
     f.name = r.string("name").value_or(url_host(f.url));
     if (f.name.empty()) r.fail(r.get("name"), "feed.name must not be empty");
     if (auto d = r.duration("every")) f.every = *d;
@@ -379,15 +386,13 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
     TableReader r(t, "watch", file);
     WatchConfig w;
     w.line = r.line();
-    w.url = r.required_string("url");
-    check_http_url(r, "url", w.url);
+    w.url = unique_url(r, watch_urls);
     if (auto d = r.duration("every")) w.every = *d;
     if (auto sched = r.string("schedule")) {
       if (*sched != "news") r.fail(r.get("schedule"), "watch.schedule is \"" + *sched + "\", expected \"news\"");
       if (r.get("every")) r.fail(r.get("schedule"), "watch.schedule and watch.every exclude each other; give one");
       w.news = true;
     }
-    if (!watch_urls.insert(w.url).second) r.fail(r.get("url"), "watch.url \"" + w.url + "\" is listed twice");
     r.reject_unknown();
     cfg.watches.push_back(std::move(w));
   });

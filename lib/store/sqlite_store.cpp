@@ -195,9 +195,13 @@ Result<ArticleRecord> SqliteStore::ensure_article_locked(std::string_view key, s
   if (key.empty()) return make_error(Errc::invalid_input, "article key is empty");
   int64_t id = 0;
   {
-    auto find = m_cache.use("SELECT id FROM article WHERE key = ?1");
+    // By key, else by a URL already recorded for an article (one re-keyed by its canonical URL).
+    auto find = m_cache.use(
+        "SELECT id FROM article WHERE key = ?1 UNION ALL "
+        "SELECT article_id FROM article_url WHERE url = ?2 LIMIT 1");
     if (!find) return find.error();
     (*find)->bind(1, key);
+    (*find)->bind(2, url);
     auto row = (*find)->step();
     if (!row) return row.error();
     if (*row) id = (*find)->column_int(0);

@@ -134,7 +134,8 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // The article with this key, created (first_seen = now) when missing. Records `url` as one of its URLs.
+  // The article with this key, else the article `url` was already recorded for (its key may have
+  // changed: see rekey_article), else a new one (first_seen = now). Records `url` as one of its URLs.
   virtual Result<ArticleRecord> ensure_article(std::string_view key, std::string_view url, Timestamp now) = 0;
   // ensure_article() for many (key, url) pairs; SqliteStore does them in ONE transaction (a daemon
   // with ten thousand [[watch]] tables starts in milliseconds). The default calls ensure_article().

@@ -45,12 +45,10 @@ round() {  # round NAME: one redlined --once; checks its log and what it stored
   since=$(($(date +%s%3N) - 1))
   /usr/bin/time -f "%e %M" -o "$work/rl/$name.time" "$redlined" --config "$work/rl/redline.toml" --once \
     > "$work/rl/$name.log" 2>&1 || { echo "poll-round: redlined failed, see $work/rl/$name.log" >&2; exit 1; }
-  local summary
-  summary=$(grep -o "round done: .*" "$work/rl/$name.log" || true)
-  # "round done: C checked, F failed, …"
+  # Every watch answered: checked in this round and without an error (counted in the store).
   local checked failed
-  checked=$(sed -E 's/round done: ([0-9]+) checked.*/\1/' <<<"$summary")
-  failed=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$summary")
+  checked=$(sqlite3 "$work/rl/redline.db" "SELECT count(*) FROM article WHERE last_checked >= $since")
+  failed=$(sqlite3 "$work/rl/redline.db" "SELECT count(*) FROM article WHERE last_error != ''")
   [ "$checked" = "$n" ] && [ "$failed" = 0 ] || {
     echo "poll-round: $name round answered $checked of $n, $failed failed (see $work/rl/$name.log)" >&2; exit 1; }
   sqlite3 "$work/rl/redline.db" "SELECT substr(v.url, length('http://127.0.0.1:18080/') + 1, \

@@ -235,6 +235,28 @@ TEST_F(MonitorTest, ExtractionOnAThreadPoolStoresTheSameAsInline) {
   EXPECT_EQ(versions, 30u);
 }
 
+TEST_F(MonitorTest, AWatchKeepsItsArticleAfterTheCanonicalUrlReKeyedIt) {
+  ScriptedHttpClient http(io);
+  http.set_responder([](const HttpRequest&) {
+    std::string html = article_html("Harbour reopens", k_paragraphs);
+    html.replace(html.find("<title>"), 0, "<link rel=\"canonical\" href=\"https://news.example/harbour\">");
+    return ScriptedHttpClient::html(html);
+  });
+  const auto config = make_config(config_text(1, "1h"));
+  for (int restart = 0; restart < 2; ++restart) {
+    Monitor monitor(config, *store_, http, clock, 5);
+    ASSERT_TRUE(monitor.load());
+    monitor.check_all([] {});
+    io.run();
+    io.restart();
+    clock.advance(2h);
+  }
+  const auto articles = store_->list_articles();
+  ASSERT_EQ(articles->size(), 1u);
+  EXPECT_EQ(articles->front().key, "https://news.example/harbour");
+  EXPECT_EQ(articles->front().version_count, 1);
+}
+
 TEST_F(MonitorTest, WatchesAddedByAnotherProcessAreCheckedAndRemovedOnesStop) {
   ScriptedHttpClient http(io);
   serve_all(http);
