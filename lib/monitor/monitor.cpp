@@ -96,7 +96,14 @@ Status Monitor::install(std::vector<Watch> watches) {
   }
   m_index = std::move(index);
 
-  const auto slots = spread_evenly(new_or_overdue.size(), now, m_config->schedule.catch_up, m_rng);
+  // Over [schedule] catch_up, but never longer than the shortest interval among them: a watch checked
+  // every 2 s does not wait half a minute for its first check.
+  Duration window = m_config->schedule.catch_up;
+  for (const uint32_t id : new_or_overdue) {
+    const Duration every = m_slots[id].every;
+    window = std::min(window, every != Duration{0} ? every : m_config->schedule.news.front().every);
+  }
+  const auto slots = spread_evenly(new_or_overdue.size(), now, window, m_rng);
   for (size_t i = 0; i < new_or_overdue.size(); ++i) schedule(new_or_overdue[i], slots[i]);
   return {};
 }
