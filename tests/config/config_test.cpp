@@ -309,4 +309,29 @@ TEST(Config, RejectsBadFeeds) {
 TEST(Config, MissingFileIsAClearError) { EXPECT_THROW(load_config("/nonexistent/redline.toml", k_env), ConfigError); }
 
 }  // namespace
+TEST(Config, Schedule) {
+  const Config c = parse(
+      "[schedule]\njitter = 0.2\ncatch_up = \"5m\"\nnews = [{ until = \"2h\", every = \"10m\" }, { until = \"1d\", "
+      "every = \"2h\" }]\n[[watch]]\nurl = \"https://x.example/a\"\nschedule = \"news\"\n");
+  EXPECT_DOUBLE_EQ(c.schedule.jitter, 0.2);
+  EXPECT_EQ(c.schedule.catch_up, Duration(std::chrono::minutes(5)));
+  ASSERT_EQ(c.schedule.news.size(), 2u);
+  EXPECT_EQ(c.schedule.news[1].until, Duration(std::chrono::hours(24)));
+  EXPECT_EQ(c.schedule.news[1].every, Duration(std::chrono::hours(2)));
+  EXPECT_TRUE(c.watches[0].news);
+}
+
+TEST(Config, RejectsBadSchedules) {
+  EXPECT_EQ(error_of("[schedule]\njitter = 0.9\n"),
+            "/etc/redline/redline.toml:2: schedule.jitter is 0.9, expected 0..0.5");
+  EXPECT_EQ(error_of("[schedule]\nnews = [{ until = \"1d\", every = \"1h\" }, { until = \"3h\", every = \"15m\" }]\n"),
+            "/etc/redline/redline.toml:2: schedule.news tiers must be in increasing order of `until`");
+  EXPECT_EQ(error_of("[schedule]\nnews = [{ until = \"1d\" }]\n"),
+            "/etc/redline/redline.toml:2: schedule.news tiers need both `until` and `every`");
+  EXPECT_EQ(error_of("[[watch]]\nurl = \"https://x.example/a\"\nevery = \"5m\"\nschedule = \"news\"\n"),
+            "/etc/redline/redline.toml:4: watch.schedule and watch.every exclude each other; give one");
+  EXPECT_EQ(error_of("[[watch]]\nurl = \"https://x.example/a\"\nschedule = \"hourly\"\n"),
+            "/etc/redline/redline.toml:3: watch.schedule is \"hourly\", expected \"news\"");
+}
+
 }  // namespace redline
