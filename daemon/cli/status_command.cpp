@@ -10,18 +10,9 @@
 #include "cli/store_access.hpp"
 #include "cli/watch_commands.hpp"
 #include "core/exit_code.hpp"
+#include "monitor/check_pipeline.hpp"
 
 namespace redline::cli {
-
-namespace {
-
-// "dns: Could not resolve host" → "dns"; "http 404" stays whole.
-std::string error_class(const std::string& error) {
-  const auto colon = error.find(':');
-  return colon == std::string::npos ? error : error.substr(0, colon);
-}
-
-}  // namespace
 
 void add_status_command(CLI::App& app, CommandContext& ctx) {
   auto* cmd = app.add_subcommand("status", "counts of watches, articles by state, errors and the next checks");
@@ -53,7 +44,7 @@ void add_status_command(CLI::App& app, CommandContext& ctx) {
       for (const auto& a : *articles) {
         ++by_state[a.state];
         versions += a.version_count;
-        if (!a.last_error.empty()) ++errors[error_class(a.last_error)];
+        if (!a.last_error.empty()) ++errors[failure_class(a.last_error)];
         if (a.next_check) upcoming.push_back(&a);
       }
       const size_t n = std::min(*next_count, upcoming.size());

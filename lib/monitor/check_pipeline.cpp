@@ -35,6 +35,8 @@ CheckOutcome outcome_of(CheckOutcome::Kind kind, std::string detail, int64_t ver
 
 }  // namespace
 
+std::string failure_class(const std::string& detail) { return detail.substr(0, detail.find(':')); }
+
 CheckPipeline::CheckPipeline(std::shared_ptr<const Config> config, Store& store, const Clock& clock)
     : m_config(std::move(config)), m_store(store), m_clock(clock) {}
 
@@ -240,8 +242,8 @@ Status CheckPipeline::change_state(const ArticleRecord& article, EventType type,
   change.article_id = article.id;
   change.state = type == EventType::deleted ? "deleted" : type == EventType::redirected ? "redirected" : "active";
   change.at = event.occurred_at;
-  change.outbox =
-      plan_state_outbox(*m_config, origin_of(article, url), event.id, article.id, render_event(event), event.occurred_at);
+  change.outbox = plan_state_outbox(*m_config, origin_of(article, url), event.id, article.id, render_event(event),
+                                    event.occurred_at);
   return m_store.record_state(change);
 }
 
@@ -323,8 +325,8 @@ Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp 
   rec.stats_json = event.stats.dump();
   nv.change = rec;
   if (notify == CaptureNotify::yes)
-    nv.outbox = plan_outbox(*m_config, classes, origin_of(article, url), event.id, article.id, payload,
-                            event.occurred_at);
+    nv.outbox =
+        plan_outbox(*m_config, classes, origin_of(article, url), event.id, article.id, payload, event.occurred_at);
 
   auto id = m_store.add_version(nv);
   if (!id) return id.error();

@@ -49,12 +49,16 @@ struct CheckOutcome {
   bool restored = false;               // a deleted or redirected article is back (article.restored event)
 };
 
+// The class of a failure detail: "timeout", "deferred", "extract", "http 503" (the text before the
+// first ':'), without the details that change from check to check.
+std::string failure_class(const std::string& detail);
+
 // A fetched page on its way through the pipeline: made by begin(), filled by analyze(), written by
 // finish(). Movable between threads.
 struct PendingCheck {
   ArticleRecord article;
   CheckRecord check;  // the bookkeeping so far
-  std::string body;  // the fetched bytes, stored with a new version
+  std::string body;   // the fetched bytes, stored with a new version
   std::string content_type;
   std::optional<VersionRecord> latest;  // the latest version when begin() ran
   // analyze():

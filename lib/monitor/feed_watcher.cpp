@@ -30,13 +30,15 @@ FeedWatcher::FeedWatcher(std::shared_ptr<const Config> config, Store& store, Htt
       m_clock(clock),
       m_monitor(monitor),
       m_rng(seed),
-      m_poller(http, clock,
-               FeedCallbacks{
-                   [this](const FeedSource& s, const FeedItem& item) { on_link(s, item); },
-                   [this](const FeedSource& s, const FeedItem& item, const Article& a) { on_content(s, item, a); },
-                   [](const FeedSource& s, const std::string& message) { spdlog::warn("feed {}: {}", s.name, message); },
-               },
-               FeedPollerOptions{.rules_for = [this](const std::string& url) { return extract_rules_for(*m_config, url); }}) {
+      m_poller(
+          http, clock,
+          FeedCallbacks{
+              [this](const FeedSource& s, const FeedItem& item) { on_link(s, item); },
+              [this](const FeedSource& s, const FeedItem& item, const Article& a) { on_content(s, item, a); },
+              [](const FeedSource& s, const std::string& message) { spdlog::warn("feed {}: {}", s.name, message); },
+          },
+          FeedPollerOptions{
+              .rules_for = [this](const std::string& url) { return extract_rules_for(*m_config, url); }}) {
   reconfigure(m_config);
 }
 

@@ -12,14 +12,6 @@
 
 namespace redline {
 
-namespace {
-
-// The state a failure puts a watch in: its class ("timeout", "deferred", "extract", "http 503"), not the
-// whole message, whose details (elapsed ms, until when) change from check to check.
-std::string failure_state(const std::string& detail) { return detail.substr(0, detail.find(':')); }
-
-}  // namespace
-
 Monitor::Monitor(std::shared_ptr<const Config> config, Store& store, HttpClient& http, const Clock& clock,
                  uint32_t seed)
     : m_config(std::move(config)), m_store(store), m_http(http), m_clock(clock), m_rng(seed) {}
@@ -298,7 +290,7 @@ void Monitor::report(Slot& s, uint32_t slot, std::optional<Timestamp> next, cons
     case Kind::failed:
       ++m_stats.failures;
       ++s.failed_checks;
-      if (s.last_error.empty() || failure_state(outcome->detail) != failure_state(s.last_error))
+      if (s.last_error.empty() || failure_class(outcome->detail) != failure_class(s.last_error))
         spdlog::warn("{}: check failed: {}", s.url, outcome->detail);
       s.last_error = outcome->detail;
       return;

@@ -61,9 +61,8 @@ std::vector<OutboxEntry> plan_outbox(const Config& config, const std::vector<std
   });
 }
 
-std::vector<OutboxEntry> plan_state_outbox(const Config& config, const EventOrigin& origin,
-                                           const std::string& event_id, int64_t article_id, const std::string& payload,
-                                           Timestamp now) {
+std::vector<OutboxEntry> plan_state_outbox(const Config& config, const EventOrigin& origin, const std::string& event_id,
+                                           int64_t article_id, const std::string& payload, Timestamp now) {
   return plan_rows(config, event_id, article_id, payload, now,
                    [&](const auto& notifier) { return origin_matches(origin, notifier.sites, notifier.feeds); });
 }

@@ -36,8 +36,7 @@ std::vector<OutboxEntry> plan_outbox(const Config& config, const std::vector<std
 // The outbox rows of an article.deleted / redirected / restored event: every notifier whose `sites`
 // and `feeds` filters pass gets it, whatever its classes (a vanished article matters to everyone who
 // follows it), plus the diff log.
-std::vector<OutboxEntry> plan_state_outbox(const Config& config, const EventOrigin& origin,
-                                           const std::string& event_id, int64_t article_id, const std::string& payload,
-                                           Timestamp now);
+std::vector<OutboxEntry> plan_state_outbox(const Config& config, const EventOrigin& origin, const std::string& event_id,
+                                           int64_t article_id, const std::string& payload, Timestamp now);
 
 }  // namespace redline
