@@ -18,7 +18,7 @@ Monitor::Monitor(std::shared_ptr<const Config> config, Store& store, HttpClient&
 
 Monitor::~Monitor() {
   *m_alive = false;
-  if (auto s = flush(); !s) spdlog::error("store: could not write the last checks: {}", s.error().message);
+  flush_logged("store: could not write the last checks");
 }
 
 Status Monitor::load() {
@@ -155,8 +155,25 @@ Status Monitor::flush() {
   return m_store.record_checks(batch);
 }
 
+void Monitor::flush_logged(std::string_view what) {
+  if (!m_batch.empty()) note_store(flush(), what);
+}
+
+void Monitor::note_store(const Status& written, std::string_view what) {
+  if (written) {
+    if (m_store_errors > 0)
+      spdlog::info("store: writing again after {} failed write{}", m_store_errors, m_store_errors == 1 ? "" : "s");
+    m_store_errors = 0;
+  } else if (m_store_errors++ == 0) {
+    spdlog::error("{}: {} (until the store writes again, further store errors are logged at debug level)", what,
+                  written.error().message);
+  } else {
+    spdlog::debug("{}: {}", what, written.error().message);
+  }
+}
+
 void Monitor::tick() {
-  if (auto s = flush(); !s) spdlog::error("store: could not record checks: {}", s.error().message);
+  flush_logged("store: could not record checks");
   if (auto s = reload_store_watches(); !s) spdlog::error("store: could not read the watch list: {}", s.error().message);
   const Timestamp now = m_clock.now();
   while (!m_due.empty() && m_due.top().at <= now) {
@@ -262,10 +279,12 @@ void Monitor::conclude(uint32_t slot, std::optional<Timestamp> next, Result<Chec
 void Monitor::report(Slot& s, uint32_t slot, std::optional<Timestamp> next, const Result<CheckOutcome>& outcome) {
   if (!outcome) {
     ++m_stats.failures;
-    spdlog::error("{}: store error: {}", s.url, outcome.error().message);
+    note_store(outcome.error(), s.url + ": store error");
     if (next) schedule(slot, *next);
     return;
   }
+  if (outcome->kind == CheckOutcome::Kind::first_version || outcome->kind == CheckOutcome::Kind::changed)
+    note_store({}, s.url);
   const Timestamp now = m_clock.now();
   if (outcome->kind == CheckOutcome::Kind::first_version && outcome->published) {
     // The page's date: an article first seen days after it was published starts in a slower tier.
@@ -326,7 +345,7 @@ void Monitor::report(Slot& s, uint32_t slot, std::optional<Timestamp> next, cons
 
 void Monitor::maybe_done() {
   if (m_in_flight == 0 && m_all_done) {
-    if (auto s = flush(); !s) spdlog::error("store: could not record checks: {}", s.error().message);
+    flush_logged("store: could not record checks");
     auto done = std::move(m_all_done);
     m_all_done = nullptr;
     done();

@@ -125,6 +125,10 @@ class Monitor {
   std::optional<Timestamp> next_after(const Slot& s, Timestamp now);
   void report(Slot& s, uint32_t slot, std::optional<Timestamp> next, const Result<CheckOutcome>& outcome);
   void maybe_done();
+  void flush_logged(std::string_view what);
+  // Store errors come in bursts (a full disk fails every write): the first is logged as an error,
+  // the rest at debug level until a write succeeds, which is logged too.
+  void note_store(const Status& written, std::string_view what);
 
   std::shared_ptr<const Config> m_config;
   Store& m_store;
@@ -138,6 +142,7 @@ class Monitor {
   std::vector<CheckRecord> m_batch;
   int64_t m_generation = -1;  // of the store's watch list last read
   size_t m_in_flight = 0;
+  int m_store_errors = 0;  // failed store writes since the last one that succeeded
   MonitorStats m_stats;
   std::function<void()> m_on_change;
   std::function<void()> m_all_done;
