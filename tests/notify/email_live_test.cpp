@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/steady_timer.hpp>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <memory>
 
 #include "live_fixture.hpp"
 #include "mail_test_util.hpp"
@@ -119,6 +122,80 @@ TEST_F(EmailLiveTest, RequiredStartTlsThatTheServerLacksIsDead) {
   round();
   EXPECT_EQ(row_of(id).state, OutboxState::dead) << row_of(id).last_error;
   EXPECT_TRUE(smtp.messages().empty()) << "the message went out in clear text";
+}
+
+// A submission server that demands STARTTLS before AUTH, as real ones do; the certificate is
+// verified (against the test's own CA, the server's self-signed certificate).
+class EmailStartTlsTest : public EmailLiveTest {
+ protected:
+  void SetUp() override {
+    EmailLiveTest::SetUp();
+    tls_smtp.use_starttls();
+    tls_smtp.require_auth("redline", "s3cret");
+    tls_smtp.start();
+  }
+  void TearDown() override {
+    tls_smtp.stop();
+    EmailLiveTest::TearDown();
+  }
+
+  EmailTarget tls_target(StartTls starttls) const {
+    EmailTarget t = target(starttls);
+    t.smtp_url = tls_smtp.url();
+    t.username = "redline";
+    t.password = "s3cret";
+    return t;
+  }
+
+  // A mail sender that trusts the test server's certificate.
+  CurlMailSender& trusting_mailer() {
+    const auto ca = std::filesystem::temp_directory_path() / ("redline-smtp-ca-" + std::to_string(::getpid()) + ".pem");
+    std::ofstream(ca) << tls_smtp.certificate_pem();
+    m_ca_file = ca;
+    m_trusting = std::make_unique<CurlMailSender>(io.get_executor(), CurlMailOptions{.ca_file = ca.string()});
+    return *m_trusting;
+  }
+  ~EmailStartTlsTest() override {
+    if (!m_ca_file.empty()) std::filesystem::remove(m_ca_file);
+  }
+
+  LocalSmtpServer tls_smtp;
+  std::filesystem::path m_ca_file;
+  std::unique_ptr<CurlMailSender> m_trusting;
+};
+
+TEST_F(EmailStartTlsTest, AuthAndMessageTravelEncrypted) {
+  make({{"mail", tls_target(StartTls::always)}}, {}, &trusting_mailer());
+  const std::string id = add_event("a", "mail", testing::sample_event());
+  round();
+  EXPECT_EQ(row_of(id).state, OutboxState::delivered) << row_of(id).last_error;
+  const auto messages = tls_smtp.messages();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_TRUE(messages[0].tls);
+  EXPECT_EQ(messages[0].auth_user, "redline");
+  EXPECT_EQ(tls_smtp.failed_auth_count(), 0u);
+  EXPECT_TRUE(mime_part(messages[0].data, "text/html"));
+}
+
+TEST_F(EmailStartTlsTest, OpportunisticUsesTlsWhenOffered) {
+  make({{"mail", tls_target(StartTls::opportunistic)}}, {}, &trusting_mailer());
+  const std::string id = add_event("a", "mail", testing::sample_event());
+  round();
+  EXPECT_EQ(row_of(id).state, OutboxState::delivered) << row_of(id).last_error;
+  ASSERT_EQ(tls_smtp.messages().size(), 1u);
+  EXPECT_TRUE(tls_smtp.messages()[0].tls);
+}
+
+TEST_F(EmailStartTlsTest, AnUntrustedCertificateIsRetriedAndNothingGoesOutInClear) {
+  make_mail(tls_target(StartTls::always));  // the system's CAs do not know the test certificate
+  const std::string id = add_event("a", "mail", testing::sample_event());
+  round();
+  const OutboxEntry row = row_of(id);
+  EXPECT_EQ(row.state, OutboxState::pending);  // a certificate problem can be fixed; the mail waits
+  EXPECT_EQ(row.attempts, 1);
+  EXPECT_NE(row.last_error.find("certificate"), std::string::npos) << row.last_error;
+  EXPECT_TRUE(tls_smtp.messages().empty());
+  EXPECT_EQ(tls_smtp.failed_auth_count(), 0u);  // the password was never sent
 }
 
 TEST_F(EmailLiveTest, ASlowMailServerDoesNotBlockTheEventLoop) {

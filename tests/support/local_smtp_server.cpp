@@ -2,6 +2,9 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "support/self_signed_certificate.hpp"
 #include "util/crypto.hpp"
 
 namespace redline::testing {
@@ -30,10 +34,75 @@ std::string angle_address(const std::string& arg) {
   return arg.substr(open + 1, close - open - 1);
 }
 
-// Reads CRLF-terminated lines from a socket, checking `stop` every 50 ms; gives up after 10 s of silence.
+// The session's byte stream: the socket, or TLS over it once STARTTLS succeeded.
+class Channel {
+ public:
+  explicit Channel(int fd) : m_fd(fd) {}
+  ~Channel() {
+    if (m_ssl != nullptr) {
+      SSL_shutdown(m_ssl);
+      SSL_free(m_ssl);
+    }
+    if (m_ctx != nullptr) SSL_CTX_free(m_ctx);
+  }
+  Channel(const Channel&) = delete;
+  Channel& operator=(const Channel&) = delete;
+
+  int fd() const { return m_fd; }
+  bool tls() const { return m_ssl != nullptr; }
+  // Bytes already decrypted and buffered, which poll() on the socket cannot see.
+  bool pending() const { return m_ssl != nullptr && SSL_pending(m_ssl) > 0; }
+
+  // The server side of the TLS handshake (blocking, at most 10 s); false on failure.
+  bool start_tls(const std::string& cert_pem, const std::string& key_pem) {
+    timeval limit{10, 0};
+    ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    m_ctx = SSL_CTX_new(TLS_server_method());
+    BIO* cert_bio = BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size()));
+    BIO* key_bio = BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size()));
+    X509* cert = PEM_read_bio_X509(cert_bio, nullptr, nullptr, nullptr);
+    EVP_PKEY* key = PEM_read_bio_PrivateKey(key_bio, nullptr, nullptr, nullptr);
+    const bool loaded = m_ctx != nullptr && cert != nullptr && key != nullptr &&
+                        SSL_CTX_use_certificate(m_ctx, cert) == 1 && SSL_CTX_use_PrivateKey(m_ctx, key) == 1;
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    BIO_free(cert_bio);
+    BIO_free(key_bio);
+    if (!loaded) return false;
+    m_ssl = SSL_new(m_ctx);
+    SSL_set_fd(m_ssl, m_fd);
+    if (SSL_accept(m_ssl) == 1) return true;
+    ERR_clear_error();
+    SSL_free(m_ssl);
+    m_ssl = nullptr;
+    return false;
+  }
+
+  ssize_t read(char* buffer, size_t size) {
+    if (m_ssl == nullptr) return ::recv(m_fd, buffer, size, 0);
+    return SSL_read(m_ssl, buffer, static_cast<int>(size));
+  }
+
+  void send(const std::string& text) {
+    size_t sent = 0;
+    while (sent < text.size()) {
+      const ssize_t n = m_ssl != nullptr ? SSL_write(m_ssl, text.data() + sent, static_cast<int>(text.size() - sent))
+                                         : ::send(m_fd, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return;
+      sent += static_cast<size_t>(n);
+    }
+  }
+
+ private:
+  int m_fd;
+  SSL_CTX* m_ctx = nullptr;
+  SSL* m_ssl = nullptr;
+};
+
+// Reads CRLF-terminated lines from a channel, checking `stop` every 50 ms; gives up after 10 s of silence.
 class LineReader {
  public:
-  LineReader(int fd, const std::atomic<bool>& stop) : m_fd(fd), m_stop(stop) {}
+  LineReader(Channel& channel, const std::atomic<bool>& stop) : m_channel(channel), m_stop(stop) {}
 
   std::optional<std::string> next() {
     auto idle_since = std::chrono::steady_clock::now();
@@ -44,31 +113,26 @@ class LineReader {
         return line;
       }
       if (m_stop || std::chrono::steady_clock::now() - idle_since > std::chrono::seconds(10)) return std::nullopt;
-      pollfd p{m_fd, POLLIN, 0};
-      const int ready = ::poll(&p, 1, 50);
-      if (ready <= 0) continue;
+      if (!m_channel.pending()) {
+        pollfd p{m_channel.fd(), POLLIN, 0};
+        if (::poll(&p, 1, 50) <= 0) continue;
+      }
       char chunk[4096];
-      const ssize_t n = ::recv(m_fd, chunk, sizeof chunk, 0);
+      const ssize_t n = m_channel.read(chunk, sizeof chunk);
       if (n <= 0) return std::nullopt;
       m_buffer.append(chunk, static_cast<size_t>(n));
       idle_since = std::chrono::steady_clock::now();
     }
   }
 
+  // Whatever the client sent after STARTTLS in the clear must not be read as if it were encrypted.
+  void discard_buffered() { m_buffer.clear(); }
+
  private:
-  int m_fd;
+  Channel& m_channel;
   const std::atomic<bool>& m_stop;
   std::string m_buffer;
 };
-
-void send_all(int fd, const std::string& text) {
-  size_t sent = 0;
-  while (sent < text.size()) {
-    const ssize_t n = ::send(fd, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return;
-    sent += static_cast<size_t>(n);
-  }
-}
 
 }  // namespace
 
@@ -92,6 +156,13 @@ void LocalSmtpServer::fail_command(const std::string& command, int code, std::st
 void LocalSmtpServer::set_data_delay(Duration delay) {
   std::lock_guard lock(m_mutex);
   m_data_delay = delay;
+}
+
+void LocalSmtpServer::use_starttls() {
+  if (m_listen_fd >= 0) throw std::logic_error("LocalSmtpServer::use_starttls() must come before start()");
+  auto cert = make_self_signed_certificate();
+  m_cert_pem = std::move(cert.cert_pem);
+  m_key_pem = std::move(cert.key_pem);
 }
 
 void LocalSmtpServer::start() {
@@ -156,7 +227,9 @@ void LocalSmtpServer::serve() {
 }
 
 void LocalSmtpServer::session(int fd) {
-  LineReader in(fd, m_stop);
+  Channel channel(fd);
+  LineReader in(channel, m_stop);
+  const bool offers_tls = !m_cert_pem.empty();
   const auto failure = [this](const std::string& command) -> std::optional<std::string> {
     std::lock_guard lock(m_mutex);
     const auto it = m_failures.find(command);
@@ -173,20 +246,35 @@ void LocalSmtpServer::session(int fd) {
 
   SmtpMessage msg;
   bool authenticated = false;
-  send_all(fd, "220 127.0.0.1 redline-test ESMTP\r\n");
+  channel.send("220 127.0.0.1 redline-test ESMTP\r\n");
   while (auto line = in.next()) {
     const size_t space = line->find(' ');
     const std::string verb = upper(line->substr(0, space));
     const std::string arg = space == std::string::npos ? "" : line->substr(space + 1);
     if (verb == "EHLO" || verb == "HELO") {
       if (auto f = failure("EHLO")) {
-        send_all(fd, *f);
+        channel.send(*f);
         continue;
       }
       msg = SmtpMessage{};
       msg.helo = arg;
-      send_all(fd, verb == "HELO" ? "250 127.0.0.1\r\n"
+      msg.tls = channel.tls();
+      const bool before_tls = offers_tls && !channel.tls();
+      channel.send(verb == "HELO" ? "250 127.0.0.1\r\n"
+                   : before_tls   ? "250-127.0.0.1\r\n250-STARTTLS\r\n250-8BITMIME\r\n250 SIZE 10485760\r\n"
                                   : "250-127.0.0.1\r\n250-AUTH PLAIN LOGIN\r\n250-8BITMIME\r\n250 SIZE 10485760\r\n");
+    } else if (verb == "STARTTLS") {
+      if (!offers_tls || channel.tls()) {
+        channel.send(offers_tls ? "503 5.5.1 TLS already active\r\n" : "502 5.5.2 command not implemented\r\n");
+        continue;
+      }
+      channel.send("220 2.0.0 ready to start TLS\r\n");
+      in.discard_buffered();
+      if (!channel.start_tls(m_cert_pem, m_key_pem)) return;  // the client refused our certificate
+      msg = SmtpMessage{};                                    // RFC 3207: forget everything said before the handshake
+      authenticated = false;
+    } else if (offers_tls && !channel.tls() && (verb == "AUTH" || verb == "MAIL")) {
+      channel.send("530 5.7.0 must issue a STARTTLS command first\r\n");
     } else if (verb == "AUTH") {
       const size_t sp = arg.find(' ');
       const std::string mech = upper(arg.substr(0, sp));
@@ -194,7 +282,7 @@ void LocalSmtpServer::session(int fd) {
       std::string user, password;
       if (mech == "PLAIN") {
         if (initial.empty()) {
-          send_all(fd, "334 \r\n");
+          channel.send("334 \r\n");
           initial = in.next().value_or("");
         }
         const std::string plain = decode(initial);  // authzid \0 user \0 password
@@ -206,19 +294,19 @@ void LocalSmtpServer::session(int fd) {
         }
       } else if (mech == "LOGIN") {
         if (initial.empty()) {
-          send_all(fd, "334 VXNlcm5hbWU6\r\n");
+          channel.send("334 VXNlcm5hbWU6\r\n");
           initial = in.next().value_or("");
         }
         user = decode(initial);
-        send_all(fd, "334 UGFzc3dvcmQ6\r\n");
+        channel.send("334 UGFzc3dvcmQ6\r\n");
         password = decode(in.next().value_or(""));
       } else {
-        send_all(fd, "504 unrecognized authentication type\r\n");
+        channel.send("504 unrecognized authentication type\r\n");
         continue;
       }
       authenticated = check_login(user, password);
       if (authenticated) msg.auth_user = user;
-      send_all(fd, authenticated ? "235 2.7.0 authentication successful\r\n"
+      channel.send(authenticated ? "235 2.7.0 authentication successful\r\n"
                                  : "535 5.7.8 authentication credentials invalid\r\n");
     } else if (verb == "MAIL") {
       bool need_auth = false;
@@ -227,23 +315,23 @@ void LocalSmtpServer::session(int fd) {
         need_auth = !m_user.empty();
       }
       if (need_auth && !authenticated) {
-        send_all(fd, "530 5.7.0 authentication required\r\n");
+        channel.send("530 5.7.0 authentication required\r\n");
       } else if (auto f = failure("MAIL")) {
-        send_all(fd, *f);
+        channel.send(*f);
       } else {
         msg.mail_from = angle_address(arg);
         msg.rcpt_to.clear();
-        send_all(fd, "250 2.1.0 ok\r\n");
+        channel.send("250 2.1.0 ok\r\n");
       }
     } else if (verb == "RCPT") {
       if (auto f = failure("RCPT")) {
-        send_all(fd, *f);
+        channel.send(*f);
       } else {
         msg.rcpt_to.push_back(angle_address(arg));
-        send_all(fd, "250 2.1.5 ok\r\n");
+        channel.send("250 2.1.5 ok\r\n");
       }
     } else if (verb == "DATA") {
-      send_all(fd, "354 end data with <CR><LF>.<CR><LF>\r\n");
+      channel.send("354 end data with <CR><LF>.<CR><LF>\r\n");
       std::string data;
       bool complete = false;
       while (auto l = in.next()) {
@@ -261,7 +349,7 @@ void LocalSmtpServer::session(int fd) {
       }
       std::this_thread::sleep_for(delay);
       if (auto f = failure("DATA")) {
-        send_all(fd, *f);
+        channel.send(*f);
         continue;
       }
       msg.data = std::move(data);
@@ -270,14 +358,14 @@ void LocalSmtpServer::session(int fd) {
         m_messages.push_back(msg);
       }
       m_changed.notify_all();
-      send_all(fd, "250 2.0.0 queued\r\n");
+      channel.send("250 2.0.0 queued\r\n");
     } else if (verb == "RSET" || verb == "NOOP") {
-      send_all(fd, "250 2.0.0 ok\r\n");
+      channel.send("250 2.0.0 ok\r\n");
     } else if (verb == "QUIT") {
-      send_all(fd, "221 2.0.0 bye\r\n");
+      channel.send("221 2.0.0 bye\r\n");
       return;
     } else {
-      send_all(fd, "502 5.5.2 command not implemented\r\n");
+      channel.send("502 5.5.2 command not implemented\r\n");
     }
   }
 }

@@ -1,7 +1,9 @@
 // LocalSmtpServer: a real SMTP server on 127.0.0.1 (ephemeral port) for tests, enough of RFC 5321 for
 // libcurl: EHLO/HELO, AUTH PLAIN and LOGIN (with or without an initial response), MAIL FROM, RCPT TO,
-// DATA (dot-unstuffed), RSET, NOOP, QUIT. STARTTLS is not offered. It records every accepted message
-// and can be told to answer a command with a failure, to test retries (4xx) and dead letters (5xx).
+// DATA (dot-unstuffed), RSET, NOOP, QUIT, and STARTTLS after use_starttls() (then, like a real
+// submission server, AUTH and MAIL are refused until the session is encrypted). It records every
+// accepted message and can be told to answer a command with a failure, to test retries (4xx) and dead
+// letters (5xx).
 //
 //   LocalSmtpServer smtp;
 //   smtp.require_auth("user", "secret");
@@ -33,6 +35,7 @@ struct SmtpMessage {
   std::string mail_from;             // the address inside MAIL FROM:<…>
   std::vector<std::string> rcpt_to;  // the addresses inside RCPT TO:<…>
   std::string data;                  // the message as sent, CRLF line ends, dot-unstuffed, without the final "."
+  bool tls = false;                  // it arrived over STARTTLS
 };
 
 class LocalSmtpServer {
@@ -51,6 +54,11 @@ class LocalSmtpServer {
   // From now on, wait this long before answering the end of a message's DATA (a slow server).
   void set_data_delay(Duration delay);
 
+  // Before start(): offer STARTTLS with a fresh self-signed certificate for 127.0.0.1, and demand it
+  // before AUTH and MAIL. Clients trust it through certificate_pem().
+  void use_starttls();
+  std::string certificate_pem() const { return m_cert_pem; }
+
   void start();  // throws std::runtime_error when it cannot listen
   void stop();   // idempotent; also done by the destructor
 
@@ -67,6 +75,7 @@ class LocalSmtpServer {
   void serve();
   void session(int fd);
 
+  std::string m_cert_pem, m_key_pem;  // set by use_starttls()
   int m_listen_fd = -1;
   uint16_t m_port = 0;
   std::thread m_thread;
