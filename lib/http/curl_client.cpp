@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -153,7 +154,13 @@ void CurlClient::Impl::init() {
   curl_multi_setopt(m_multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, m_options.max_connections);
   // No CURLMOPT_MAX_HOST_CONNECTIONS: it counts connections per host name, not requests per origin, and
   // with HTTP/2 several requests share one connection. The gate limits requests in flight per origin.
-  curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, m_options.max_cached_connections);
+  // curl's connection cache holds the connections in use as well as the idle ones: smaller than the
+  // transfers in flight, it closes a connection at every completed transfer instead of reusing it. Idle
+  // connections still close after CURLOPT_MAXAGE_CONN (118 s).
+  long open_at_once = 0;  // 0: unbounded
+  for (const long bound : {m_options.max_connections, static_cast<long>(m_options.max_active_transfers)})
+    if (bound > 0) open_at_once = open_at_once > 0 ? std::min(open_at_once, bound) : bound;
+  curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, std::max(m_options.max_cached_connections, open_at_once));
   curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, long{CURLPIPE_MULTIPLEX});
 }
 

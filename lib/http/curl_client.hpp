@@ -40,8 +40,10 @@ namespace redline {
 
 struct CurlClientOptions {
   std::string user_agent = "redline/" REDLINE_VERSION " (+https://github.com/redline)";
-  long max_connections = 64;         // open connections in total (CURLMOPT_MAX_TOTAL_CONNECTIONS); 0 = no limit
-  long max_cached_connections = 32;  // idle connections kept for reuse (CURLMOPT_MAXCONNECTS)
+  long max_connections = 64;  // open connections in total (CURLMOPT_MAX_TOTAL_CONNECTIONS); 0 = no limit
+  // Connections kept for reuse (CURLMOPT_MAXCONNECTS), raised to the connections that can be open at
+  // once (the smaller of max_connections and max_active_transfers) so none is closed while in demand.
+  long max_cached_connections = 32;
   // Transfers handed to curl at once; further fetch()es wait, in order, in a plain queue. 0 = no limit.
   size_t max_active_transfers = 256;
   // Per origin: requests in flight (default 4), rate (default unlimited), Retry-After, backoff, overrides.

@@ -201,6 +201,24 @@ TEST_F(CurlClientTest, ConnectionsAreReused) {
   EXPECT_EQ(server.connection_count(), 1u);
 }
 
+// More requests in flight per origin than max_cached_connections: every connection is still reused
+// (curl's cache counts connections in use; a smaller cache closed one at every completed transfer).
+TEST_F(CurlClientTest, ConnectionsAreReusedWhenMoreAreInFlightThanCached) {
+  constexpr int k_rounds = 4, k_wide = 48;
+  server.route_prefix(
+      "/n/", [](const ServerRequest&) { return ServerResponse::html("x").with_delay(std::chrono::milliseconds(20)); });
+  CurlClientOptions options;
+  options.politeness.defaults.connections = k_wide;
+  options.max_cached_connections = 8;
+  CurlClient wide(io, options);
+  int done = 0;
+  for (int i = 0; i < k_rounds * k_wide; ++i)
+    wide.fetch(get(server.url("/n/" + std::to_string(i))), [&](HttpResponse r) { done += r.ok() ? 1 : 1000; });
+  EXPECT_TRUE(run_until([&] { return done == k_rounds * k_wide; }, std::chrono::seconds(30)));
+  EXPECT_EQ(done, k_rounds * k_wide);
+  EXPECT_LE(server.connection_count(), static_cast<size_t>(k_wide));
+}
+
 TEST_F(CurlClientTest, CallbackNeverRunsInsideFetch) {
   server.route("/a", [](const ServerRequest&) { return ServerResponse::html("a"); });
   int calls = 0;
