@@ -43,9 +43,21 @@ struct Prepared {
   std::vector<int> para_blocks;  // the block index of each entry of para_ids
 };
 
+// This thread's Tokenizer for `ignore`, built once (an ICU word iterator costs as much to make and
+// destroy as tokenizing a short article); rebuilt only when the patterns differ from the last call's.
+Tokenizer& thread_tokenizer(const std::vector<std::string>& ignore) {
+  thread_local std::vector<std::string> patterns;
+  thread_local std::unique_ptr<Tokenizer> tokenizer;
+  if (!tokenizer || patterns != ignore) {
+    tokenizer = std::make_unique<Tokenizer>(ignore);
+    patterns = ignore;
+  }
+  return *tokenizer;
+}
+
 class Preparer {
  public:
-  explicit Preparer(const CompareOptions& options) : m_tokenizer(options.ignore) {}
+  explicit Preparer(const CompareOptions& options) : m_tokenizer(thread_tokenizer(options.ignore)) {}
 
   Prepared prepare(const Article& article) {
     Prepared p;
@@ -63,7 +75,7 @@ class Preparer {
   }
 
  private:
-  Tokenizer m_tokenizer;
+  Tokenizer& m_tokenizer;
   Interner m_tokens;
   std::unordered_map<std::vector<int>, int, VectorHash> m_paragraphs;
 };
