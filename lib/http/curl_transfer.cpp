@@ -107,6 +107,9 @@ bool CurlTransfer::configure(const CurlClientOptions& options, std::string& erro
   set(curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""));  // every encoding curl can decode
   set(curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                        options.http2 ? long{CURL_HTTP_VERSION_2TLS} : long{CURL_HTTP_VERSION_1_1}));
+  // Over TLS, wait for a connection that may multiplex (HTTP/2, known after its handshake) rather than
+  // open one more to the same origin. Not for http://: there it would wait for a first response.
+  if (options.http2 && r.url.rfind("https://", 0) == 0) set(curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L));
   set(curl_easy_setopt(
       e, CURLOPT_DNS_CACHE_TIMEOUT,
       static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(options.dns_cache_timeout).count())));
