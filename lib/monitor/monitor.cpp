@@ -175,8 +175,11 @@ void Monitor::note_store(const Status& written, std::string_view what) {
 void Monitor::tick() {
   flush_logged("store: could not record checks");
   if (auto s = reload_store_watches(); !s) spdlog::error("store: could not read the watch list: {}", s.error().message);
-  const Timestamp now = m_clock.now();
-  while (!m_due.empty() && m_due.top().at <= now) {
+  start_due(m_clock.now());
+}
+
+void Monitor::start_due(Timestamp now) {
+  while (has_room() && !m_due.empty() && m_due.top().at <= now) {
     const Due due = m_due.top();
     m_due.pop();
     const Slot& s = m_slots[due.slot];
@@ -188,10 +191,19 @@ void Monitor::tick() {
 
 void Monitor::check_all(std::function<void()> done) {
   m_all_done = std::move(done);
-  // In slot order: the configuration's order first, then the store's (reused slots aside).
-  for (uint32_t id = 0; id < m_slots.size(); ++id)
-    if (m_slots[id].live && !m_slots[id].running) start(id);
+  m_all_next = 0;
+  continue_check_all();
   maybe_done();
+}
+
+void Monitor::continue_check_all() {
+  // In slot order: the configuration's order first, then the store's (reused slots aside).
+  for (; m_all_next < m_slots.size() && has_room(); ++m_all_next)
+    if (m_slots[m_all_next].live && !m_slots[m_all_next].running) start(m_all_next);
+}
+
+bool Monitor::has_room() const {
+  return m_in_flight < static_cast<size_t>(std::max(1, m_config->http.max_connections));
 }
 
 std::optional<Timestamp> Monitor::next_due() const {
@@ -266,13 +278,18 @@ void Monitor::conclude(uint32_t slot, std::optional<Timestamp> next, Result<Chec
   --m_in_flight;
   Slot& s = m_slots[slot];
   s.running = false;
-  if (!s.live) {  // removed while its check ran
+  if (s.live) {
+    ++m_stats.checks;
+    report(s, slot, next, outcome);
+  } else {  // removed while its check ran
     m_free.push_back(slot);
-    maybe_done();
-    return;
   }
-  ++m_stats.checks;
-  report(s, slot, next, outcome);
+  // Room for one more check: the rest of check_all(), or a due check that waited for room.
+  if (m_all_done) {
+    continue_check_all();
+  } else {
+    start_due(m_clock.now());
+  }
   maybe_done();
 }
 
@@ -344,7 +361,7 @@ void Monitor::report(Slot& s, uint32_t slot, std::optional<Timestamp> next, cons
 }
 
 void Monitor::maybe_done() {
-  if (m_in_flight == 0 && m_all_done) {
+  if (m_in_flight == 0 && m_all_done && m_all_next >= m_slots.size()) {
     flush_logged("store: could not record checks");
     auto done = std::move(m_all_done);
     m_all_done = nullptr;

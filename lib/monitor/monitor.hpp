@@ -125,6 +125,11 @@ class Monitor {
   std::optional<Timestamp> next_after(const Slot& s, Timestamp now);
   void report(Slot& s, uint32_t slot, std::optional<Timestamp> next, const Result<CheckOutcome>& outcome);
   void maybe_done();
+  void start_due(Timestamp now);
+  void continue_check_all();
+  // Checks in flight (fetching, or waiting for or in analysis) are at most [http] max_connections:
+  // when extraction falls behind the network, fetching waits instead of piling up response bodies.
+  bool has_room() const;
   void flush_logged(std::string_view what);
   // Store errors come in bursts (a full disk fails every write): the first is logged as an error,
   // the rest at debug level until a write succeeds, which is logged too.
@@ -142,6 +147,7 @@ class Monitor {
   std::vector<CheckRecord> m_batch;
   int64_t m_generation = -1;  // of the store's watch list last read
   size_t m_in_flight = 0;
+  size_t m_all_next = 0;   // check_all(): the next slot to start
   int m_store_errors = 0;  // failed store writes since the last one that succeeded
   MonitorStats m_stats;
   std::function<void()> m_on_change;

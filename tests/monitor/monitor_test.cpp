@@ -122,6 +122,42 @@ TEST_F(MonitorTest, CheckAllRunsEveryWatchAndReportsWhenDone) {
   EXPECT_EQ(monitor.in_flight(), 0u);
 }
 
+// Checks in flight never exceed [http] max_connections, in check_all() and when many are due at once,
+// so response bodies cannot pile up when extraction is slower than the network; the rest start as
+// earlier checks finish, without waiting for another tick.
+TEST_F(MonitorTest, ChecksInFlightAreCappedAndTheRestFollow) {
+  ScriptedHttpClient http(io);
+  Monitor* watched = nullptr;
+  size_t most = 0;
+  http.set_responder([&](const HttpRequest& req) {
+    most = std::max(most, watched->in_flight());
+    return ScriptedHttpClient::reply(200, article_html("Story " + req.url, k_paragraphs),
+                                     {{"content-type", "text/html"}});
+  });
+  http.set_delay(2ms);
+  Monitor monitor(make_config("[http]\nmax_connections = 3\n" + config_text(20, "1h")), *store_, http, clock, 3);
+  watched = &monitor;
+  ASSERT_TRUE(monitor.load());
+  bool done = false;
+  monitor.check_all([&] { done = true; });
+  EXPECT_EQ(monitor.in_flight(), 3u);
+  io.run();
+  EXPECT_TRUE(done);
+  EXPECT_EQ(monitor.stats().first_versions, 20u);
+  EXPECT_EQ(most, 3u);
+
+  // Two hours later all 20 are due at once: one tick starts 3, and the others follow.
+  most = 0;
+  clock.advance(2h);
+  io.restart();
+  monitor.tick();
+  EXPECT_EQ(monitor.in_flight(), 3u);
+  io.run();
+  EXPECT_EQ(http.request_count(), 40u);
+  EXPECT_EQ(monitor.stats().checks, 40u);
+  EXPECT_EQ(most, 3u);
+}
+
 TEST_F(MonitorTest, ReloadKeepsScheduleOfSurvivingWatches) {
   ScriptedHttpClient http(io);
   serve_all(http);
