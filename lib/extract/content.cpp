@@ -150,18 +150,23 @@ class Grabber {
  public:
   Grabber(xmlDoc* doc, Flags flags) : m_doc(doc), m_flags(flags) {}
 
+  // Removes from the tree what cannot be content (hidden, non-content and, with strip_unlikely,
+  // unlikely elements) and wraps inline runs into paragraphs. Runs first, once; false when the
+  // document has no root element.
+  bool prepare();
   // The article container (a new <div> owned by the document's tree under <body>), or null.
   xmlNode* grab();
-  // The element the page marks as the article body (itemprop=articleBody, class/id such as
-  // entry-content or article-body), cleaned like a grabbed article; null when there is none.
-  xmlNode* grab_marked();
+  // A copy of the element the page marks as the article body (itemprop=articleBody, class/id such
+  // as entry-content or article-body) with the lead next to it, cleaned like a grabbed article, in
+  // a new <div> inserted before it; null when there is none. Only the copy is changed: after the
+  // caller removes the <div>, the tree is as prepare() left it, ready for grab().
+  xmlNode* grab_marked_copy();
 
  private:
   double& score(xmlNode* n) { return m_scores[n]; }
   bool scored(xmlNode* n) const { return m_scores.count(n) != 0; }
   double class_weight(const xmlNode* n) const { return m_flags.weight_classes ? class_hint_weight(n) : 0.0; }
   void initialize(xmlNode* n);
-  std::vector<xmlNode*> prepare(xmlNode* root);
   xmlNode* pick_top(xmlNode* body);
   void prep_article(xmlNode* article);
   void clean_conditionally(xmlNode* article, std::string_view tag);
@@ -170,6 +175,7 @@ class Grabber {
   xmlDoc* m_doc;
   Flags m_flags;
   std::unordered_map<xmlNode*, double> m_scores;
+  std::vector<xmlNode*> m_to_score;  // paragraph-like elements found by prepare(), in document order
 };
 
 void Grabber::initialize(xmlNode* n) {
@@ -187,8 +193,10 @@ void Grabber::initialize(xmlNode* n) {
   m_scores[n] = s + class_weight(n);
 }
 
-std::vector<xmlNode*> Grabber::prepare(xmlNode* root) {
-  std::vector<xmlNode*> to_score;
+bool Grabber::prepare() {
+  xmlNode* root = dom::root_element(m_doc);
+  if (!root) return false;
+  std::vector<xmlNode*>& to_score = m_to_score;
   xmlNode* node = root;
   while (node) {
     if (!dom::is_element(node)) {
@@ -244,7 +252,7 @@ std::vector<xmlNode*> Grabber::prepare(xmlNode* root) {
     }
     node = dom::next_node(node, root);
   }
-  return to_score;
+  return true;
 }
 
 xmlNode* Grabber::pick_top(xmlNode* body) {
@@ -309,13 +317,12 @@ xmlNode* Grabber::pick_top(xmlNode* body) {
 xmlNode* Grabber::grab() {
   xmlNode* root = dom::root_element(m_doc);
   if (!root) return nullptr;
-  const auto to_score = prepare(root);
   // Looked up after prepare(): libxml2 can put the first <body> inside an element that prepare()
   // removes (a hidden or unlikely wrapper), which would leave a dangling pointer.
   xmlNode* body = dom::find_first(root, "body");
   if (!body) body = root;
 
-  for (xmlNode* e : to_score) {
+  for (xmlNode* e : m_to_score) {
     xmlNode* parent = e->parent;
     if (!parent || !dom::is_element(parent)) continue;
     const std::string text = dom::clean_text(e);
@@ -387,10 +394,9 @@ xmlNode* Grabber::grab() {
   return article;
 }
 
-xmlNode* Grabber::grab_marked() {
+xmlNode* Grabber::grab_marked_copy() {
   xmlNode* root = dom::root_element(m_doc);
   if (!root) return nullptr;
-  prepare(root);
   xmlNode* best = nullptr;
   size_t best_weight = 0;
   xmlNode* n = root;
@@ -406,23 +412,22 @@ xmlNode* Grabber::grab_marked() {
     }
     n = dom::next_node(n, root);
   }
-  if (!best) return nullptr;
+  if (!best || !best->parent) return nullptr;
   // A lead/standfirst often sits next to the marked body, not inside it.
-  xmlNode* article = xmlNewDocNode(m_doc, nullptr, reinterpret_cast<const xmlChar*>("div"), nullptr);
-  xmlAddPrevSibling(best, article);
   std::vector<xmlNode*> keep;
-  for (xmlNode* s = article->parent ? article->parent->children : nullptr; s; s = s->next) {
-    if (s == article) continue;
+  for (xmlNode* s = best->parent->children; s; s = s->next) {
     if (s == best || (dom::is_element(s) && is_lead_sibling(s))) {
       keep.push_back(s);
     } else if (dom::is_element(s)) {
       if (xmlNode* lead = find_nested_lead(s)) keep.push_back(lead);
     }
   }
-  for (xmlNode* k : keep) {
-    xmlUnlinkNode(k);
-    xmlAddChild(article, k);
-  }
+  // The copy sits where the body is, so that cleaning it sees the same ancestors (<figure>, <pre>).
+  xmlNode* article = xmlNewDocNode(m_doc, nullptr, reinterpret_cast<const xmlChar*>("div"), nullptr);
+  if (!article) return nullptr;
+  xmlAddPrevSibling(best, article);
+  for (xmlNode* k : keep)
+    if (xmlNode* copy = xmlDocCopyNode(k, m_doc, 1)) xmlAddChild(article, copy);
   prep_article(article);
   return article;
 }
@@ -521,14 +526,6 @@ size_t blocks_weight(const std::vector<Block>& blocks) {
   return n;
 }
 
-// Whether any element is a body marker (before copying the tree to look for the best one).
-bool has_body_marker(xmlDoc* doc) {
-  xmlNode* root = dom::root_element(doc);
-  for (xmlNode* n = root; n; n = dom::next_node(n, root))
-    if (dom::is_element(n) && is_body_marker(n)) return true;
-  return false;
-}
-
 std::vector<Block> blocks_of_fragment(xmlDoc* doc) {
   xmlNode* root = dom::root_element(doc);
   xmlNode* body = dom::find_first(root, "body");
@@ -602,38 +599,47 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
     best = blocks_of_fragment(doc);
   } else {
     size_t best_weight = 0;
-    const bool marked_body = has_body_marker(doc);
+    // The first pass works on `doc` itself. The looser passes, which few pages need, each work on a
+    // copy of a fresh tree (re-parsed, or copied up front when there is no way to re-parse).
+    dom::DocPtr fresh(hints.reparse ? nullptr : xmlCopyDoc(doc, 1));
+    bool first = true;
     for (const Flags flags :
          {Flags{true, true, true}, Flags{false, true, true}, Flags{false, false, true}, Flags{false, false, false}}) {
-      dom::DocPtr copy(xmlCopyDoc(doc, 1));
-      if (!copy) break;
-      Grabber grabber(copy.get(), flags);
+      dom::DocPtr copy;
+      xmlDoc* tree = doc;
+      if (!first) {
+        if (!fresh) fresh = hints.reparse();
+        if (fresh) copy.reset(xmlCopyDoc(fresh.get(), 1));
+        if (!copy) break;
+        tree = copy.get();
+      }
+      first = false;
+      Grabber grabber(tree, flags);
+      if (!grabber.prepare()) continue;
+      // A body the page marks itself beats the scored guess unless it is a small part of it.
+      std::vector<Block> marked_blocks;
+      bool marked = false;
+      if (flags.strip_unlikely) {
+        if (xmlNode* article = grabber.grab_marked_copy()) {
+          std::vector<double> ratios;
+          marked_blocks = collect_blocks(article, &ratios);
+          drop_link_blocks(marked_blocks, ratios);
+          dom::remove(article);
+          marked = true;
+        }
+      }
       xmlNode* article = grabber.grab();
       if (!article) continue;
       std::vector<double> ratios;
       auto blocks = collect_blocks(article, &ratios);
       drop_link_blocks(blocks, ratios);
       size_t weight = blocks_weight(blocks);
-      if (flags.strip_unlikely && marked_body) {
-        // A body the page marks itself beats the scored guess unless it is a small part of it.
-        // When the scored guess is long enough no later pass runs, so the original tree can be used
-        // up instead of copied (a copy costs about a third of a parse).
-        dom::DocPtr marked_copy;
-        xmlDoc* marked_doc = doc;
-        if (weight < k_min_article_chars) {
-          marked_copy.reset(xmlCopyDoc(doc, 1));
-          marked_doc = marked_copy.get();
-        }
-        Grabber marked_grabber(marked_doc, flags);
-        if (xmlNode* marked = marked_doc ? marked_grabber.grab_marked() : nullptr) {
-          auto marked_blocks = collect_blocks(marked, &ratios);
-          drop_link_blocks(marked_blocks, ratios);
-          const size_t marked_weight = blocks_weight(marked_blocks);
-          if (marked_weight >= 100 &&
-              static_cast<double>(marked_weight) >= k_marked_share * static_cast<double>(weight)) {
-            blocks = std::move(marked_blocks);
-            weight = std::max(marked_weight, k_min_article_chars);
-          }
+      if (marked) {
+        const size_t marked_weight = blocks_weight(marked_blocks);
+        if (marked_weight >= 100 &&
+            static_cast<double>(marked_weight) >= k_marked_share * static_cast<double>(weight)) {
+          blocks = std::move(marked_blocks);
+          weight = std::max(marked_weight, k_min_article_chars);
         }
       }
       // A looser pass sees more of the page's chrome: its result must be clearly longer to win.
