@@ -55,11 +55,18 @@ bool positive_hint(std::string_view s) {
           "blog",    "story", "artikel", "inhalt", "contenu", "contenido", "conteudo", "testo", "zhengwen", "neirong"});
 }
 
+size_t ascii_weight(unsigned char b) { return b != ' ' && b != '\n' && b != '\t' && b != '\r'; }
+
 }  // namespace
 
 size_t text_weight(std::string_view s) {
   size_t n = 0;
   for (size_t i = 0; i < s.size();) {
+    if (const auto b = static_cast<unsigned char>(s[i]); b < 0x80) {  // most text is ASCII: no decoding
+      n += ascii_weight(b);
+      ++i;
+      continue;
+    }
     const char32_t c = decode(s, i);
     if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == 0xA0 || c == 0x3000) continue;
     n += is_cjk(c) ? 2 : 1;
@@ -67,13 +74,28 @@ size_t text_weight(std::string_view s) {
   return n;
 }
 
+namespace {
+
+// text_weight of a NUL-terminated string, measured as it goes (an ASCII string is read once).
+size_t c_text_weight(const char* s) {
+  size_t n = 0;
+  for (; *s; ++s) {
+    const auto b = static_cast<unsigned char>(*s);
+    if (b >= 0x80) return n + text_weight(s);
+    n += ascii_weight(b);
+  }
+  return n;
+}
+
+}  // namespace
+
 size_t subtree_weight(const xmlNode* node) {
   if (!node) return 0;
   size_t n = 0;
   auto* root = const_cast<xmlNode*>(node);
   for (xmlNode* c = root; c; c = dom::next_node(c, root)) {
     if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
-      n += text_weight(reinterpret_cast<const char*>(c->content));
+      n += c_text_weight(reinterpret_cast<const char*>(c->content));
   }
   return n;
 }
