@@ -435,8 +435,7 @@ xmlNode* Grabber::grab_marked_copy() {
 bool Grabber::should_remove(xmlNode* node, std::string_view tag) {
   const double weight = class_weight(node);
   if (weight < 0) return true;
-  const std::string text = dom::text_content(node);
-  if (count_commas(text) >= 10) return false;
+  if (subtree_commas(node) >= 10) return false;
   const bool is_list = tag == "ul" || tag == "ol";
   size_t p = 0, img = 0, li = 0, input = 0, embed = 0, headings = 0;
   size_t li_text = 0;
@@ -456,7 +455,7 @@ bool Grabber::should_remove(xmlNode* node, std::string_view tag) {
     else if (is_heading(t))
       headings += subtree_weight(n);
   }
-  const size_t length = text_weight(text);
+  const size_t length = subtree_weight(node);
   const bool list_like = is_list || (length > 0 && static_cast<double>(li_text) / static_cast<double>(length) > 0.9);
   const double ld = link_density(node);
   const double heading_density = length ? static_cast<double>(headings) / static_cast<double>(length) : 0;

@@ -66,15 +66,7 @@ xmlNode* next_node(xmlNode* node, const xmlNode* root, bool skip_children) {
 
 std::string text_content(const xmlNode* node) {
   std::string out;
-  if (!node) return out;
-  if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
-    if (node->content) out += as_chars(node->content);
-    return out;
-  }
-  auto* root = const_cast<xmlNode*>(node);
-  for (xmlNode* n = root; n; n = next_node(n, root)) {
-    if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content) out += as_chars(n->content);
-  }
+  for_each_text(node, [&](const char* text) { out += text; });
   return out;
 }
 

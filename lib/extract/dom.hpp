@@ -46,6 +46,16 @@ std::string clean_text(const xmlNode* node);
 // `skip_children`. Null at the end.
 xmlNode* next_node(xmlNode* node, const xmlNode* root, bool skip_children = false);
 
+// Calls f(const char* text) with the content of each text and CDATA node below `node` (or `node`
+// itself), in document order.
+template <class F>
+void for_each_text(const xmlNode* node, F&& f) {
+  auto* root = const_cast<xmlNode*>(node);
+  for (xmlNode* n = root; n; n = next_node(n, root))
+    if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
+      f(reinterpret_cast<const char*>(n->content));
+}
+
 // Unlinks and frees a node with its subtree.
 void remove(xmlNode* node);
 

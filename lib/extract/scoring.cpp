@@ -90,19 +90,24 @@ size_t c_text_weight(const char* s) {
 }  // namespace
 
 size_t subtree_weight(const xmlNode* node) {
-  if (!node) return 0;
   size_t n = 0;
-  auto* root = const_cast<xmlNode*>(node);
-  for (xmlNode* c = root; c; c = dom::next_node(c, root)) {
-    if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
-      n += c_text_weight(reinterpret_cast<const char*>(c->content));
-  }
+  dom::for_each_text(node, [&](const char* text) { n += c_text_weight(text); });
+  return n;
+}
+
+size_t subtree_commas(const xmlNode* node) {
+  size_t n = 0;
+  dom::for_each_text(node, [&](const char* text) { n += count_commas(text); });
   return n;
 }
 
 size_t count_commas(std::string_view s) {
   size_t n = 0;
   for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII: no decoding
+      n += s[i++] == ',';
+      continue;
+    }
     const char32_t c = decode(s, i);
     n += c == ',' || c == 0x060C || c == 0xFE50 || c == 0xFE10 || c == 0xFE11 || c == 0x2E41 || c == 0x2E34 ||
          c == 0x2E32 || c == 0xFF0C || c == 0x3001;

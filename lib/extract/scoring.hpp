@@ -18,6 +18,8 @@ size_t subtree_weight(const xmlNode* node);
 
 // Commas, including the ideographic and full-width ones (、，) and Arabic comma.
 size_t count_commas(std::string_view utf8);
+// count_commas(dom::text_content(node)), without building the text.
+size_t subtree_commas(const xmlNode* node);
 
 // Share of the text below `node` that sits inside links (fragment links count 30 %).
 double link_density(xmlNode* node);

@@ -84,6 +84,22 @@ std::string normalize_space(std::string_view text) {
   bool pending_space = false;
   size_t pos = 0;
   while (pos < text.size()) {
+    if (const auto b = static_cast<unsigned char>(text[pos]); b < 0x80) {  // ASCII: no decoding
+      if (is_space(b)) {
+        pending_space = !out.empty();
+        ++pos;
+        continue;
+      }
+      size_t end = pos + 1;
+      while (end < text.size() && static_cast<unsigned char>(text[end]) > ' ' &&
+             static_cast<unsigned char>(text[end]) < 0x80)
+        ++end;
+      if (pending_space) out += ' ';
+      pending_space = false;
+      out.append(text.substr(pos, end - pos));
+      pos = end;
+      continue;
+    }
     const char32_t cp = next_code_point(text, pos);
     if (is_invisible(cp)) continue;
     if (is_space(cp)) {
