@@ -258,8 +258,9 @@ bool Grabber::prepare() {
 xmlNode* Grabber::pick_top(xmlNode* body) {
   std::vector<xmlNode*> candidates;
   candidates.reserve(m_scores.size());
+  const LinkDensities link_densities(dom::root_element(m_doc));
   for (auto& [n, s] : m_scores) {
-    s *= 1.0 - link_density(n);
+    s *= 1.0 - link_densities.of(n);
     candidates.push_back(n);
   }
   std::sort(candidates.begin(), candidates.end(), [&](xmlNode* a, xmlNode* b) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "util/text.hpp"
 
@@ -115,6 +116,15 @@ size_t count_commas(std::string_view s) {
   return n;
 }
 
+namespace {
+
+bool is_fragment_link(const xmlNode* a) {
+  const std::string href = dom::attr(a, "href");
+  return href.size() > 1 && href[0] == '#';
+}
+
+}  // namespace
+
 double link_density(xmlNode* node) {
   const size_t total = subtree_weight(node);
   if (total == 0) return 0;
@@ -125,12 +135,63 @@ double link_density(xmlNode* node) {
       n = dom::next_node(n, node);
       continue;
     }
-    const std::string href = dom::attr(n, "href");
-    const double coefficient = href.size() > 1 && href[0] == '#' ? 0.3 : 1.0;
+    const double coefficient = is_fragment_link(n) ? 0.3 : 1.0;
     links += coefficient * static_cast<double>(subtree_weight(n));
     n = dom::next_node(n, node, true);
   }
   return std::min(1.0, links / static_cast<double>(total));
+}
+
+LinkDensities::LinkDensities(xmlNode* root) {
+  // Post-order: an element's weights are complete when the walk leaves it, and go to its parent.
+  // Index 0 stays unused, so that a null `_private` means "not weighed".
+  m_weights.emplace_back();
+  auto index = [](const xmlNode* n) { return reinterpret_cast<uintptr_t>(n->_private); };
+  auto leave = [&](xmlNode* n) {
+    if (n == root || !dom::is_element(n)) return;
+    const Weights& w = m_weights[index(n)];
+    Weights& parent = m_weights[index(n->parent)];
+    parent.text += w.text;
+    if (dom::has_name(n, "a")) {
+      parent.links += w.text;
+      parent.fragment = parent.fragment || is_fragment_link(n);
+    } else {
+      parent.links += w.links;
+      parent.fragment = parent.fragment || w.fragment;
+    }
+  };
+  xmlNode* n = root;
+  while (n) {
+    if (dom::is_element(n)) {
+      n->_private = reinterpret_cast<void*>(static_cast<uintptr_t>(m_weights.size()));
+      m_weights.emplace_back();
+      if (n->children) {
+        n = n->children;
+        continue;
+      }
+    } else if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content && n != root) {
+      m_weights[index(n->parent)].text += c_text_weight(reinterpret_cast<const char*>(n->content));
+    }
+    // `n` has no children left to visit: leave it and every ancestor whose last child it is.
+    while (n && n != root && !n->next) {
+      leave(n);
+      n = n->parent;
+    }
+    if (!n || n == root) break;
+    leave(n);
+    n = n->next;
+  }
+}
+
+double LinkDensities::of(xmlNode* node) const {
+  const auto i = reinterpret_cast<uintptr_t>(node->_private);
+  if (i == 0 || i >= m_weights.size() || !dom::is_element(node)) return link_density(node);
+  const Weights& w = m_weights[i];
+  // A sum of fragment links' 30 % shares depends on the order of the additions: only
+  // link_density() gets it exactly the same.
+  if (w.fragment) return link_density(node);
+  if (w.text == 0) return 0;
+  return std::min(1.0, static_cast<double>(w.links) / static_cast<double>(w.text));
 }
 
 double class_hint_weight(const xmlNode* node) {
