@@ -602,18 +602,24 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
     // The first pass works on `doc` itself. The looser passes, which few pages need, each work on a
     // copy of a fresh tree (re-parsed, or copied up front when there is no way to re-parse).
     dom::DocPtr fresh(hints.reparse ? nullptr : xmlCopyDoc(doc, 1));
-    bool first = true;
-    for (const Flags flags :
-         {Flags{true, true, true}, Flags{false, true, true}, Flags{false, false, true}, Flags{false, false, false}}) {
+    constexpr std::array k_passes = {Flags{true, true, true}, Flags{false, true, true}, Flags{false, false, true},
+                                     Flags{false, false, false}};
+    for (size_t pass = 0; pass < k_passes.size(); ++pass) {
+      const Flags flags = k_passes[pass];
       dom::DocPtr copy;
       xmlDoc* tree = doc;
-      if (!first) {
+      if (pass > 0) {
         if (!fresh) fresh = hints.reparse();
-        if (fresh) copy.reset(xmlCopyDoc(fresh.get(), 1));
+        if (!fresh) break;
+        // The last pass may use up the fresh tree itself.
+        if (pass + 1 < k_passes.size()) {
+          copy.reset(xmlCopyDoc(fresh.get(), 1));
+        } else {
+          copy = std::move(fresh);
+        }
         if (!copy) break;
         tree = copy.get();
       }
-      first = false;
       Grabber grabber(tree, flags);
       if (!grabber.prepare()) continue;
       // A body the page marks itself beats the scored guess unless it is a small part of it.
