@@ -326,10 +326,9 @@ xmlNode* Grabber::grab() {
   for (xmlNode* e : m_to_score) {
     xmlNode* parent = e->parent;
     if (!parent || !dom::is_element(parent)) continue;
-    const std::string text = dom::clean_text(e);
-    const size_t len = text_weight(text);
+    const size_t len = subtree_clean_weight(e);
     if (len < 25) continue;
-    const double content_score = 1.0 + static_cast<double>(count_commas(text)) + std::min(std::floor(len / 100.0), 3.0);
+    const double content_score = 1.0 + static_cast<double>(subtree_commas(e)) + std::min(std::floor(len / 100.0), 3.0);
     int level = 0;
     for (xmlNode* anc = parent; anc && dom::is_element(anc) && level < 5; anc = anc->parent, ++level) {
       if (!anc->parent || !dom::is_element(anc->parent)) break;  // never score <html>

@@ -96,6 +96,23 @@ size_t subtree_weight(const xmlNode* node) {
   return n;
 }
 
+size_t subtree_clean_weight(const xmlNode* node) {
+  size_t n = 0;
+  dom::for_each_text(node, [&](std::string_view text) {
+    // text_weight(normalize_space(text)): the code points normalize_space keeps, weighed.
+    for (size_t i = 0; i < text.size();) {
+      if (const auto b = static_cast<unsigned char>(text[i]); b < 0x80) {
+        n += !is_unicode_space(b);
+        ++i;
+        continue;
+      }
+      const char32_t c = next_code_point(text, i);
+      if (!is_invisible(c) && !is_unicode_space(c)) n += is_cjk(c) ? 2 : 1;
+    }
+  });
+  return n;
+}
+
 size_t subtree_commas(const xmlNode* node) {
   size_t n = 0;
   dom::for_each_text(node, [&](const char* text) { n += count_commas(text); });

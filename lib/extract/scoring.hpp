@@ -17,6 +17,10 @@ size_t text_weight(std::string_view utf8);
 // text_weight(dom::text_content(node)), without building the text.
 size_t subtree_weight(const xmlNode* node);
 
+// text_weight(dom::clean_text(node)) (what normalize_space keeps: no invisible characters), without
+// building the text.
+size_t subtree_clean_weight(const xmlNode* node);
+
 // Commas, including the ideographic and full-width ones (、，) and Arabic comma.
 size_t count_commas(std::string_view utf8);
 // count_commas(dom::text_content(node)), without building the text.
