@@ -68,8 +68,87 @@ bool is_phrasing(const xmlNode* node) {
   return true;
 }
 
+// The edits a scoring pass makes to the tree, recorded so that they can be undone: a pass that finds
+// too little text gives the tree back as it was to the next pass, which saves copying the tree for
+// every pass. Removed subtrees are kept until undo() relinks them or the destructor frees them.
+// Nodes are linked by hand: xmlAddChild merges adjacent text nodes, which could not be undone.
+class TreeEdits {
+ public:
+  TreeEdits() = default;
+  TreeEdits(const TreeEdits&) = delete;
+  TreeEdits& operator=(const TreeEdits&) = delete;
+  ~TreeEdits() {
+    for (const Edit& e : m_edits)
+      if (e.kind == Kind::removed) xmlFreeNode(e.node);
+  }
+
+  // A new empty element, inserted before `next` among the children of `parent` (last when null).
+  xmlNode* insert_new(const char* tag, xmlNode* parent, xmlNode* next) {
+    xmlNode* node = xmlNewDocNode(parent->doc, nullptr, reinterpret_cast<const xmlChar*>(tag), nullptr);
+    if (!node) return nullptr;
+    link_before(node, parent, next);
+    m_edits.push_back({Kind::created, node, nullptr, nullptr});
+    return node;
+  }
+  // Moves `node` (with its subtree) to the end of `parent`'s children.
+  void move_to_end(xmlNode* node, xmlNode* parent) {
+    m_edits.push_back({Kind::moved, node, node->parent, node->next});
+    xmlUnlinkNode(node);
+    link_before(node, parent, nullptr);
+  }
+  // Takes `node` (with its subtree) out of the tree.
+  void remove(xmlNode* node) {
+    m_edits.push_back({Kind::removed, node, node->parent, node->next});
+    xmlUnlinkNode(node);
+  }
+  // Undoes every edit, the latest first.
+  void undo() {
+    for (auto it = m_edits.rbegin(); it != m_edits.rend(); ++it) {
+      switch (it->kind) {
+        case Kind::created:  // empty again: what was moved into it has moved back
+          dom::remove(it->node);
+          break;
+        case Kind::moved:
+          xmlUnlinkNode(it->node);
+          link_before(it->node, it->parent, it->next);
+          break;
+        case Kind::removed:
+          link_before(it->node, it->parent, it->next);
+          break;
+      }
+    }
+    m_edits.clear();
+  }
+
+ private:
+  enum class Kind { created, moved, removed };
+  struct Edit {
+    Kind kind;
+    xmlNode* node;
+    xmlNode* parent;  // where it was before (moved, removed)
+    xmlNode* next;
+  };
+
+  // Links the unlinked `node` before `next` among the children of `parent` (last when null).
+  static void link_before(xmlNode* node, xmlNode* parent, xmlNode* next) {
+    node->parent = parent;
+    node->next = next;
+    node->prev = next ? next->prev : parent->last;
+    if (next)
+      next->prev = node;
+    else
+      parent->last = node;
+    if (node->prev)
+      node->prev->next = node;
+    else
+      parent->children = node;
+  }
+
+  std::vector<Edit> m_edits;
+};
+
 // Wraps each run of inline children of `div` that holds text into a new <p>.
-void wrap_inline_runs(xmlNode* div) {
+void wrap_inline_runs(xmlNode* div, TreeEdits& edits) {
   xmlNode* child = div->children;
   while (child) {
     if (!is_phrasing(child)) {
@@ -86,12 +165,11 @@ void wrap_inline_runs(xmlNode* div) {
       child = end;
       continue;
     }
-    xmlNode* p = xmlNewDocNode(div->doc, nullptr, reinterpret_cast<const xmlChar*>("p"), nullptr);
-    xmlAddPrevSibling(child, p);
+    xmlNode* p = edits.insert_new("p", div, child);
+    if (!p) return;
     while (child != end) {
       xmlNode* next = child->next;
-      xmlUnlinkNode(child);
-      xmlAddChild(p, child);  // may merge adjacent text nodes; `next` stays valid
+      edits.move_to_end(child, p);
       child = next;
     }
   }
@@ -148,7 +226,8 @@ bool is_without_content(xmlNode* node) {
 
 class Grabber {
  public:
-  Grabber(xmlDoc* doc, Flags flags) : m_doc(doc), m_flags(flags) {}
+  // Every edit of the tree is recorded in `edits`.
+  Grabber(xmlDoc* doc, Flags flags, TreeEdits& edits) : m_doc(doc), m_flags(flags), m_edits(edits) {}
 
   // Removes from the tree what cannot be content (hidden, non-content and, with strip_unlikely,
   // unlikely elements) and wraps inline runs into paragraphs. Runs first, once; false when the
@@ -168,12 +247,13 @@ class Grabber {
   double class_weight(const xmlNode* n) const { return m_flags.weight_classes ? class_hint_weight(n) : 0.0; }
   void initialize(xmlNode* n);
   xmlNode* pick_top(xmlNode* body);
-  void prep_article(xmlNode* article);
-  void clean_conditionally(xmlNode* article, std::string_view tag);
+  void prep_article(xmlNode* article, TreeEdits& edits);
+  void clean_conditionally(xmlNode* article, std::string_view tag, TreeEdits& edits);
   bool should_remove(xmlNode* node, std::string_view tag);
 
   xmlDoc* m_doc;
   Flags m_flags;
+  TreeEdits& m_edits;
   std::unordered_map<xmlNode*, double> m_scores;
   std::vector<xmlNode*> m_to_score;  // paragraph-like elements found by prepare(), in document order
 };
@@ -206,7 +286,7 @@ bool Grabber::prepare() {
     const std::string_view tag = dom::name(node);
     auto drop = [&] {
       xmlNode* next = dom::next_node(node, root, true);
-      dom::remove(node);
+      m_edits.remove(node);
       node = next;
     };
     if (tag != "html" && tag != "body" && (is_hidden(node) || is_non_content_tag(tag) || is_junk_wrapper(node))) {
@@ -245,7 +325,7 @@ bool Grabber::prepare() {
       to_score.push_back(node);
     if (tag == "div") {
       if (has_child_block_element(node)) {
-        wrap_inline_runs(node);
+        wrap_inline_runs(node, m_edits);
       } else {
         to_score.push_back(node);
       }
@@ -339,17 +419,12 @@ xmlNode* Grabber::grab() {
   }
 
   xmlNode* top = pick_top(body);
-  xmlNode* article = xmlNewDocNode(m_doc, nullptr, reinterpret_cast<const xmlChar*>("div"), nullptr);
+  xmlNode* article = nullptr;
   if (!top) {
     // No candidate: the whole body is the article.
-    xmlNode* child = body->children;
-    while (child) {
-      xmlNode* next = child->next;
-      xmlUnlinkNode(child);
-      xmlAddChild(article, child);
-      child = next;
-    }
-    xmlAddChild(body, article);
+    article = m_edits.insert_new("div", body, nullptr);
+    if (!article) return nullptr;
+    while (body->children != article) m_edits.move_to_end(body->children, article);
   } else {
     const double top_score = m_scores[top];
     const double threshold = std::max(10.0, top_score * 0.2);
@@ -384,13 +459,12 @@ xmlNode* Grabber::grab() {
       if (!parent) break;
     }
     xmlNode* anchor = keep.front();
-    xmlAddPrevSibling(anchor, article);
-    for (xmlNode* n : keep) {
-      xmlUnlinkNode(n);
-      xmlAddChild(article, n);
-    }
+    if (!anchor->parent) return nullptr;
+    article = m_edits.insert_new("div", anchor->parent, anchor);
+    if (!article) return nullptr;
+    for (xmlNode* n : keep) m_edits.move_to_end(n, article);
   }
-  prep_article(article);
+  prep_article(article, m_edits);
   return article;
 }
 
@@ -428,7 +502,8 @@ xmlNode* Grabber::grab_marked_copy() {
   xmlAddPrevSibling(best, article);
   for (xmlNode* k : keep)
     if (xmlNode* copy = xmlDocCopyNode(k, m_doc, 1)) xmlAddChild(article, copy);
-  prep_article(article);
+  TreeEdits edits_of_copy;  // nothing to undo: the copy goes
+  prep_article(article, edits_of_copy);
   return article;
 }
 
@@ -471,7 +546,7 @@ bool Grabber::should_remove(xmlNode* node, std::string_view tag) {
   return false;
 }
 
-void Grabber::clean_conditionally(xmlNode* article, std::string_view tag) {
+void Grabber::clean_conditionally(xmlNode* article, std::string_view tag, TreeEdits& edits) {
   if (!m_flags.clean_conditionally) return;
   // Collect first, deepest last, then test from the inside out so that nested boxes go first.
   std::vector<xmlNode*> nodes;
@@ -481,13 +556,13 @@ void Grabber::clean_conditionally(xmlNode* article, std::string_view tag) {
     xmlNode* n = *it;
     if (tag == "table" && is_data_table(n)) continue;
     if (has_ancestor(n, {"code", "pre"})) continue;
-    if (should_remove(n, tag)) dom::remove(n);
+    if (should_remove(n, tag)) edits.remove(n);
   }
 }
 
-void Grabber::prep_article(xmlNode* article) {
-  clean_conditionally(article, "form");
-  clean_conditionally(article, "fieldset");
+void Grabber::prep_article(xmlNode* article, TreeEdits& edits) {
+  clean_conditionally(article, "form", edits);
+  clean_conditionally(article, "fieldset", edits);
   for (xmlNode* n = article->children; n;) {
     const std::string_view tag = dom::name(n);
     const bool junk = tag == "footer" || tag == "aside" || tag == "figcaption" || is_junk_wrapper(n) ||
@@ -496,15 +571,15 @@ void Grabber::prep_article(xmlNode* article) {
                       ((tag == "h1" || tag == "h2") && class_weight(n) < 0);
     if (junk) {
       xmlNode* next = dom::next_node(n, article, true);
-      dom::remove(n);
+      edits.remove(n);
       n = next;
     } else {
       n = dom::next_node(n, article);
     }
   }
-  clean_conditionally(article, "table");
-  clean_conditionally(article, "ul");
-  clean_conditionally(article, "div");
+  clean_conditionally(article, "table", edits);
+  clean_conditionally(article, "ul", edits);
+  clean_conditionally(article, "div", edits);
 }
 
 // A short block that is (nearly) all link text is navigation: "Read also: …", related items, tags.
@@ -598,28 +673,14 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
     best = blocks_of_fragment(doc);
   } else {
     size_t best_weight = 0;
-    // The first pass works on `doc` itself. The looser passes, which few pages need, each work on a
-    // copy of a fresh tree (re-parsed, or copied up front when there is no way to re-parse).
-    dom::DocPtr fresh(hints.reparse ? nullptr : xmlCopyDoc(doc, 1));
+    // Each pass starts from the tree as it was given: a pass that finds too little undoes its edits.
+    TreeEdits edits;
     constexpr std::array k_passes = {Flags{true, true, true}, Flags{false, true, true}, Flags{false, false, true},
                                      Flags{false, false, false}};
     for (size_t pass = 0; pass < k_passes.size(); ++pass) {
       const Flags flags = k_passes[pass];
-      dom::DocPtr copy;
-      xmlDoc* tree = doc;
-      if (pass > 0) {
-        if (!fresh) fresh = hints.reparse();
-        if (!fresh) break;
-        // The last pass may use up the fresh tree itself.
-        if (pass + 1 < k_passes.size()) {
-          copy.reset(xmlCopyDoc(fresh.get(), 1));
-        } else {
-          copy = std::move(fresh);
-        }
-        if (!copy) break;
-        tree = copy.get();
-      }
-      Grabber grabber(tree, flags);
+      edits.undo();
+      Grabber grabber(doc, flags, edits);
       if (!grabber.prepare()) continue;
       // A body the page marks itself beats the scored guess unless it is a small part of it.
       std::vector<Block> marked_blocks;

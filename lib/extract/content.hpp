@@ -1,10 +1,9 @@
 // Main-content detection: finds the article body in a full page with readability-style scoring
 // (paragraph text length and commas, link density, class/id hints in several languages, tag
 // priors), removes the boilerplate left inside it (share bars, related links, newsletter boxes,
-// bylines, …) and returns its blocks. Uses up the tree it is given. Thread-safe per tree.
+// bylines, …) and returns its blocks. Mutates the tree it is given. Thread-safe per tree.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,9 +16,6 @@ struct ContentHints {
   std::string headline;      // a block repeating it is dropped
   std::string article_body;  // JSON-LD articleBody, when the page has one (plain text)
   bool fragment = false;     // the input is a body fragment (feed item): keep everything but junk
-  // The tree as it was given, built again (re-parsed): the first scoring pass uses up the tree
-  // itself, and the rare looser passes start from this. When empty, the tree is copied up front.
-  std::function<dom::DocPtr()> reparse;
 };
 
 std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints);

@@ -111,13 +111,6 @@ void apply_drop_text(std::vector<Block>& blocks, const std::vector<std::string>&
   }
 }
 
-// The page's tree with the drop_xpaths rules applied, or null when there is no parsable HTML.
-dom::DocPtr parse_page(std::string_view utf8, const ExtractRules& rules, ExtractWarnings& warnings) {
-  dom::DocPtr doc = dom::parse_html(utf8);
-  if (doc) apply_drop_xpaths(doc.get(), rules.drop_xpaths, warnings);
-  return doc;
-}
-
 bool looks_like_fragment(std::string_view utf8) {
   const std::string head = ascii_lower(utf8.substr(0, 64 * 1024));
   return head.find("<html") == std::string::npos && head.find("<body") == std::string::npos &&
@@ -130,8 +123,10 @@ Result<Article> extract_document(std::string_view utf8, const std::string& url, 
                                  ExtractWarnings& warnings, const DocumentOptions& options) {
   // (The first 4 KiB decide for almost every page; normalizing a whole page just to test it is slow.)
   if (is_blank(utf8.substr(0, 4096)) && is_blank(utf8)) return make_error(Errc::invalid_input, "empty document");
-  dom::DocPtr doc = parse_page(utf8, rules, warnings);
+  dom::DocPtr doc = dom::parse_html(utf8);
   if (!doc) return make_error(Errc::invalid_input, "no parsable HTML");
+
+  apply_drop_xpaths(doc.get(), rules.drop_xpaths, warnings);
 
   Article article;
   const auto jsonld = find_jsonld_article(doc.get());
@@ -169,16 +164,6 @@ Result<Article> extract_document(std::string_view utf8, const std::string& url, 
     hints.headline = article.headline;
     hints.fragment = options.fragment;
     if (jsonld) hints.article_body = jsonld->article_body;
-    // The same tree again (metadata and the xpath rules only read it); warnings were given once.
-    hints.reparse = [&]() {
-      ExtractWarnings again;
-      dom::DocPtr fresh = parse_page(utf8, rules, again);
-      if (fresh && options.before_body) {
-        Article scratch;
-        options.before_body(fresh.get(), scratch);
-      }
-      return fresh;
-    };
     article.blocks = extract_content(doc.get(), hints);
   }
   apply_drop_text(article.blocks, rules.drop_text, warnings);
