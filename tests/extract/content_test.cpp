@@ -58,6 +58,21 @@ TEST(Content, KeepsArticleParagraphsDropsPageChrome) {
   EXPECT_EQ(a.body().find("Copyright"), std::string::npos);
 }
 
+// The strict pass removes the story (its class reads like a sidebar), wraps the mixed <div> into
+// paragraphs and finds too little; the looser pass must start from the page as parsed (the strict
+// pass's edits undone), not from what the strict pass left of it.
+TEST(Content, ALooserPassStartsFromThePageAsParsed) {
+  std::string article = "<div>Updated on Monday, <b>after the vote</b>.<p>The story so far.</p></div>";
+  article += "<div class=\"sidebar-story\">";
+  for (int i = 0; i < 6; ++i) article += paragraph(i);
+  article += "</div>";
+  const auto a = extract(chrome(article));
+  ASSERT_EQ(a.blocks.size(), 6u) << a.body();
+  for (int i = 0; i < 6; ++i)
+    EXPECT_NE(a.blocks[static_cast<size_t>(i)].text.find("Paragraph " + std::to_string(i)), std::string::npos);
+  EXPECT_EQ(a.body().find("Section"), std::string::npos);
+}
+
 TEST(Content, DropsShareBarsNewsletterBoxesAndRelatedLinksInsideTheArticle) {
   std::string article =
       "<article><div class=\"share-bar\"><a href=\"#\">Share on Facebook</a><a href=\"#\">Tweet</a></div>";
