@@ -44,14 +44,19 @@ Article extract(const std::string& html) {
   return a.ok() ? *a : Article{};
 }
 
+// The blocks are paragraph(0) … paragraph(n - 1), in order.
+void expect_paragraphs(const Article& a, int n) {
+  ASSERT_EQ(a.blocks.size(), static_cast<size_t>(n)) << a.body();
+  for (int i = 0; i < n; ++i)
+    EXPECT_NE(a.blocks[static_cast<size_t>(i)].text.find("Paragraph " + std::to_string(i)), std::string::npos);
+}
+
 TEST(Content, KeepsArticleParagraphsDropsPageChrome) {
   std::string article = "<article><h1>Story</h1>";
   for (int i = 0; i < 6; ++i) article += paragraph(i);
   article += "</article>";
   const auto a = extract(chrome(article));
-  ASSERT_EQ(a.blocks.size(), 6u) << a.body();
-  for (int i = 0; i < 6; ++i)
-    EXPECT_NE(a.blocks[static_cast<size_t>(i)].text.find("Paragraph " + std::to_string(i)), std::string::npos);
+  expect_paragraphs(a, 6);
   EXPECT_EQ(a.body().find("Section"), std::string::npos);
   EXPECT_EQ(a.body().find("Most read"), std::string::npos);
   EXPECT_EQ(a.body().find("Breaking"), std::string::npos);
@@ -67,9 +72,7 @@ TEST(Content, ALooserPassStartsFromThePageAsParsed) {
   for (int i = 0; i < 6; ++i) article += paragraph(i);
   article += "</div>";
   const auto a = extract(chrome(article));
-  ASSERT_EQ(a.blocks.size(), 6u) << a.body();
-  for (int i = 0; i < 6; ++i)
-    EXPECT_NE(a.blocks[static_cast<size_t>(i)].text.find("Paragraph " + std::to_string(i)), std::string::npos);
+  expect_paragraphs(a, 6);
   EXPECT_EQ(a.body().find("Section"), std::string::npos);
 }
 
