@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 
 #include "util/text.hpp"
@@ -56,12 +58,23 @@ bool converter_exists(const std::string& label) {
   return U_SUCCESS(err) && conv != nullptr;
 }
 
+// The end of the run of ASCII bytes that starts at p[i], read eight bytes at a time.
+size_t skip_ascii(const unsigned char* p, size_t i, size_t n) {
+  for (uint64_t w; i + 8 <= n; i += 8) {
+    std::memcpy(&w, p + i, 8);
+    if (w & 0x8080808080808080u) break;
+  }
+  while (i < n && p[i] < 0x80) ++i;
+  return i;
+}
+
 bool is_valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t i = 0;
   while (i < s.size()) {
     const auto b = static_cast<unsigned char>(s[i]);
     if (b < 0x80) {
-      ++i;
+      i = skip_ascii(p, i, s.size());
       continue;
     }
     size_t len = 0;
@@ -166,7 +179,7 @@ bool is_well_formed_utf8(std::string_view s) {
   size_t i = 0;
   while (i < n) {
     if (p[i] < 0x80) {
-      ++i;
+      i = skip_ascii(p, i, n);
       continue;
     }
     const unsigned char b = p[i];

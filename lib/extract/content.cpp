@@ -68,8 +68,87 @@ bool is_phrasing(const xmlNode* node) {
   return true;
 }
 
+// The edits a scoring pass makes to the tree, recorded so that they can be undone: a pass that finds
+// too little text gives the tree back as it was to the next pass, which saves copying the tree for
+// every pass. Removed subtrees are kept until undo() relinks them or the destructor frees them.
+// Nodes are linked by hand: xmlAddChild merges adjacent text nodes, which could not be undone.
+class TreeEdits {
+ public:
+  TreeEdits() = default;
+  TreeEdits(const TreeEdits&) = delete;
+  TreeEdits& operator=(const TreeEdits&) = delete;
+  ~TreeEdits() {
+    for (const Edit& e : m_edits)
+      if (e.kind == Kind::removed) xmlFreeNode(e.node);
+  }
+
+  // A new empty element, inserted before `next` among the children of `parent` (last when null).
+  xmlNode* insert_new(const char* tag, xmlNode* parent, xmlNode* next) {
+    xmlNode* node = xmlNewDocNode(parent->doc, nullptr, reinterpret_cast<const xmlChar*>(tag), nullptr);
+    if (!node) return nullptr;
+    link_before(node, parent, next);
+    m_edits.push_back({Kind::created, node, nullptr, nullptr});
+    return node;
+  }
+  // Moves `node` (with its subtree) to the end of `parent`'s children.
+  void move_to_end(xmlNode* node, xmlNode* parent) {
+    m_edits.push_back({Kind::moved, node, node->parent, node->next});
+    xmlUnlinkNode(node);
+    link_before(node, parent, nullptr);
+  }
+  // Takes `node` (with its subtree) out of the tree.
+  void remove(xmlNode* node) {
+    m_edits.push_back({Kind::removed, node, node->parent, node->next});
+    xmlUnlinkNode(node);
+  }
+  // Undoes every edit, the latest first.
+  void undo() {
+    for (auto it = m_edits.rbegin(); it != m_edits.rend(); ++it) {
+      switch (it->kind) {
+        case Kind::created:  // empty again: what was moved into it has moved back
+          dom::remove(it->node);
+          break;
+        case Kind::moved:
+          xmlUnlinkNode(it->node);
+          link_before(it->node, it->parent, it->next);
+          break;
+        case Kind::removed:
+          link_before(it->node, it->parent, it->next);
+          break;
+      }
+    }
+    m_edits.clear();
+  }
+
+ private:
+  enum class Kind { created, moved, removed };
+  struct Edit {
+    Kind kind;
+    xmlNode* node;
+    xmlNode* parent;  // where it was before (moved, removed)
+    xmlNode* next;
+  };
+
+  // Links the unlinked `node` before `next` among the children of `parent` (last when null).
+  static void link_before(xmlNode* node, xmlNode* parent, xmlNode* next) {
+    node->parent = parent;
+    node->next = next;
+    node->prev = next ? next->prev : parent->last;
+    if (next)
+      next->prev = node;
+    else
+      parent->last = node;
+    if (node->prev)
+      node->prev->next = node;
+    else
+      parent->children = node;
+  }
+
+  std::vector<Edit> m_edits;
+};
+
 // Wraps each run of inline children of `div` that holds text into a new <p>.
-void wrap_inline_runs(xmlNode* div) {
+void wrap_inline_runs(xmlNode* div, TreeEdits& edits) {
   xmlNode* child = div->children;
   while (child) {
     if (!is_phrasing(child)) {
@@ -86,12 +165,11 @@ void wrap_inline_runs(xmlNode* div) {
       child = end;
       continue;
     }
-    xmlNode* p = xmlNewDocNode(div->doc, nullptr, reinterpret_cast<const xmlChar*>("p"), nullptr);
-    xmlAddPrevSibling(child, p);
+    xmlNode* p = edits.insert_new("p", div, child);
+    if (!p) return;
     while (child != end) {
       xmlNode* next = child->next;
-      xmlUnlinkNode(child);
-      xmlAddChild(p, child);  // may merge adjacent text nodes; `next` stays valid
+      edits.move_to_end(child, p);
       child = next;
     }
   }
@@ -148,28 +226,36 @@ bool is_without_content(xmlNode* node) {
 
 class Grabber {
  public:
-  Grabber(xmlDoc* doc, Flags flags) : m_doc(doc), m_flags(flags) {}
+  // Every edit of the tree is recorded in `edits`.
+  Grabber(xmlDoc* doc, Flags flags, TreeEdits& edits) : m_doc(doc), m_flags(flags), m_edits(edits) {}
 
+  // Removes from the tree what cannot be content (hidden, non-content and, with strip_unlikely,
+  // unlikely elements) and wraps inline runs into paragraphs. Runs first, once; false when the
+  // document has no root element.
+  bool prepare();
   // The article container (a new <div> owned by the document's tree under <body>), or null.
   xmlNode* grab();
-  // The element the page marks as the article body (itemprop=articleBody, class/id such as
-  // entry-content or article-body), cleaned like a grabbed article; null when there is none.
-  xmlNode* grab_marked();
+  // A copy of the element the page marks as the article body (itemprop=articleBody, class/id such
+  // as entry-content or article-body) with the lead next to it, cleaned like a grabbed article, in
+  // a new <div> inserted before it; null when there is none. Only the copy is changed: after the
+  // caller removes the <div>, the tree is as prepare() left it, ready for grab().
+  xmlNode* grab_marked_copy();
 
  private:
   double& score(xmlNode* n) { return m_scores[n]; }
   bool scored(xmlNode* n) const { return m_scores.count(n) != 0; }
   double class_weight(const xmlNode* n) const { return m_flags.weight_classes ? class_hint_weight(n) : 0.0; }
   void initialize(xmlNode* n);
-  std::vector<xmlNode*> prepare(xmlNode* root);
   xmlNode* pick_top(xmlNode* body);
-  void prep_article(xmlNode* article);
-  void clean_conditionally(xmlNode* article, std::string_view tag);
+  void prep_article(xmlNode* article, TreeEdits& edits);
+  void clean_conditionally(xmlNode* article, std::string_view tag, TreeEdits& edits);
   bool should_remove(xmlNode* node, std::string_view tag);
 
   xmlDoc* m_doc;
   Flags m_flags;
+  TreeEdits& m_edits;
   std::unordered_map<xmlNode*, double> m_scores;
+  std::vector<xmlNode*> m_to_score;  // paragraph-like elements found by prepare(), in document order
 };
 
 void Grabber::initialize(xmlNode* n) {
@@ -187,8 +273,10 @@ void Grabber::initialize(xmlNode* n) {
   m_scores[n] = s + class_weight(n);
 }
 
-std::vector<xmlNode*> Grabber::prepare(xmlNode* root) {
-  std::vector<xmlNode*> to_score;
+bool Grabber::prepare() {
+  xmlNode* root = dom::root_element(m_doc);
+  if (!root) return false;
+  std::vector<xmlNode*>& to_score = m_to_score;
   xmlNode* node = root;
   while (node) {
     if (!dom::is_element(node)) {
@@ -198,7 +286,7 @@ std::vector<xmlNode*> Grabber::prepare(xmlNode* root) {
     const std::string_view tag = dom::name(node);
     auto drop = [&] {
       xmlNode* next = dom::next_node(node, root, true);
-      dom::remove(node);
+      m_edits.remove(node);
       node = next;
     };
     if (tag != "html" && tag != "body" && (is_hidden(node) || is_non_content_tag(tag) || is_junk_wrapper(node))) {
@@ -237,21 +325,22 @@ std::vector<xmlNode*> Grabber::prepare(xmlNode* root) {
       to_score.push_back(node);
     if (tag == "div") {
       if (has_child_block_element(node)) {
-        wrap_inline_runs(node);
+        wrap_inline_runs(node, m_edits);
       } else {
         to_score.push_back(node);
       }
     }
     node = dom::next_node(node, root);
   }
-  return to_score;
+  return true;
 }
 
 xmlNode* Grabber::pick_top(xmlNode* body) {
   std::vector<xmlNode*> candidates;
   candidates.reserve(m_scores.size());
+  const LinkDensities link_densities(dom::root_element(m_doc));
   for (auto& [n, s] : m_scores) {
-    s *= 1.0 - link_density(n);
+    s *= 1.0 - link_densities.of(n);
     candidates.push_back(n);
   }
   std::sort(candidates.begin(), candidates.end(), [&](xmlNode* a, xmlNode* b) {
@@ -309,19 +398,17 @@ xmlNode* Grabber::pick_top(xmlNode* body) {
 xmlNode* Grabber::grab() {
   xmlNode* root = dom::root_element(m_doc);
   if (!root) return nullptr;
-  const auto to_score = prepare(root);
   // Looked up after prepare(): libxml2 can put the first <body> inside an element that prepare()
   // removes (a hidden or unlikely wrapper), which would leave a dangling pointer.
   xmlNode* body = dom::find_first(root, "body");
   if (!body) body = root;
 
-  for (xmlNode* e : to_score) {
+  for (xmlNode* e : m_to_score) {
     xmlNode* parent = e->parent;
     if (!parent || !dom::is_element(parent)) continue;
-    const std::string text = dom::clean_text(e);
-    const size_t len = text_weight(text);
+    const size_t len = subtree_clean_weight(e);
     if (len < 25) continue;
-    const double content_score = 1.0 + static_cast<double>(count_commas(text)) + std::min(std::floor(len / 100.0), 3.0);
+    const double content_score = 1.0 + static_cast<double>(subtree_commas(e)) + std::min(std::floor(len / 100.0), 3.0);
     int level = 0;
     for (xmlNode* anc = parent; anc && dom::is_element(anc) && level < 5; anc = anc->parent, ++level) {
       if (!anc->parent || !dom::is_element(anc->parent)) break;  // never score <html>
@@ -332,17 +419,12 @@ xmlNode* Grabber::grab() {
   }
 
   xmlNode* top = pick_top(body);
-  xmlNode* article = xmlNewDocNode(m_doc, nullptr, reinterpret_cast<const xmlChar*>("div"), nullptr);
+  xmlNode* article = nullptr;
   if (!top) {
     // No candidate: the whole body is the article.
-    xmlNode* child = body->children;
-    while (child) {
-      xmlNode* next = child->next;
-      xmlUnlinkNode(child);
-      xmlAddChild(article, child);
-      child = next;
-    }
-    xmlAddChild(body, article);
+    article = m_edits.insert_new("div", body, nullptr);
+    if (!article) return nullptr;
+    while (body->children != article) m_edits.move_to_end(body->children, article);
   } else {
     const double top_score = m_scores[top];
     const double threshold = std::max(10.0, top_score * 0.2);
@@ -377,20 +459,18 @@ xmlNode* Grabber::grab() {
       if (!parent) break;
     }
     xmlNode* anchor = keep.front();
-    xmlAddPrevSibling(anchor, article);
-    for (xmlNode* n : keep) {
-      xmlUnlinkNode(n);
-      xmlAddChild(article, n);
-    }
+    if (!anchor->parent) return nullptr;
+    article = m_edits.insert_new("div", anchor->parent, anchor);
+    if (!article) return nullptr;
+    for (xmlNode* n : keep) m_edits.move_to_end(n, article);
   }
-  prep_article(article);
+  prep_article(article, m_edits);
   return article;
 }
 
-xmlNode* Grabber::grab_marked() {
+xmlNode* Grabber::grab_marked_copy() {
   xmlNode* root = dom::root_element(m_doc);
   if (!root) return nullptr;
-  prepare(root);
   xmlNode* best = nullptr;
   size_t best_weight = 0;
   xmlNode* n = root;
@@ -406,32 +486,31 @@ xmlNode* Grabber::grab_marked() {
     }
     n = dom::next_node(n, root);
   }
-  if (!best) return nullptr;
+  if (!best || !best->parent) return nullptr;
   // A lead/standfirst often sits next to the marked body, not inside it.
-  xmlNode* article = xmlNewDocNode(m_doc, nullptr, reinterpret_cast<const xmlChar*>("div"), nullptr);
-  xmlAddPrevSibling(best, article);
   std::vector<xmlNode*> keep;
-  for (xmlNode* s = article->parent ? article->parent->children : nullptr; s; s = s->next) {
-    if (s == article) continue;
+  for (xmlNode* s = best->parent->children; s; s = s->next) {
     if (s == best || (dom::is_element(s) && is_lead_sibling(s))) {
       keep.push_back(s);
     } else if (dom::is_element(s)) {
       if (xmlNode* lead = find_nested_lead(s)) keep.push_back(lead);
     }
   }
-  for (xmlNode* k : keep) {
-    xmlUnlinkNode(k);
-    xmlAddChild(article, k);
-  }
-  prep_article(article);
+  // The copy sits where the body is, so that cleaning it sees the same ancestors (<figure>, <pre>).
+  xmlNode* article = xmlNewDocNode(m_doc, nullptr, reinterpret_cast<const xmlChar*>("div"), nullptr);
+  if (!article) return nullptr;
+  xmlAddPrevSibling(best, article);
+  for (xmlNode* k : keep)
+    if (xmlNode* copy = xmlDocCopyNode(k, m_doc, 1)) xmlAddChild(article, copy);
+  TreeEdits edits_of_copy;  // nothing to undo: the copy goes
+  prep_article(article, edits_of_copy);
   return article;
 }
 
 bool Grabber::should_remove(xmlNode* node, std::string_view tag) {
   const double weight = class_weight(node);
   if (weight < 0) return true;
-  const std::string text = dom::text_content(node);
-  if (count_commas(text) >= 10) return false;
+  if (subtree_commas(node) >= 10) return false;
   const bool is_list = tag == "ul" || tag == "ol";
   size_t p = 0, img = 0, li = 0, input = 0, embed = 0, headings = 0;
   size_t li_text = 0;
@@ -451,7 +530,7 @@ bool Grabber::should_remove(xmlNode* node, std::string_view tag) {
     else if (is_heading(t))
       headings += subtree_weight(n);
   }
-  const size_t length = text_weight(text);
+  const size_t length = subtree_weight(node);
   const bool list_like = is_list || (length > 0 && static_cast<double>(li_text) / static_cast<double>(length) > 0.9);
   const double ld = link_density(node);
   const double heading_density = length ? static_cast<double>(headings) / static_cast<double>(length) : 0;
@@ -467,7 +546,7 @@ bool Grabber::should_remove(xmlNode* node, std::string_view tag) {
   return false;
 }
 
-void Grabber::clean_conditionally(xmlNode* article, std::string_view tag) {
+void Grabber::clean_conditionally(xmlNode* article, std::string_view tag, TreeEdits& edits) {
   if (!m_flags.clean_conditionally) return;
   // Collect first, deepest last, then test from the inside out so that nested boxes go first.
   std::vector<xmlNode*> nodes;
@@ -477,13 +556,13 @@ void Grabber::clean_conditionally(xmlNode* article, std::string_view tag) {
     xmlNode* n = *it;
     if (tag == "table" && is_data_table(n)) continue;
     if (has_ancestor(n, {"code", "pre"})) continue;
-    if (should_remove(n, tag)) dom::remove(n);
+    if (should_remove(n, tag)) edits.remove(n);
   }
 }
 
-void Grabber::prep_article(xmlNode* article) {
-  clean_conditionally(article, "form");
-  clean_conditionally(article, "fieldset");
+void Grabber::prep_article(xmlNode* article, TreeEdits& edits) {
+  clean_conditionally(article, "form", edits);
+  clean_conditionally(article, "fieldset", edits);
   for (xmlNode* n = article->children; n;) {
     const std::string_view tag = dom::name(n);
     const bool junk = tag == "footer" || tag == "aside" || tag == "figcaption" || is_junk_wrapper(n) ||
@@ -492,15 +571,15 @@ void Grabber::prep_article(xmlNode* article) {
                       ((tag == "h1" || tag == "h2") && class_weight(n) < 0);
     if (junk) {
       xmlNode* next = dom::next_node(n, article, true);
-      dom::remove(n);
+      edits.remove(n);
       n = next;
     } else {
       n = dom::next_node(n, article);
     }
   }
-  clean_conditionally(article, "table");
-  clean_conditionally(article, "ul");
-  clean_conditionally(article, "div");
+  clean_conditionally(article, "table", edits);
+  clean_conditionally(article, "ul", edits);
+  clean_conditionally(article, "div", edits);
 }
 
 // A short block that is (nearly) all link text is navigation: "Read also: …", related items, tags.
@@ -519,14 +598,6 @@ size_t blocks_weight(const std::vector<Block>& blocks) {
   size_t n = 0;
   for (const auto& b : blocks) n += text_weight(b.text);
   return n;
-}
-
-// Whether any element is a body marker (before copying the tree to look for the best one).
-bool has_body_marker(xmlDoc* doc) {
-  xmlNode* root = dom::root_element(doc);
-  for (xmlNode* n = root; n; n = dom::next_node(n, root))
-    if (dom::is_element(n) && is_body_marker(n)) return true;
-  return false;
 }
 
 std::vector<Block> blocks_of_fragment(xmlDoc* doc) {
@@ -602,38 +673,39 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
     best = blocks_of_fragment(doc);
   } else {
     size_t best_weight = 0;
-    const bool marked_body = has_body_marker(doc);
-    for (const Flags flags :
-         {Flags{true, true, true}, Flags{false, true, true}, Flags{false, false, true}, Flags{false, false, false}}) {
-      dom::DocPtr copy(xmlCopyDoc(doc, 1));
-      if (!copy) break;
-      Grabber grabber(copy.get(), flags);
+    // Each pass starts from the tree as it was given: a pass that finds too little undoes its edits.
+    TreeEdits edits;
+    constexpr std::array k_passes = {Flags{true, true, true}, Flags{false, true, true}, Flags{false, false, true},
+                                     Flags{false, false, false}};
+    for (size_t pass = 0; pass < k_passes.size(); ++pass) {
+      const Flags flags = k_passes[pass];
+      edits.undo();
+      Grabber grabber(doc, flags, edits);
+      if (!grabber.prepare()) continue;
+      // A body the page marks itself beats the scored guess unless it is a small part of it.
+      std::vector<Block> marked_blocks;
+      bool marked = false;
+      if (flags.strip_unlikely) {
+        if (xmlNode* article = grabber.grab_marked_copy()) {
+          std::vector<double> ratios;
+          marked_blocks = collect_blocks(article, &ratios);
+          drop_link_blocks(marked_blocks, ratios);
+          dom::remove(article);
+          marked = true;
+        }
+      }
       xmlNode* article = grabber.grab();
       if (!article) continue;
       std::vector<double> ratios;
       auto blocks = collect_blocks(article, &ratios);
       drop_link_blocks(blocks, ratios);
       size_t weight = blocks_weight(blocks);
-      if (flags.strip_unlikely && marked_body) {
-        // A body the page marks itself beats the scored guess unless it is a small part of it.
-        // When the scored guess is long enough no later pass runs, so the original tree can be used
-        // up instead of copied (a copy costs about a third of a parse).
-        dom::DocPtr marked_copy;
-        xmlDoc* marked_doc = doc;
-        if (weight < k_min_article_chars) {
-          marked_copy.reset(xmlCopyDoc(doc, 1));
-          marked_doc = marked_copy.get();
-        }
-        Grabber marked_grabber(marked_doc, flags);
-        if (xmlNode* marked = marked_doc ? marked_grabber.grab_marked() : nullptr) {
-          auto marked_blocks = collect_blocks(marked, &ratios);
-          drop_link_blocks(marked_blocks, ratios);
-          const size_t marked_weight = blocks_weight(marked_blocks);
-          if (marked_weight >= 100 &&
-              static_cast<double>(marked_weight) >= k_marked_share * static_cast<double>(weight)) {
-            blocks = std::move(marked_blocks);
-            weight = std::max(marked_weight, k_min_article_chars);
-          }
+      if (marked) {
+        const size_t marked_weight = blocks_weight(marked_blocks);
+        if (marked_weight >= 100 &&
+            static_cast<double>(marked_weight) >= k_marked_share * static_cast<double>(weight)) {
+          blocks = std::move(marked_blocks);
+          weight = std::max(marked_weight, k_min_article_chars);
         }
       }
       // A looser pass sees more of the page's chrome: its result must be clearly longer to win.

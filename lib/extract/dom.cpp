@@ -24,15 +24,6 @@ DocPtr parse_html(std::string_view utf8) {
 
 xmlNode* root_element(xmlDoc* doc) { return doc ? xmlDocGetRootElement(doc) : nullptr; }
 
-bool is_element(const xmlNode* node) { return node && node->type == XML_ELEMENT_NODE; }
-
-std::string_view name(const xmlNode* node) {
-  if (!is_element(node) || !node->name) return {};
-  return as_chars(node->name);
-}
-
-bool has_name(const xmlNode* node, std::string_view tag) { return name(node) == tag; }
-
 std::string attr(const xmlNode* node, const char* attribute) {
   if (!is_element(node)) return {};
   for (const xmlAttr* a = node->properties; a; a = a->next) {
@@ -54,27 +45,9 @@ bool has_attr(const xmlNode* node, const char* attribute) {
 
 std::string class_and_id(const xmlNode* node) { return ascii_lower(attr(node, "class") + " " + attr(node, "id")); }
 
-xmlNode* next_node(xmlNode* node, const xmlNode* root, bool skip_children) {
-  if (!node) return nullptr;
-  if (!skip_children && node->type == XML_ELEMENT_NODE && node->children) return node->children;
-  while (node && node != root) {
-    if (node->next) return node->next;
-    node = node->parent;
-  }
-  return nullptr;
-}
-
 std::string text_content(const xmlNode* node) {
   std::string out;
-  if (!node) return out;
-  if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
-    if (node->content) out += as_chars(node->content);
-    return out;
-  }
-  auto* root = const_cast<xmlNode*>(node);
-  for (xmlNode* n = root; n; n = next_node(n, root)) {
-    if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content) out += as_chars(n->content);
-  }
+  for_each_text(node, [&](const char* text) { out += text; });
   return out;
 }
 

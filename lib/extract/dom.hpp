@@ -6,6 +6,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,10 +25,19 @@ DocPtr parse_html(std::string_view utf8);
 // The root <html> element, or null.
 xmlNode* root_element(xmlDoc* doc);
 
-bool is_element(const xmlNode* node);
+// (Inline: every walk over a tree asks these of each node.)
+inline bool is_element(const xmlNode* node) { return node && node->type == XML_ELEMENT_NODE; }
 // The element's lower-case tag name ("" for non-elements).
-std::string_view name(const xmlNode* node);
-bool has_name(const xmlNode* node, std::string_view tag);
+inline std::string_view name(const xmlNode* node) {
+  if (!is_element(node) || !node->name) return {};
+  return reinterpret_cast<const char*>(node->name);
+}
+// name(node) == tag, without measuring the name first.
+inline bool has_name(const xmlNode* node, std::string_view tag) {
+  if (!is_element(node) || !node->name) return tag.empty();
+  const auto* n = reinterpret_cast<const char*>(node->name);
+  return std::strncmp(n, tag.data(), tag.size()) == 0 && n[tag.size()] == '\0';
+}
 // Attribute value ("" when absent).
 std::string attr(const xmlNode* node, const char* attribute);
 bool has_attr(const xmlNode* node, const char* attribute);
@@ -44,7 +54,25 @@ std::string clean_text(const xmlNode* node);
 
 // Next node in document order below `root` (pre-order), skipping the children of `node` when
 // `skip_children`. Null at the end.
-xmlNode* next_node(xmlNode* node, const xmlNode* root, bool skip_children = false);
+inline xmlNode* next_node(xmlNode* node, const xmlNode* root, bool skip_children = false) {
+  if (!node) return nullptr;
+  if (!skip_children && node->type == XML_ELEMENT_NODE && node->children) return node->children;
+  while (node && node != root) {
+    if (node->next) return node->next;
+    node = node->parent;
+  }
+  return nullptr;
+}
+
+// Calls f(const char* text) with the content of each text and CDATA node below `node` (or `node`
+// itself), in document order.
+template <class F>
+void for_each_text(const xmlNode* node, F&& f) {
+  auto* root = const_cast<xmlNode*>(node);
+  for (xmlNode* n = root; n; n = next_node(n, root))
+    if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
+      f(reinterpret_cast<const char*>(n->content));
+}
 
 // Unlinks and frees a node with its subtree.
 void remove(xmlNode* node);

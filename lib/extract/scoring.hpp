@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "extract/dom.hpp"
 
@@ -16,11 +17,35 @@ size_t text_weight(std::string_view utf8);
 // text_weight(dom::text_content(node)), without building the text.
 size_t subtree_weight(const xmlNode* node);
 
+// text_weight(dom::clean_text(node)) (what normalize_space keeps: no invisible characters), without
+// building the text.
+size_t subtree_clean_weight(const xmlNode* node);
+
 // Commas, including the ideographic and full-width ones (、，) and Arabic comma.
 size_t count_commas(std::string_view utf8);
+// count_commas(dom::text_content(node)), without building the text.
+size_t subtree_commas(const xmlNode* node);
 
 // Share of the text below `node` that sits inside links (fragment links count 30 %).
 double link_density(xmlNode* node);
+
+// link_density() of many elements of one tree (nested candidates for the article), from one walk
+// that weighs every element below `root` instead of a walk per element. Keeps an index in each
+// element's `_private`; valid while the tree below `root` does not change.
+class LinkDensities {
+ public:
+  explicit LinkDensities(xmlNode* root);
+  // Equal to link_density(node) for an element below `root`.
+  double of(xmlNode* node) const;
+
+ private:
+  struct Weights {
+    size_t text = 0;        // subtree_weight()
+    size_t links = 0;       // subtree_weight() of the outermost links below (the element excluded)
+    bool fragment = false;  // one of those links is a fragment link: its share is not a whole number
+  };
+  std::vector<Weights> m_weights;
+};
 
 // ±25 for each of class and id that reads like content / boilerplate.
 double class_hint_weight(const xmlNode* node);

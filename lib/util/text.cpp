@@ -4,14 +4,10 @@
 
 namespace redline {
 
-namespace {
-
-bool is_space(char32_t c) {
+bool is_unicode_space(char32_t c) {
   return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
          (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
 }
-
-}  // namespace
 
 bool is_invisible(char32_t c) {
   return c == 0x00AD || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
@@ -84,9 +80,25 @@ std::string normalize_space(std::string_view text) {
   bool pending_space = false;
   size_t pos = 0;
   while (pos < text.size()) {
+    if (const auto b = static_cast<unsigned char>(text[pos]); b < 0x80) {  // ASCII: no decoding
+      if (is_unicode_space(b)) {
+        pending_space = !out.empty();
+        ++pos;
+        continue;
+      }
+      size_t end = pos + 1;
+      while (end < text.size() && static_cast<unsigned char>(text[end]) > ' ' &&
+             static_cast<unsigned char>(text[end]) < 0x80)
+        ++end;
+      if (pending_space) out += ' ';
+      pending_space = false;
+      out.append(text.substr(pos, end - pos));
+      pos = end;
+      continue;
+    }
     const char32_t cp = next_code_point(text, pos);
     if (is_invisible(cp)) continue;
-    if (is_space(cp)) {
+    if (is_unicode_space(cp)) {
       pending_space = !out.empty();
       continue;
     }

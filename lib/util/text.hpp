@@ -25,6 +25,10 @@ char32_t next_code_point(std::string_view text, size_t& pos);
 // hyphen, BOM, bidi marks.
 bool is_invisible(char32_t c);
 
+// True for the whitespace normalize_space collapses (Unicode White_Space, NBSP and ideographic
+// space included).
+bool is_unicode_space(char32_t c);
+
 // Appends the UTF-8 encoding of `cp`.
 void append_utf8(std::string& out, char32_t cp);
 
