@@ -257,23 +257,14 @@ std::vector<int> body_tokens(const Prepared& p) {
   return ids;
 }
 
-void append_tokens(std::string& out, const Field& f) {
-  for (const Token& t : f.tokens) {
+// Appends the comparison keys of `text`'s word and punctuation tokens, each as "<length>:<key>".
+void append_keys(std::string& out, Tokenizer& tokenizer, std::string_view text) {
+  for (const Token& t : tokenizer.tokenize(text)) {
     if (t.kind == TokenKind::space) continue;
     out += std::to_string(t.key.size());
     out += ':';
     out += t.key;
   }
-}
-
-void append_key(std::string& out, const Field& f) {
-  for (const Token& t : f.tokens) {
-    if (t.kind == TokenKind::space) continue;
-    out += std::to_string(t.key.size());
-    out += ':';
-    out += t.key;
-  }
-  out += '\n';
 }
 
 }  // namespace
@@ -338,14 +329,16 @@ Change compare(const Article& old_version, const Article& new_version, const Com
 Status validate_compare_options(const CompareOptions& options) { return validate_ignore_patterns(options.ignore); }
 
 std::string fingerprint(const Article& article, const CompareOptions& options) {
-  Preparer preparer(options);
-  const Prepared p = preparer.prepare(article);
+  // Only the tokens' keys count, so no interning or pairing: the same key as compare() would see.
+  Tokenizer& tokenizer = thread_tokenizer(options.ignore);
   std::string key = "redline-fingerprint-2\n";
-  append_key(key, p.headline);
-  append_key(key, p.byline);
+  append_keys(key, tokenizer, article.headline);
+  key += '\n';
+  append_keys(key, tokenizer, article.byline());
+  key += '\n';
   key += article.published ? format_rfc3339(*article.published) : std::string("-");
   key += "\n\n";
-  for (const auto& block : p.blocks) append_tokens(key, block);
+  for (const auto& block : article.blocks) append_keys(key, tokenizer, block.text);
   return sha256_hex(key);
 }
 

@@ -120,5 +120,12 @@ TEST(Noise, ValidateOptions) {
   EXPECT_EQ(bad.error().code, Errc::config);
 }
 
+// Fingerprints are stored with every version and compared with those of later checks: their form
+// must not change by accident (a change of form makes every article compare once more).
+TEST(Noise, TheFingerprintKeepsItsForm) {
+  EXPECT_EQ(fingerprint(make_article("Floods close", {"The road, closed.", "Ferry runs"})),
+            "59f0b3cd6bd0dcd581f5b25ff0a272686ae6a7a858449440cb156758f70b80c5");
+}
+
 }  // namespace
 }  // namespace redline
