@@ -1,10 +1,12 @@
 #include "diff/tokenize.hpp"
 
 #include <unicode/brkiter.h>
+
 #include <unicode/normalizer2.h>
 #include <unicode/regex.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <algorithm>
 
 #include "util/text.hpp"
 
@@ -13,6 +15,14 @@ namespace redline {
 namespace {
 
 int32_t utf16_length(UChar32 c) { return c > 0xFFFF ? 2 : 1; }
+
+// u_isUWhiteSpace and u_ispunct (general category P*), answered without ICU for ASCII.
+bool is_white(UChar32 c) { return c < 0x80 ? c == ' ' || (c >= 0x09 && c <= 0x0D) : u_isUWhiteSpace(c); }
+bool is_punct(UChar32 c) {
+  if (c >= 0x80) return u_ispunct(c);
+  return c > ' ' && c < 0x7F && !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) &&
+         c != '$' && c != '+' && c != '<' && c != '=' && c != '>' && c != '^' && c != '`' && c != '|' && c != '~';
+}
 
 // A time limit (ICU "steps", roughly milliseconds) so that a pathological pattern cannot hang compare().
 constexpr int32_t k_regex_time_limit = 20;
@@ -106,14 +116,21 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
     }
   }
 
-  icu::UnicodeString clean(n, 0, 0);  // capacity n, empty
-  std::vector<int32_t> raw_of;        // UTF-16 index in `raw` of each unit of `clean`
-  raw_of.reserve(static_cast<size_t>(n));
-  for (int32_t i = 0; i < n; ++i) {
-    if (dropped[static_cast<size_t>(i)]) continue;
-    clean.append(raw.charAt(i));
-    raw_of.push_back(i);
+  // `clean`: `raw` without the dropped units (usually none: then `raw` itself).
+  const bool drops = std::find(dropped.begin(), dropped.end(), 1) != dropped.end();
+  icu::UnicodeString kept;
+  std::vector<int32_t> kept_at;  // UTF-16 index in `raw` of each unit of `kept`
+  if (drops) {
+    kept = icu::UnicodeString(n, 0, 0);  // capacity n, empty
+    kept_at.reserve(static_cast<size_t>(n));
+    for (int32_t i = 0; i < n; ++i) {
+      if (dropped[static_cast<size_t>(i)]) continue;
+      kept.append(raw.charAt(i));
+      kept_at.push_back(i);
+    }
   }
+  const icu::UnicodeString& clean = drops ? kept : raw;
+  const auto raw_of = [&](int32_t i) { return drops ? kept_at[static_cast<size_t>(i)] : i; };
 
   int32_t emitted = 0;  // UTF-16 index in `raw` up to which tokens have been emitted
   // Emits raw[rb, re); `key_is_text`: the comparison key is the token's own text.
@@ -137,16 +154,16 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
     words->setText(clean);
     int32_t s = words->first();
     for (int32_t e = words->next(); e != icu::BreakIterator::DONE; s = e, e = words->next()) {
-      const int32_t rb = raw_of[static_cast<size_t>(s)];
-      const int32_t re = raw_of[static_cast<size_t>(e - 1)] + 1;
+      const int32_t rb = raw_of(s);
+      const int32_t re = raw_of(e - 1) + 1;
       if (rb > emitted) emit(TokenKind::space, emitted, rb, {}, false);
       bool all_space = true;
       bool all_punct = true;
       bool ascii = true;
       for (int32_t i = s; i < e;) {
         const UChar32 c = clean.char32At(i);
-        if (!u_isUWhiteSpace(c)) all_space = false;
-        if (!u_ispunct(c)) all_punct = false;
+        if (!is_white(c)) all_space = false;
+        if (!is_punct(c)) all_punct = false;
         if (c >= 0x80) ascii = false;
         i += utf16_length(c);
       }
