@@ -1,11 +1,11 @@
 #include "diff/tokenize.hpp"
 
 #include <unicode/brkiter.h>
-
 #include <unicode/normalizer2.h>
 #include <unicode/regex.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+
 #include <algorithm>
 
 #include "util/text.hpp"
