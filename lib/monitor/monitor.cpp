@@ -129,7 +129,7 @@ Result<bool> Monitor::add_watch(const std::string& url, std::optional<Duration> 
   const Timestamp now = m_clock.now();
   auto article = m_store.ensure_article(article_key(*m_config, url), url, now);
   if (!article) return article.error();
-  WatchRecord record{url, article->id, every, source, now, {}};
+  WatchRecord record{url, article->id, every, source, now, {}, {}};
   auto added = m_store.add_watch(record);
   if (!added) return added.error();
   if (auto g = m_store.watch_generation(); g && *g == m_generation + 1) m_generation = *g;  // our own write

@@ -163,8 +163,8 @@ TEST_F(MonitorTest, RestartWithFiveThousandOverdueWatchesSpreadsThemEvenly) {
     const std::string url = "https://news.example/a/" + std::to_string(i);
     auto article = store_->ensure_article(url, url, clock.now());
     ASSERT_TRUE(article);
-    ASSERT_TRUE(store_->add_watch({url, article->id, std::chrono::minutes(30), "cli", clock.now(), {}}));
-    overdue.push_back({article->id, clock.now(), clock.now() - 1h, url, "", "", "", ""});
+    ASSERT_TRUE(store_->add_watch({url, article->id, std::chrono::minutes(30), "cli", clock.now(), {}, {}}));
+    overdue.push_back({article->id, clock.now(), clock.now() - 1h, url, "", "", "", "", false});
   }
   ASSERT_TRUE(store_->record_checks(overdue));
   clock.advance(2h);
@@ -269,8 +269,8 @@ TEST_F(MonitorTest, WatchesAddedByAnotherProcessAreCheckedAndRemovedOnesStop) {
     ASSERT_TRUE(cli);
     auto article = (*cli)->ensure_article("https://news.example/new", "https://news.example/new", clock.now());
     ASSERT_TRUE(article);
-    ASSERT_TRUE(
-        (*cli)->add_watch({"https://news.example/new", article->id, std::chrono::minutes(5), "cli", clock.now(), {}}));
+    ASSERT_TRUE((*cli)->add_watch(
+        {"https://news.example/new", article->id, std::chrono::minutes(5), "cli", clock.now(), {}, {}}));
   }
   run_seconds(monitor, http, clock, io, 12);
   EXPECT_EQ(monitor.watch_count(), 1u);
