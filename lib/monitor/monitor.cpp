@@ -170,9 +170,10 @@ void Monitor::schedule(uint32_t slot, Timestamp at) {
 Status Monitor::flush() {
   m_batch_seen = 0;
   if (m_batch.empty()) return {};
-  std::vector<CheckRecord> batch;
-  batch.swap(m_batch);
-  return m_store.record_checks(batch);
+  // The buffer stays for the next batch: growing it again each time cost more than writing it.
+  auto written = m_store.record_checks(m_batch);
+  m_batch.clear();
+  return written;
 }
 
 bool Monitor::bookkeeping_due(Timestamp now) {
