@@ -51,7 +51,7 @@ void add_add_command(CLI::App& app, CommandContext& ctx) {
       const Timestamp now = SystemClock().now();
       auto article = store->ensure_article(article_key(*config, *url), *url, now);
       if (!article) return fail(exit_code_for(article.error().code), article.error().message);
-      auto added = store->add_watch({*url, article->id, interval, "cli", now, {}});
+      auto added = store->add_watch({*url, article->id, interval, "cli", now, {}, {}});
       if (!added) return fail(exit_code_for(added.error().code), added.error().message);
       if (!*added) {
         std::cout << *url << " is already watched\n";

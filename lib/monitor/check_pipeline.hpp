@@ -79,6 +79,8 @@ class CheckPipeline {
 
   // The GET for `article`, conditional on its stored validators.
   HttpRequest request_for(const ArticleRecord& article, const std::string& url) const;
+  // The GET for `url`, conditional on these validators (none when empty).
+  HttpRequest request_for(const std::string& url, std::string_view etag, std::string_view last_modified) const;
 
   // Handles the response to request_for(article, …). Records the check (validators, error, next check)
   // and, when the article really changed, a new version. Errors are store errors only; a failed fetch

@@ -22,6 +22,7 @@ Monitor::~Monitor() {
 }
 
 Status Monitor::load() {
+  notice_other_writers();  // before reading: what is read from here on is current
   const Timestamp now = m_clock.now();
   std::vector<Watch> watches;
   std::unordered_set<std::string_view> seen;
@@ -33,8 +34,8 @@ Status Monitor::load() {
   for (size_t i = 0; i < m_config->watches.size(); ++i) {
     const WatchConfig& watch = m_config->watches[i];
     const ArticleRecord& article = (*articles)[i];
-    watches.push_back(
-        {watch.url, watch.news ? std::nullopt : std::optional(watch.every), article.id, times_of(article)});
+    watches.push_back({watch.url, watch.news ? std::nullopt : std::optional(watch.every), article.id, times_of(article),
+                       check_basis_of(article, watch.url)});
   }
   for (const auto& w : watches) seen.insert(w.url);
   auto stored = m_store.list_watches();
@@ -42,7 +43,7 @@ Status Monitor::load() {
   auto generation = m_store.watch_generation();
   if (!generation) return generation.error();
   for (auto& w : *stored)
-    if (!seen.count(w.url)) watches.push_back({std::move(w.url), w.every, w.article_id, w.times});
+    if (!seen.count(w.url)) watches.push_back({std::move(w.url), w.every, w.article_id, w.times, std::move(w.basis)});
   m_generation = *generation;
   return install(std::move(watches));
 }
@@ -74,6 +75,7 @@ Status Monitor::install(std::vector<Watch> watches) {
       Slot& s = m_slots[id];
       s.every = w.every.value_or(Duration{0});
       s.article_id = w.article_id;
+      if (!s.running) set_basis(s, w.basis);  // a running check may still change it
     } else {
       id = slot_for(w, now, new_or_overdue);
     }
@@ -115,6 +117,7 @@ uint32_t Monitor::slot_for(const Watch& w, Timestamp now, std::vector<uint32_t>&
   s.article_id = w.article_id;
   s.every = w.every.value_or(Duration{0});
   s.anchor = age_anchor(w.times);
+  set_basis(s, w.basis);
   s.live = true;
   if (s.every == Duration{0} && !tier_interval(m_config->schedule.news, now - s.anchor)) return id;  // retired
   if (w.times.next_check && *w.times.next_check > now)
@@ -129,12 +132,13 @@ Result<bool> Monitor::add_watch(const std::string& url, std::optional<Duration> 
   const Timestamp now = m_clock.now();
   auto article = m_store.ensure_article(article_key(*m_config, url), url, now);
   if (!article) return article.error();
-  WatchRecord record{url, article->id, every, source, now, {}};
+  WatchRecord record{url, article->id, every, source, now, {}, {}};
   auto added = m_store.add_watch(record);
   if (!added) return added.error();
   if (auto g = m_store.watch_generation(); g && *g == m_generation + 1) m_generation = *g;  // our own write
   std::vector<uint32_t> first;
-  const uint32_t id = slot_for({url, every, article->id, times_of(*article)}, now, first);
+  const uint32_t id =
+      slot_for({url, every, article->id, times_of(*article), check_basis_of(*article, url)}, now, first);
   m_index.emplace(m_slots[id].url, id);
   if (!first.empty()) {
     const Duration spread = std::min(m_config->schedule.catch_up, every.value_or(m_config->schedule.catch_up));
@@ -143,16 +147,41 @@ Result<bool> Monitor::add_watch(const std::string& url, std::optional<Duration> 
   return *added;
 }
 
+void Monitor::set_basis(Slot& s, const CheckBasis& basis) {
+  s.validators.reset();
+  if (!basis.etag.empty() || !basis.last_modified.empty())
+    s.validators = std::make_unique<const Validators>(Validators{basis.etag, basis.last_modified});
+  s.quiet = basis.quiet;
+  s.basis_epoch = m_epoch;
+}
+
+void Monitor::notice_other_writers() {
+  auto version = m_store.data_version();
+  if (version && *version == m_data_version) return;
+  m_data_version = version ? *version : -1;
+  if (++m_epoch == 0) m_epoch = 1;
+}
+
 void Monitor::schedule(uint32_t slot, Timestamp at) {
   m_slots[slot].next_due = at;
   m_due.push({at, slot});
 }
 
 Status Monitor::flush() {
+  m_batch_seen = 0;
   if (m_batch.empty()) return {};
-  std::vector<CheckRecord> batch;
-  batch.swap(m_batch);
-  return m_store.record_checks(batch);
+  // The buffer stays for the next batch: growing it again each time cost more than writing it.
+  auto written = m_store.record_checks(m_batch);
+  m_batch.clear();
+  return written;
+}
+
+bool Monitor::bookkeeping_due(Timestamp now) {
+  if (m_batch.empty()) return false;
+  if (now - m_batch.front().checked_at >= k_bookkeeping_window) return true;
+  for (; m_batch_seen < m_batch.size(); ++m_batch_seen)
+    if (!m_batch[m_batch_seen].schedule_only) return true;
+  return false;
 }
 
 void Monitor::flush_logged(std::string_view what) {
@@ -173,9 +202,11 @@ void Monitor::note_store(const Status& written, std::string_view what) {
 }
 
 void Monitor::tick() {
-  flush_logged("store: could not record checks");
+  const Timestamp now = m_clock.now();
+  if (bookkeeping_due(now)) flush_logged("store: could not record checks");
+  notice_other_writers();
   if (auto s = reload_store_watches(); !s) spdlog::error("store: could not read the watch list: {}", s.error().message);
-  start_due(m_clock.now());
+  start_due(now);
 }
 
 void Monitor::start_due(Timestamp now) {
@@ -191,6 +222,7 @@ void Monitor::start_due(Timestamp now) {
 
 void Monitor::check_all(std::function<void()> done) {
   m_all_done = std::move(done);
+  notice_other_writers();
   m_all_next = 0;
   continue_check_all();
   maybe_done();
@@ -219,19 +251,26 @@ std::optional<Timestamp> Monitor::next_due() const {
 
 void Monitor::start(uint32_t slot) {
   Slot& s = m_slots[slot];
-  auto article = m_store.find_article(s.url);
-  if (!article || !*article) {
-    spdlog::error("{}: store: {}", s.url, article ? "article record missing" : article.error().message);
-    if (auto next = next_after(s, m_clock.now())) schedule(slot, *next);
-    return;
+  std::optional<ArticleRecord> article;
+  if (s.basis_epoch != m_epoch) {
+    auto found = m_store.find_article(s.url);
+    if (!found || !*found) {
+      spdlog::error("{}: store: {}", s.url, found ? "article record missing" : found.error().message);
+      if (auto next = next_after(s, m_clock.now())) schedule(slot, *next);
+      return;
+    }
+    article = std::move(**found);
+    set_basis(s, check_basis_of(*article, s.url));
   }
   s.running = true;
   ++m_in_flight;
   CheckPipeline pipeline(m_config, m_store, m_clock);
-  HttpRequest request = pipeline.request_for(**article, s.url);
-  m_http.fetch(std::move(request), [this, slot, alive = m_alive, record = std::move(**article)](HttpResponse response) {
-    if (*alive) on_response(slot, record, std::move(response));
-  });
+  HttpRequest request = s.validators ? pipeline.request_for(s.url, s.validators->etag, s.validators->last_modified)
+                                     : pipeline.request_for(s.url, {}, {});
+  m_http.fetch(std::move(request),
+               [this, slot, alive = m_alive, article = std::move(article)](HttpResponse response) mutable {
+                 if (*alive) on_response(slot, std::move(article), std::move(response));
+               });
 }
 
 std::optional<Timestamp> Monitor::next_after(const Slot& s, Timestamp now) {
@@ -242,7 +281,7 @@ std::optional<Timestamp> Monitor::next_after(const Slot& s, Timestamp now) {
   return now + jittered(*interval, sc.jitter, m_rng);
 }
 
-void Monitor::on_response(uint32_t slot, const ArticleRecord& article, HttpResponse response) {
+void Monitor::on_response(uint32_t slot, std::optional<ArticleRecord> article, HttpResponse response) {
   Slot& s = m_slots[slot];
   if (!s.live) return conclude(slot, std::nullopt, make_error(Errc::not_found, "watch removed"));
   // The next check is planned before the pipeline runs, so that it is stored with the check; a change
@@ -250,9 +289,33 @@ void Monitor::on_response(uint32_t slot, const ArticleRecord& article, HttpRespo
   auto next = next_after(s, m_clock.now());
   // An origin that asked for a pause (Retry-After, or backoff after errors) is not asked again before.
   if (next && response.retry_at && *response.retry_at > *next) next = response.retry_at;
+  // A 304 from the watched URL of an article that is active and whose last check succeeded changes
+  // nothing but the times: the basis stays current, and the record needs no read. Any other answer
+  // may change the article, which is then read (unless the check started by reading it) and read
+  // again when the next check starts.
+  const bool quiet_304 = s.basis_epoch == m_epoch && s.quiet && response.status == 304 &&
+                         response.error == FetchError::none && response.effective_url == s.url;
+  if (!quiet_304) {
+    s.basis_epoch = 0;
+    if (!article) {
+      auto found = m_store.find_article(s.url);
+      if (!found) return conclude(slot, next, found.error());
+      if (!*found) return conclude(slot, next, make_error(Errc::not_found, "article record missing"));
+      article = std::move(**found);
+    }
+  } else if (!article) {
+    // What begin() reads on a 304: the id, URL, state, validators, hash and last error.
+    article.emplace();
+    article->id = s.article_id;
+    article->url = s.url;
+    if (s.validators) {
+      article->etag = s.validators->etag;
+      article->last_modified = s.validators->last_modified;
+    }
+  }
   CheckPipeline pipeline(m_config, m_store, m_clock);
   pipeline.batch_checks_into(m_batch);
-  auto begun = pipeline.begin(article, std::move(response), next);
+  auto begun = pipeline.begin(*article, std::move(response), next);
   if (!begun) return conclude(slot, next, begun.error());
   if (auto* outcome = std::get_if<CheckOutcome>(&*begun)) return conclude(slot, next, std::move(*outcome));
 

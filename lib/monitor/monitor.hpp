@@ -3,14 +3,17 @@
 // Watches come from the config ([[watch]]) and from the store (`redline add`, feeds); the store's
 // list is re-read when another process changes it (Store::watch_generation). Each watch is a compact
 // slot (URL, article id, next due time, schedule); due times live in a min-heap, so a tick costs
-// O(due · log n) whatever the number of watches, and the article's full record is read from the store
-// only when its check starts.
+// O(due · log n) whatever the number of watches. Each slot also keeps its article's CheckBasis (the
+// validators a conditional GET sends, and whether a 304 changes nothing but the times) for as long as
+// it is known to be current: read with the watch list, dropped when a check may have changed the
+// article and when another process wrote to the store (Store::data_version). A check whose basis is
+// current and that is answered 304 reads nothing from the store; any other reads the article's record.
 //
 // Schedules: a fixed `every`, or the "news" tiers by article age ([schedule] news), both with
 // ±[schedule] jitter. A check that is new or overdue at load time is spread evenly over
 // [schedule] catch_up; a stored next check still ahead is kept, so a restart causes no burst.
-// The bookkeeping of each check is written in batches (one transaction per tick, see flush()); new
-// versions, changes and their notifications are written at once, in one transaction each.
+// The bookkeeping of each check is written in batches (see tick() and flush()); new versions, changes
+// and their notifications are written at once, in one transaction each.
 //
 // Driven from outside: the daemon calls tick() from a timer on its io_context (and check_all() for
 // --once); tests call it with a FakeClock and a ScriptedHttpClient. Not thread-safe: use it from the
@@ -64,9 +67,17 @@ class Monitor {
   // Returns false when the URL is already watched.
   Result<bool> add_watch(const std::string& url, std::optional<Duration> every, const std::string& source);
 
-  // Writes the pending check bookkeeping; re-reads the store's watches when they changed; starts
-  // every due check that is not already running.
+  // Writes the pending check bookkeeping when it is due (see k_bookkeeping_window); re-reads the
+  // store's watches when they changed; starts every due check that is not already running.
   void tick();
+
+  // How long the bookkeeping of checks that changed nothing but their times (a 304, the same bytes)
+  // may wait before tick() writes it: a crash loses at most this much of it (those watches are then
+  // overdue at the restart and spread over [schedule] catch_up), never a version or a notification.
+  // Bookkeeping that changes more (validators, URL, an error: what the next check reads) is written
+  // by the next tick. Batching a few seconds of checks in one transaction rewrites each page of the
+  // store's check table once per batch instead of once per tick (docs/performance.md).
+  static constexpr Duration k_bookkeeping_window = std::chrono::seconds(10);
 
   // Starts every watch now, without jitter; `done` runs when all of them have finished (after the
   // bookkeeping was written).
@@ -92,9 +103,17 @@ class Monitor {
   const MonitorStats& stats() const { return m_stats; }
 
  private:
+  struct Validators {
+    std::string etag;
+    std::string last_modified;
+  };
   struct Slot {
     std::string url;
     int64_t article_id = 0;
+    // The article's CheckBasis while basis_epoch == m_epoch (0: unknown, the check reads the article).
+    std::unique_ptr<const Validators> validators;  // null: none to send
+    uint32_t basis_epoch = 0;
+    bool quiet = false;                     // active, last check succeeded, last fetched from `url`
     Timestamp next_due = Timestamp::max();  // max: not scheduled (news schedule ended, or removed)
     Timestamp anchor{};                     // news schedule: the age counts from here
     Duration every{0};                      // zero: the news schedule
@@ -113,6 +132,7 @@ class Monitor {
     std::optional<Duration> every;  // absent: news
     int64_t article_id = 0;
     ArticleTimes times;
+    CheckBasis basis;
   };
 
   Status install(std::vector<Watch> watches);
@@ -120,7 +140,9 @@ class Monitor {
   uint32_t slot_for(const Watch& w, Timestamp now, std::vector<uint32_t>& new_or_overdue);
   void schedule(uint32_t slot, Timestamp at);
   void start(uint32_t slot);
-  void on_response(uint32_t slot, const ArticleRecord& article, HttpResponse response);
+  void on_response(uint32_t slot, std::optional<ArticleRecord> article, HttpResponse response);
+  void set_basis(Slot& s, const CheckBasis& basis);
+  void notice_other_writers();
   void conclude(uint32_t slot, std::optional<Timestamp> next, Result<CheckOutcome> outcome);
   std::optional<Timestamp> next_after(const Slot& s, Timestamp now);
   void report(Slot& s, uint32_t slot, std::optional<Timestamp> next, const Result<CheckOutcome>& outcome);
@@ -134,6 +156,7 @@ class Monitor {
   // Store errors come in bursts (a full disk fails every write): the first is logged as an error,
   // the rest at debug level until a write succeeds, which is logged too.
   void note_store(const Status& written, std::string_view what);
+  bool bookkeeping_due(Timestamp now);
 
   std::shared_ptr<const Config> m_config;
   Store& m_store;
@@ -145,7 +168,10 @@ class Monitor {
   std::vector<uint32_t> m_free;                            // dead slots to reuse
   mutable std::priority_queue<Due, std::vector<Due>, std::greater<>> m_due;  // may hold stale entries
   std::vector<CheckRecord> m_batch;
+  size_t m_batch_seen = 0;    // records of m_batch that tick() already found to be schedule_only
   int64_t m_generation = -1;  // of the store's watch list last read
+  int64_t m_data_version = -1;
+  uint32_t m_epoch = 1;  // bumped when another process wrote to the store: every basis is unknown again
   size_t m_in_flight = 0;
   size_t m_all_next = 0;   // check_all(): the next slot to start
   int m_store_errors = 0;  // failed store writes since the last one that succeeded

@@ -127,8 +127,25 @@ CREATE TABLE counter (
 INSERT INTO counter (name, value) VALUES ('watches', 0);
 )sql";
 
-constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3}, Migration{4, k_v4},
-                                     Migration{5, k_v5}};
+// The two times every check rewrites (last_checked, next_check) move to a narrow table of their own:
+// a tick's bookkeeping then dirties a few pages of small rows instead of one page of the wide article
+// table per check (a million watches: 20 MB instead of 150 MB rewritten per batch). No query used the
+// next_check index, and keeping it up to date doubled the writes.
+constexpr std::string_view k_v6 = R"sql(
+CREATE TABLE article_check (
+  article_id   INTEGER PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,
+  last_checked INTEGER,
+  next_check   INTEGER
+);
+INSERT INTO article_check (article_id, last_checked, next_check)
+  SELECT id, last_checked, next_check FROM article WHERE last_checked IS NOT NULL OR next_check IS NOT NULL;
+DROP INDEX article_next_check;
+ALTER TABLE article DROP COLUMN last_checked;
+ALTER TABLE article DROP COLUMN next_check;
+)sql";
+
+constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3},
+                                     Migration{4, k_v4}, Migration{5, k_v5}, Migration{6, k_v6}};
 
 }  // namespace
 

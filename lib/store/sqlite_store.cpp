@@ -2,6 +2,7 @@
 // sqlite_store_write.cpp, the outbox and raw blobs in sqlite_store_outbox.cpp.
 #include "store/sqlite_store.hpp"
 
+#include <algorithm>
 #include <system_error>
 
 #include "store/migrations.hpp"
@@ -16,9 +17,9 @@ using sqlite::Transaction;
 namespace {
 
 constexpr std::string_view k_article_columns =
-    "SELECT a.id, a.key, a.url, a.first_seen, a.last_checked, a.last_changed, a.next_check, a.state, a.etag, "
+    "SELECT a.id, a.key, a.url, a.first_seen, c.last_checked, a.last_changed, c.next_check, a.state, a.etag, "
     "a.last_modified, a.body_hash, a.last_error, (SELECT count(*) FROM version v WHERE v.article_id = a.id), "
-    "a.published FROM article a ";
+    "a.published FROM article a LEFT JOIN article_check c ON c.article_id = a.id ";
 
 constexpr std::string_view k_version_columns =
     "SELECT id, article_id, captured_at, url, headline, byline, published, modified, canonical_url, language, "
@@ -325,37 +326,55 @@ Status SqliteStore::record_check(const CheckRecord& check) { return record_check
 
 Status SqliteStore::record_checks(std::span<const CheckRecord> checks) {
   if (auto s = require_writable(); !s) return s;
+  // In article order: each page of article_check is then read and dirtied once per batch. Stable, so
+  // that of two checks of one article the later still wins.
+  std::vector<const CheckRecord*> ordered;
+  ordered.reserve(checks.size());
+  for (const auto& check : checks) ordered.push_back(&check);
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const CheckRecord* a, const CheckRecord* b) { return a->article_id < b->article_id; });
   auto tx = Transaction::begin(m_db);
   if (!tx) return tx.error();
-  for (const auto& check : checks)
-    if (auto s = update_check(check); !s) return s;
+  for (const CheckRecord* check : ordered)
+    if (auto s = update_check(*check); !s) return s;
   return tx->commit();
 }
 
 Status SqliteStore::update_check(const CheckRecord& check) {
-  {
+  if (!check.schedule_only) {
     const bool ok = check.error.empty();
-    auto stmt = m_cache.use(
-        ok ? "UPDATE article SET last_checked = ?2, next_check = ?3, url = CASE WHEN ?4 = '' THEN url ELSE ?4 END, "
-             "etag = ?5, last_modified = ?6, body_hash = ?7, last_error = '' WHERE id = ?1"
-           : "UPDATE article SET last_checked = ?2, next_check = ?3, last_error = ?4 WHERE id = ?1");
+    auto stmt = m_cache.use(ok ? "UPDATE article SET url = CASE WHEN ?2 = '' THEN url ELSE ?2 END, etag = ?3, "
+                                 "last_modified = ?4, body_hash = ?5, last_error = '' WHERE id = ?1"
+                               : "UPDATE article SET last_error = ?2 WHERE id = ?1");
     if (!stmt) return stmt.error();
     (*stmt)->bind(1, check.article_id);
-    (*stmt)->bind(2, check.checked_at);
-    (*stmt)->bind(3, check.next_check);
     if (ok) {
-      (*stmt)->bind(4, check.url);
-      (*stmt)->bind(5, check.etag);
-      (*stmt)->bind(6, check.last_modified);
-      (*stmt)->bind(7, check.body_hash);
+      (*stmt)->bind(2, check.url);
+      (*stmt)->bind(3, check.etag);
+      (*stmt)->bind(4, check.last_modified);
+      (*stmt)->bind(5, check.body_hash);
     } else {
-      (*stmt)->bind(4, check.error);
+      (*stmt)->bind(2, check.error);
     }
     if (auto s = (*stmt)->run(); !s) return s;
     if (sqlite3_changes(m_db.get()) == 0)
       return make_error(Errc::not_found, "no article with id " + std::to_string(check.article_id));
   }
-  if (check.error.empty() && !check.url.empty()) {
+  {
+    auto stmt = m_cache.use(
+        "INSERT INTO article_check (article_id, last_checked, next_check) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (article_id) DO UPDATE SET last_checked = excluded.last_checked, next_check = "
+        "excluded.next_check");
+    if (!stmt) return stmt.error();
+    (*stmt)->bind(1, check.article_id);
+    (*stmt)->bind(2, check.checked_at);
+    (*stmt)->bind(3, check.next_check);
+    if (auto s = (*stmt)->run(); !s)  // the foreign key: no such article
+      return s.error().code == Errc::invalid_input
+                 ? make_error(Errc::not_found, "no article with id " + std::to_string(check.article_id))
+                 : s;
+  }
+  if (!check.schedule_only && check.error.empty() && !check.url.empty()) {
     auto link = m_cache.use("INSERT OR IGNORE INTO article_url (url, article_id, first_seen) VALUES (?1, ?2, ?3)");
     if (!link) return link.error();
     (*link)->bind(1, check.url);
@@ -368,13 +387,16 @@ Status SqliteStore::update_check(const CheckRecord& check) {
 
 Status SqliteStore::note_seen(int64_t article_id, Timestamp at) {
   if (auto s = require_writable(); !s) return s;
-  auto stmt = m_cache.use("UPDATE article SET last_checked = max(coalesce(last_checked, ?2), ?2) WHERE id = ?1");
+  auto stmt = m_cache.use(
+      "INSERT INTO article_check (article_id, last_checked) VALUES (?1, ?2) "
+      "ON CONFLICT (article_id) DO UPDATE SET last_checked = max(coalesce(last_checked, ?2), ?2)");
   if (!stmt) return stmt.error();
   (*stmt)->bind(1, article_id);
   (*stmt)->bind(2, at);
-  if (auto s = (*stmt)->run(); !s) return s;
-  if (sqlite3_changes(m_db.get()) == 0)
-    return make_error(Errc::not_found, "no article with id " + std::to_string(article_id));
+  if (auto s = (*stmt)->run(); !s)
+    return s.error().code == Errc::invalid_input
+               ? make_error(Errc::not_found, "no article with id " + std::to_string(article_id))
+               : s;
   return {};
 }
 

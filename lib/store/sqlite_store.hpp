@@ -102,6 +102,7 @@ class SqliteStore final : public Store {
   Result<bool> remove_watch(std::string_view url) override;
   Result<std::vector<WatchRecord>> list_watches() override;
   Result<int64_t> watch_generation() override;
+  Result<int64_t> data_version() override;
   Result<std::optional<std::string>> watch_source(int64_t article_id) override;
   Status record_checks(std::span<const CheckRecord> checks) override;
 

@@ -89,7 +89,11 @@ Result<std::vector<WatchRecord>> SqliteStore::list_watches() {
   auto stmt = m_cache.use(
       "SELECT w.url, w.article_id, w.every, w.source, w.added_at, a.first_seen, a.published, "
       "CASE WHEN (SELECT count(*) FROM version v WHERE v.article_id = a.id) > 1 THEN a.last_changed END, "
-      "a.next_check FROM watch w JOIN article a ON a.id = w.article_id ORDER BY w.added_at, w.url");
+      "c.next_check, a.state = 'active' AND a.last_error = '' AND a.url = w.url, "
+      "CASE WHEN EXISTS (SELECT 1 FROM version v WHERE v.article_id = a.id) THEN a.etag ELSE '' END, "
+      "CASE WHEN EXISTS (SELECT 1 FROM version v WHERE v.article_id = a.id) THEN a.last_modified ELSE '' END "
+      "FROM watch w JOIN article a ON a.id = w.article_id LEFT JOIN article_check c ON c.article_id = a.id "
+      "ORDER BY w.added_at, w.url");
   if (!stmt) return stmt.error();
   std::vector<WatchRecord> out;
   for (;;) {
@@ -106,6 +110,9 @@ Result<std::vector<WatchRecord>> SqliteStore::list_watches() {
     w.times.published = (*stmt)->column_optional_time(6);
     w.times.last_change = (*stmt)->column_optional_time(7);
     w.times.next_check = (*stmt)->column_optional_time(8);
+    w.basis.quiet = (*stmt)->column_int(9) != 0;
+    w.basis.etag = (*stmt)->column_text(10);
+    w.basis.last_modified = (*stmt)->column_text(11);
     out.push_back(std::move(w));
   }
   return out;
@@ -117,6 +124,15 @@ Result<int64_t> SqliteStore::watch_generation() {
   auto row = (*stmt)->step();
   if (!row) return row.error();
   return *row ? (*stmt)->column_int(0) : int64_t{0};
+}
+
+Result<int64_t> SqliteStore::data_version() {
+  auto stmt = m_cache.use("PRAGMA data_version");
+  if (!stmt) return stmt.error();
+  auto row = (*stmt)->step();
+  if (!row) return row.error();
+  if (!*row) return make_error(Errc::io, "PRAGMA data_version returned nothing");
+  return (*stmt)->column_int(0);
 }
 
 Result<std::optional<std::string>> SqliteStore::watch_source(int64_t article_id) {

@@ -25,6 +25,16 @@ ArticleTimes times_of(const ArticleRecord& article) {
   return t;
 }
 
+CheckBasis check_basis_of(const ArticleRecord& article, std::string_view watch_url) {
+  CheckBasis b;
+  if (article.version_count > 0) {
+    b.etag = article.etag;
+    b.last_modified = article.last_modified;
+  }
+  b.quiet = article.state == "active" && article.last_error.empty() && article.url == watch_url;
+  return b;
+}
+
 Result<std::vector<int64_t>> Store::add_versions(std::span<const NewVersion> versions) {
   std::vector<int64_t> ids;
   ids.reserve(versions.size());
@@ -63,6 +73,7 @@ Result<bool> Store::add_watch(const WatchRecord&) { return no_watches(); }
 Result<bool> Store::remove_watch(std::string_view) { return no_watches(); }
 Result<std::vector<WatchRecord>> Store::list_watches() { return no_watches(); }
 Result<int64_t> Store::watch_generation() { return no_watches(); }
+Result<int64_t> Store::data_version() { return make_error(Errc::internal, "this store has no data version"); }
 Result<std::optional<std::string>> Store::watch_source(int64_t) { return std::optional<std::string>(); }
 
 Status Store::record_checks(std::span<const CheckRecord> checks) {

@@ -46,6 +46,15 @@ struct ArticleTimes {
 };
 ArticleTimes times_of(const ArticleRecord& article);
 
+// What a check of an article needs as long as the article does not change: the Monitor keeps it per
+// watch, so that a check answered "304 Not Modified" reads nothing from the store.
+struct CheckBasis {
+  std::string etag;  // the validators a conditional GET sends: empty while the article has no version
+  std::string last_modified;
+  bool quiet = false;  // active, its last check succeeded, and it was last fetched from the watched URL
+};
+CheckBasis check_basis_of(const ArticleRecord& article, std::string_view watch_url);
+
 // A watch added at run time (`redline add`, feeds); the config's [[watch]] tables are not stored.
 struct WatchRecord {
   std::string url;
@@ -54,6 +63,7 @@ struct WatchRecord {
   std::string source = "cli";     // "cli" or "feed:<name>"
   Timestamp added_at{};
   ArticleTimes times;  // of its article; filled by list_watches(), ignored by add_watch()
+  CheckBasis basis;    // of its article; filled by list_watches(), ignored by add_watch()
 };
 
 struct VersionRecord {
@@ -104,6 +114,10 @@ struct CheckRecord {
   std::string last_modified;
   std::string body_hash;
   std::string error;  // empty on success
+  // Nothing but the times changed (a 304 or the same bytes, from the article's own URL, with the same
+  // validators, no error before or now): only last_checked and next_check are written. url, the
+  // validators and error are ignored.
+  bool schedule_only = false;
 };
 
 struct NewVersion {
@@ -156,7 +170,7 @@ class Store {
   // Updates the article's check bookkeeping. On success (error empty): last_checked, next_check,
   // url (when non-empty; also recorded as one of its URLs), validators and hash; last_error cleared.
   // On failure: only last_checked, next_check and last_error; the last good validators stay.
-  // Errc::not_found for an unknown article.
+  // With schedule_only: only last_checked and next_check. Errc::not_found for an unknown article.
   virtual Status record_check(const CheckRecord& check) = 0;
   // Version + change + outbox rows in one transaction; returns the new version's id. Sets the
   // article's last_changed to the newest capture time. A second version with the same
@@ -190,6 +204,11 @@ class Store {
   virtual Result<bool> remove_watch(std::string_view url);
   virtual Result<std::vector<WatchRecord>> list_watches();
   virtual Result<int64_t> watch_generation();
+  // A number that changes whenever another connection (another process: the CLI, an import) commits
+  // a change to the store, and stays the same while only this object writes (SQLite's data_version).
+  // Lets a caller keep what it read until someone else wrote. The default reports Errc::internal:
+  // nothing may be kept.
+  virtual Result<int64_t> data_version();
   // The source of the run-time watch of an article ("cli", "feed:<name>"), or nullopt.
   virtual Result<std::optional<std::string>> watch_source(int64_t article_id);
   // Several checks in one transaction (the scheduler batches the bookkeeping of unchanged pages).

@@ -47,7 +47,7 @@ round() {  # round NAME: one redlined --once; checks its log and what it stored
     > "$work/rl/$name.log" 2>&1 || { echo "poll-round: redlined failed, see $work/rl/$name.log" >&2; exit 1; }
   # Every watch answered: checked in this round and without an error (counted in the store).
   local checked failed
-  checked=$(sqlite3 "$work/rl/redline.db" "SELECT count(*) FROM article WHERE last_checked >= $since")
+  checked=$(sqlite3 "$work/rl/redline.db" "SELECT count(*) FROM article_check WHERE last_checked >= $since")
   failed=$(sqlite3 "$work/rl/redline.db" "SELECT count(*) FROM article WHERE last_error != ''")
   [ "$checked" = "$n" ] && [ "$failed" = 0 ] || {
     echo "poll-round: $name round answered $checked of $n, $failed failed (see $work/rl/$name.log)" >&2; exit 1; }

@@ -190,6 +190,92 @@ std::vector<size_t> run_seconds(Monitor& monitor, ScriptedHttpClient& http, Fake
   return per_second;
 }
 
+std::string if_none_match(const HttpRequest& request) {
+  for (const auto& [name, value] : request.headers)
+    if (name == "If-None-Match") return value;
+  return "";
+}
+
+TEST_F(MonitorTest, ConditionalGetsSendTheStoredValidatorsAndWhatAnotherProcessStored) {
+  ScriptedHttpClient http(io);
+  std::string etag = "\"v1\"";
+  http.set_responder([&](const HttpRequest& req) {
+    if (if_none_match(req) == etag) return ScriptedHttpClient::reply(304, "");
+    return ScriptedHttpClient::reply(200, article_html("Harbour", k_paragraphs),
+                                     {{"content-type", "text/html"}, {"etag", etag}});
+  });
+  Monitor monitor(make_config(config_text(1, "10m")), *store_, http, clock, 9);
+  ASSERT_TRUE(monitor.load());
+  const auto round = [&] {
+    monitor.check_all([] {});
+    io.run();
+    io.restart();
+    clock.advance(10min);
+    return if_none_match(http.requests().back());
+  };
+  EXPECT_EQ(round(), "");  // no version yet: nothing to compare with
+  EXPECT_EQ(monitor.stats().first_versions, 1u);
+  EXPECT_EQ(round(), "\"v1\"");  // the validators of the stored version
+  EXPECT_EQ(round(), "\"v1\"");  // still, after a 304
+  EXPECT_EQ(monitor.stats().not_modified, 2u);
+  const auto article = store_->find_article("https://news.example/a/0");
+  ASSERT_TRUE(article && *article);
+  EXPECT_EQ((*article)->last_checked, clock.now() - 10min);  // written when check_all finished
+
+  // `redline check` in another process fetched the page meanwhile and stored new validators.
+  auto other = SqliteStore::open(m_dir / "redline.db", OpenMode::read_write);
+  ASSERT_TRUE(other);
+  etag = "\"v2\"";
+  CheckRecord check;
+  check.article_id = (*article)->id;
+  check.checked_at = clock.now();
+  check.next_check = clock.now() + 10min;
+  check.url = "https://news.example/a/0";
+  check.etag = etag;
+  check.body_hash = (*article)->body_hash;
+  ASSERT_TRUE((*other)->record_check(check));
+  EXPECT_EQ(round(), "\"v2\"");
+  EXPECT_EQ(monitor.stats().not_modified, 3u);
+  EXPECT_EQ(monitor.stats().first_versions + monitor.stats().changes + monitor.stats().failures, 1u);
+}
+
+TEST_F(MonitorTest, BookkeepingOfUnchangedChecksWaitsAtMostItsWindowAndSurvivesARestart) {
+  ScriptedHttpClient http(io);
+  http.set_responder([](const HttpRequest&) { return ScriptedHttpClient::reply(304, ""); });
+  const auto config = make_config("[schedule]\njitter = 0\ncatch_up = \"1s\"\n" + config_text(1, "1m"));
+  const auto stored_check = [&] { return (*store_->find_article("https://news.example/a/0"))->last_checked; };
+  Timestamp first_check;
+  {
+    Monitor monitor(config, *store_, http, clock, 4);
+    ASSERT_TRUE(monitor.load());
+    for (int s = 0; s < 2 && http.request_count() == 0; ++s) {
+      monitor.tick();
+      io.run();
+      io.restart();
+      if (http.request_count() == 0) clock.advance(1s);
+    }
+    ASSERT_EQ(http.request_count(), 1u);
+    first_check = clock.now();
+    clock.advance(Monitor::k_bookkeeping_window - 1s);
+    monitor.tick();
+    EXPECT_FALSE(stored_check());  // a 304 changed nothing but the times: it waits for more
+    clock.advance(1s);
+    monitor.tick();
+    EXPECT_EQ(stored_check(), first_check);
+    clock.advance(1min - Monitor::k_bookkeeping_window);
+    monitor.tick();
+    io.run();
+    io.restart();
+    ASSERT_EQ(http.request_count(), 2u);
+    EXPECT_EQ(stored_check(), first_check);
+  }  // the daemon stops: what waited is written
+  EXPECT_EQ(stored_check(), first_check + 1min);
+  EXPECT_EQ((*store_->find_article("https://news.example/a/0"))->next_check, first_check + 2min);
+  Monitor second(config, *store_, http, clock, 5);
+  ASSERT_TRUE(second.load());
+  EXPECT_EQ(second.next_due(), first_check + 2min);  // resumed, not overdue
+}
+
 TEST_F(MonitorTest, RestartWithFiveThousandOverdueWatchesSpreadsThemEvenly) {
   ScriptedHttpClient http(io);
   http.set_responder([](const HttpRequest&) { return ScriptedHttpClient::reply(304, ""); });
@@ -199,8 +285,8 @@ TEST_F(MonitorTest, RestartWithFiveThousandOverdueWatchesSpreadsThemEvenly) {
     const std::string url = "https://news.example/a/" + std::to_string(i);
     auto article = store_->ensure_article(url, url, clock.now());
     ASSERT_TRUE(article);
-    ASSERT_TRUE(store_->add_watch({url, article->id, std::chrono::minutes(30), "cli", clock.now(), {}}));
-    overdue.push_back({article->id, clock.now(), clock.now() - 1h, url, "", "", "", ""});
+    ASSERT_TRUE(store_->add_watch({url, article->id, std::chrono::minutes(30), "cli", clock.now(), {}, {}}));
+    overdue.push_back({article->id, clock.now(), clock.now() - 1h, url, "", "", "", "", false});
   }
   ASSERT_TRUE(store_->record_checks(overdue));
   clock.advance(2h);
@@ -305,8 +391,8 @@ TEST_F(MonitorTest, WatchesAddedByAnotherProcessAreCheckedAndRemovedOnesStop) {
     ASSERT_TRUE(cli);
     auto article = (*cli)->ensure_article("https://news.example/new", "https://news.example/new", clock.now());
     ASSERT_TRUE(article);
-    ASSERT_TRUE(
-        (*cli)->add_watch({"https://news.example/new", article->id, std::chrono::minutes(5), "cli", clock.now(), {}}));
+    ASSERT_TRUE((*cli)->add_watch(
+        {"https://news.example/new", article->id, std::chrono::minutes(5), "cli", clock.now(), {}, {}}));
   }
   run_seconds(monitor, http, clock, io, 12);
   EXPECT_EQ(monitor.watch_count(), 1u);

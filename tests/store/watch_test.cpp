@@ -1,4 +1,4 @@
-// Run-time watches, article re-keying, batched bookkeeping and the schema 5 migration.
+// Run-time watches, article re-keying, batched bookkeeping and the schema 5 and 6 migrations.
 #include <gtest/gtest.h>
 
 #include "store/migrations.hpp"
@@ -18,16 +18,16 @@ TEST_F(WatchStoreTest, WatchesAreAddedOnceListedWithTheirArticleTimesAndRemoved)
   const int64_t generation = *store->watch_generation();
   auto a = store->ensure_article("k:1", "https://example.com/1", at_ms(1000));
   ASSERT_TRUE(a);
-  EXPECT_TRUE(*store->add_watch({"https://example.com/1", a->id, std::nullopt, "feed:world", at_ms(1000), {}}));
-  EXPECT_FALSE(*store->add_watch({"https://example.com/1", a->id, 5min, "cli", at_ms(2000), {}}));  // kept as was
+  EXPECT_TRUE(*store->add_watch({"https://example.com/1", a->id, std::nullopt, "feed:world", at_ms(1000), {}, {}}));
+  EXPECT_FALSE(*store->add_watch({"https://example.com/1", a->id, 5min, "cli", at_ms(2000), {}, {}}));  // kept as was
   EXPECT_EQ(*store->watch_generation(), generation + 1);
-  EXPECT_EQ(store->add_watch({"https://example.com/x", 999, 5min, "cli", at_ms(2000), {}}).error().code,
+  EXPECT_EQ(store->add_watch({"https://example.com/x", 999, 5min, "cli", at_ms(2000), {}, {}}).error().code,
             Errc::not_found);
 
   NewVersion first = make_version(a->id, at_ms(3000), "first");
   first.content.published = at_ms(500);
   ASSERT_TRUE(store->add_version(first));
-  ASSERT_TRUE(store->record_check({a->id, at_ms(3000), at_ms(9000), "", "", "", "", ""}));
+  ASSERT_TRUE(store->record_check({a->id, at_ms(3000), at_ms(9000), "", "", "", "", "", false}));
   auto listed = store->list_watches();
   ASSERT_TRUE(listed);
   ASSERT_EQ(listed->size(), 1u);
@@ -75,8 +75,8 @@ TEST_F(WatchStoreTest, ManyArticlesAndChecksAreWrittenInOneGo) {
   ASSERT_EQ(articles->size(), 501u);
   EXPECT_EQ((*articles)[500].id, (*articles)[0].id);
   std::vector<CheckRecord> checks;
-  for (const auto& a : *articles) checks.push_back({a.id, at_ms(200), at_ms(900), "", "\"e\"", "", "h", ""});
-  checks.push_back({999999, at_ms(200), at_ms(900), "", "", "", "", ""});  // unknown: all or nothing
+  for (const auto& a : *articles) checks.push_back({a.id, at_ms(200), at_ms(900), "", "\"e\"", "", "h", "", false});
+  checks.push_back({999999, at_ms(200), at_ms(900), "", "", "", "", "", true});  // unknown: all or nothing
   EXPECT_EQ(store->record_checks(checks).error().code, Errc::not_found);
   EXPECT_FALSE((*store->find_article("k:1"))->last_checked);
   checks.pop_back();
@@ -103,6 +103,97 @@ TEST_F(WatchStoreTest, SchemaFiveBackfillsPublicationTimes) {
   EXPECT_EQ((*store->find_article("old:1"))->published, from_epoch_ms(150));
   EXPECT_EQ(*store->watch_generation(), 0);
   EXPECT_TRUE(store->list_watches()->empty());
+}
+
+TEST_F(WatchStoreTest, AScheduleOnlyCheckWritesTheTimesAndNothingElse) {
+  auto store = open_store();
+  auto a = store->ensure_article("k:1", "https://example.com/1", at_ms(0));
+  auto b = store->ensure_article("k:2", "https://example.com/2", at_ms(0));
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(
+      store->record_check({a->id, at_ms(100), at_ms(500), "https://example.com/1", "\"e1\"", "lm", "h1", "", false}));
+  // The store ignores the strings of a schedule-only check; of two checks of one article in a batch
+  // the later wins, whatever the order of the ids.
+  std::vector<CheckRecord> batch;
+  batch.push_back({b->id, at_ms(200), at_ms(700), "", "", "", "", "", true});
+  batch.push_back({a->id, at_ms(200), at_ms(800), "https://elsewhere.example/", "\"e2\"", "", "", "boom", true});
+  batch.push_back({a->id, at_ms(300), at_ms(900), "", "", "", "", "", true});
+  ASSERT_TRUE(store->record_checks(batch));
+  const ArticleRecord r = **store->find_article("k:1");
+  EXPECT_EQ(r.last_checked, at_ms(300));
+  EXPECT_EQ(r.next_check, at_ms(900));
+  EXPECT_EQ(r.url, "https://example.com/1");
+  EXPECT_EQ(r.etag, "\"e1\"");
+  EXPECT_EQ(r.last_modified, "lm");
+  EXPECT_EQ(r.body_hash, "h1");
+  EXPECT_EQ(r.last_error, "");
+  EXPECT_FALSE(store->find_article("https://elsewhere.example/")->has_value());
+  EXPECT_EQ((*store->find_article("k:2"))->next_check, at_ms(700));
+  // note_seen moves last_checked forward only, and keeps the next check.
+  ASSERT_TRUE(store->note_seen(a->id, at_ms(250)));
+  ASSERT_TRUE(store->note_seen(b->id, at_ms(250)));
+  EXPECT_EQ((*store->find_article("k:1"))->last_checked, at_ms(300));
+  EXPECT_EQ((*store->find_article("k:2"))->last_checked, at_ms(250));
+  EXPECT_EQ((*store->find_article("k:2"))->next_check, at_ms(700));
+  EXPECT_EQ(store->note_seen(999, at_ms(1)).error().code, Errc::not_found);
+}
+
+TEST_F(WatchStoreTest, ListedWatchesCarryWhatACheckNeedsFromTheirArticle) {
+  auto store = open_store();
+  auto a = store->ensure_article("k:1", "https://example.com/1", at_ms(0));
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(*store->add_watch({"https://example.com/1", a->id, std::nullopt, "cli", at_ms(0), {}, {}}));
+  ASSERT_TRUE(store->record_check({a->id, at_ms(100), at_ms(500), "", "\"e1\"", "lm", "h1", "", false}));
+  CheckBasis basis = store->list_watches()->front().basis;
+  EXPECT_TRUE(basis.quiet);
+  EXPECT_EQ(basis.etag, "");  // no version yet: nothing to send
+  ASSERT_TRUE(store->add_version(make_version(a->id, at_ms(100), "first")));
+  basis = store->list_watches()->front().basis;
+  EXPECT_EQ(basis.etag, "\"e1\"");
+  EXPECT_EQ(basis.last_modified, "lm");
+  const ArticleRecord article = **store->find_article("k:1");
+  EXPECT_EQ(check_basis_of(article, "https://example.com/1").etag, basis.etag);
+  EXPECT_TRUE(check_basis_of(article, "https://example.com/1").quiet);
+  EXPECT_FALSE(check_basis_of(article, "https://example.com/other").quiet);  // last fetched elsewhere
+
+  ASSERT_TRUE(store->record_check({a->id, at_ms(200), at_ms(500), "", "", "", "", "http 503", false}));
+  basis = store->list_watches()->front().basis;
+  EXPECT_FALSE(basis.quiet);  // the last check failed
+  EXPECT_EQ(basis.etag, "\"e1\"");
+}
+
+TEST_F(WatchStoreTest, TheDataVersionChangesWhenAnotherConnectionWrites) {
+  auto store = open_store();
+  auto other = open_store();
+  ASSERT_TRUE(store && other);
+  const int64_t before = *store->data_version();
+  auto a = store->ensure_article("k:1", "https://example.com/1", at_ms(0));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(*store->data_version(), before);  // its own write
+  ASSERT_TRUE(other->record_check({a->id, at_ms(100), at_ms(500), "", "\"e\"", "", "", "", false}));
+  EXPECT_NE(*store->data_version(), before);
+}
+
+TEST_F(WatchStoreTest, SchemaSixMovesTheCheckTimesToTheirOwnTable) {
+  {
+    auto db = sqlite::SqliteDb::open(db_path(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(sqlite::migrate(*db, sqlite::store_migrations(), 5));
+    ASSERT_TRUE(db->exec(R"sql(
+      INSERT INTO article (id, key, url, first_seen, last_checked, next_check) VALUES (7, 'old:1', 'https://old.example/1', 1000, 2000, 9000);
+      INSERT INTO article (id, key, url, first_seen) VALUES (8, 'old:2', 'https://old.example/2', 1000);
+    )sql"));
+  }
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  const ArticleRecord checked = **store->find_article("old:1");
+  EXPECT_EQ(checked.last_checked, from_epoch_ms(2000));
+  EXPECT_EQ(checked.next_check, from_epoch_ms(9000));
+  const ArticleRecord never = **store->find_article("old:2");
+  EXPECT_FALSE(never.last_checked);
+  EXPECT_FALSE(never.next_check);
+  ASSERT_TRUE(store->record_check({never.id, from_epoch_ms(3000), from_epoch_ms(4000), "", "", "", "", "", true}));
+  EXPECT_EQ((*store->find_article("old:2"))->next_check, from_epoch_ms(4000));
 }
 
 }  // namespace
