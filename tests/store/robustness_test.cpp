@@ -272,7 +272,9 @@ TEST_F(RobustnessTest, TwoWritersTakeTurnsWithoutErrors) {
       return;
     }
     for (int i = 0; i < k_each; ++i) {
-      auto id = (*store)->add_version(make_version(a->id, at_ms(i), key + std::to_string(i), {"hook"}));
+      NewVersion v = make_version(a->id, at_ms(i), key + std::to_string(i), {"hook"});
+      v.url = "https://example.com/" + key;  // each article's own URL (a URL names one article)
+      auto id = (*store)->add_version(std::move(v));
       if (!id) {
         *error = id.error().message;
         return;
