@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include "config_test_util.hpp"
+
 namespace redline {
 namespace {
 
@@ -12,19 +14,8 @@ using namespace std::chrono_literals;
 const ConfigEnvironment k_env{};
 const std::string k_secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-Config parse(const std::string& text, const ConfigEnvironment& env = k_env) {
-  return parse_config(text, "/etc/redline/redline.toml", env);
-}
-
-// The message of the ConfigError that `text` raises, or "" when it parses.
-std::string error_of(const std::string& text) {
-  try {
-    parse(text);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::error_of;
+using testing::parse;
 
 TEST(Config, ReadsEverySection) {
   const auto cfg = parse(R"toml(

@@ -3,22 +3,15 @@
 
 #include "app/http_options.hpp"
 #include "config/config.hpp"
+#include "config_test_util.hpp"
 
 namespace redline {
 namespace {
 
 using namespace std::chrono_literals;
 
-Config parse(const std::string& text) { return parse_config(text, "/etc/redline/redline.toml", ConfigEnvironment{}); }
-
-std::string error_of(const std::string& text) {
-  try {
-    parse(text);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::error_of;
+using testing::parse;
 
 TEST(HttpConfig, PoliteDefaults) {
   const Config cfg = parse("");
