@@ -24,6 +24,72 @@ bool is_punct(UChar32 c) {
          c != '$' && c != '+' && c != '<' && c != '=' && c != '>' && c != '^' && c != '`' && c != '|' && c != '~';
 }
 
+bool is_ascii(std::string_view text) {
+  for (const char c : text)
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  return true;
+}
+
+// ICU's root rules count '@' as a letter (so that e-mail addresses stay one word).
+bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '@'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alnum_or_underscore(char c) { return is_letter(c) || is_digit(c) || c == '_'; }
+
+// The end of the segment that starts at `i`, as ICU's root word rules (UAX #29) cut ASCII: letters
+// (with '@'), digits and '_' join; '.' or '\'' joins two letters; '.', '\'', ',' or ';' joins two digits; runs of
+// ' ' join, and "\r\n"; any other character stands alone (ICU does not count ':' as MidLetter).
+size_t ascii_segment_end(std::string_view t, size_t i) {
+  const char c = t[i];
+  if (c == '\r') return i + 1 < t.size() && t[i + 1] == '\n' ? i + 2 : i + 1;
+  if (c == ' ') {
+    while (i < t.size() && t[i] == ' ') ++i;
+    return i;
+  }
+  if (!is_alnum_or_underscore(c)) return i + 1;
+  ++i;
+  while (i < t.size()) {
+    if (is_alnum_or_underscore(t[i])) {
+      ++i;
+    } else if (i + 1 < t.size() && ((is_letter(t[i - 1]) && is_letter(t[i + 1]) && (t[i] == '.' || t[i] == '\'')) ||
+                                    (is_digit(t[i - 1]) && is_digit(t[i + 1]) &&
+                                     (t[i] == '.' || t[i] == '\'' || t[i] == ',' || t[i] == ';')))) {
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+// Tokens of all-ASCII text without ICU (the same as ICU's; see tokenize_test): most English paragraphs.
+std::vector<Token> tokenize_ascii(std::string_view text) {
+  std::vector<Token> out;
+  out.reserve(text.size() / 3 + 4);
+  for (size_t i = 0; i < text.size();) {
+    const size_t end = ascii_segment_end(text, i);
+    const std::string_view piece = text.substr(i, end - i);
+    bool all_space = true;
+    for (const char c : piece) all_space = all_space && is_white(static_cast<unsigned char>(c));
+    if (all_space && !out.empty() && out.back().kind == TokenKind::space) {
+      out.back().text += piece;
+      out.back().end = static_cast<int>(end);
+    } else {
+      Token t;
+      // Punctuation is a lone punctuation character; ICU gives '@' and any longer piece (even "__") the
+      // status of a word.
+      const bool punct = piece.size() == 1 && piece[0] != '@' && is_punct(static_cast<unsigned char>(piece[0]));
+      t.kind = all_space ? TokenKind::space : punct ? TokenKind::punct : TokenKind::word;
+      t.begin = static_cast<int>(i);
+      t.end = static_cast<int>(end);
+      t.text = piece;
+      if (!all_space) t.key = t.text;
+      out.push_back(std::move(t));
+    }
+    i = end;
+  }
+  return out;
+}
+
 // A time limit (ICU "steps", roughly milliseconds) so that a pathological pattern cannot hang compare().
 constexpr int32_t k_regex_time_limit = 20;
 
@@ -65,6 +131,7 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
   const icu::Normalizer2* const nfkc = m_icu->nfkc;
   std::vector<Token> out;
   if (text.empty()) return out;
+  if (m_icu->ignore.empty() && words && is_ascii(text)) return tokenize_ascii(text);
   out.reserve(text.size() / 3 + 4);  // a token (word, space or punctuation) per 3–6 bytes
   const icu::UnicodeString raw =
       icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 
 namespace redline {
 namespace {
@@ -171,6 +172,35 @@ TEST(Tokenize, CountCodePoints) {
   EXPECT_EQ(count_code_points("abc"), 3);
   EXPECT_EQ(count_code_points("中文"), 2);
   EXPECT_EQ(count_code_points("😀x"), 2);
+}
+
+// All-ASCII text takes a fast path; it must cut and classify exactly as ICU's word iterator does.
+// An ignore pattern that matches nothing sends the same text through ICU, for comparison.
+TEST(Tokenize, AsciiFastPathAgreesWithIcu) {
+  Tokenizer fast;
+  Tokenizer icu({"\\x{E000}"});
+  // Every ASCII character class, then one weighted towards the joins (letters and digits around
+  // '.', '\'', ',', ';', '@', '_').
+  const std::string alphabets[] = {"abZ09_.',;: \t\n\r\v-\"$+!?()/&#%@*<=>[]^`{|}~\\",
+                                   "aaabbZ11190..'',,;;@@__::  \r\n-"};
+  std::mt19937 rng(29);
+  for (int round = 0; round < 40000; ++round) {
+    const std::string& alphabet = alphabets[round % 2];
+    std::string text;
+    const size_t length = rng() % 24;
+    for (size_t i = 0; i < length; ++i) text += alphabet[rng() % alphabet.size()];
+    if (round == 0) text = "Mr. O'Neill said on Monday: \"It's 3,500.25 (U.S.) dollars -- e-mail a@b.org\".";
+    const auto a = fast.tokenize(text);
+    const auto b = icu.tokenize(text);
+    ASSERT_EQ(a.size(), b.size()) << "[" << text << "]";
+    for (size_t i = 0; i < a.size(); ++i) {
+      ASSERT_EQ(a[i].kind, b[i].kind) << "[" << text << "] token " << i << " [" << b[i].text << "]";
+      ASSERT_EQ(a[i].begin, b[i].begin) << "[" << text << "] token " << i;
+      ASSERT_EQ(a[i].end, b[i].end) << "[" << text << "] token " << i;
+      ASSERT_EQ(a[i].text, b[i].text) << "[" << text << "] token " << i;
+      ASSERT_EQ(a[i].key, b[i].key) << "[" << text << "] token " << i;
+    }
+  }
 }
 
 }  // namespace
