@@ -61,11 +61,11 @@ class Preparer {
 
   Prepared prepare(const Article& article) {
     Prepared p;
-    p.headline = diff_detail::make_field(m_tokenizer, m_tokens, article.headline);
-    p.byline = diff_detail::make_field(m_tokenizer, m_tokens, article.byline());
+    p.headline = diff_detail::make_field(m_tokens, m_tokenizer.tokenize(article.headline));
+    p.byline = diff_detail::make_field(m_tokens, m_tokenizer.tokenize_copy(article.byline()));
     p.blocks.reserve(article.blocks.size());
     for (size_t i = 0; i < article.blocks.size(); ++i) {
-      p.blocks.push_back(diff_detail::make_field(m_tokenizer, m_tokens, article.blocks[i].text));
+      p.blocks.push_back(diff_detail::make_field(m_tokens, m_tokenizer.tokenize(article.blocks[i].text)));
       const Field& f = p.blocks.back();
       if (f.empty()) continue;
       p.para_ids.push_back(m_paragraphs.try_emplace(f.ids, static_cast<int>(m_paragraphs.size())).first->second);

@@ -7,6 +7,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "util/text.hpp"
 
@@ -62,8 +63,7 @@ size_t ascii_segment_end(std::string_view t, size_t i) {
 }
 
 // Tokens of all-ASCII text without ICU (the same as ICU's; see tokenize_test): most English paragraphs.
-std::vector<Token> tokenize_ascii(std::string_view text) {
-  std::vector<Token> out;
+void tokenize_ascii(std::string_view text, std::vector<Token>& out) {
   out.reserve(text.size() / 3 + 4);
   for (size_t i = 0; i < text.size();) {
     const size_t end = ascii_segment_end(text, i);
@@ -71,23 +71,16 @@ std::vector<Token> tokenize_ascii(std::string_view text) {
     bool all_space = true;
     for (const char c : piece) all_space = all_space && is_white(static_cast<unsigned char>(c));
     if (all_space && !out.empty() && out.back().kind == TokenKind::space) {
-      out.back().text += piece;
-      out.back().end = static_cast<int>(end);
+      out.back().text = std::string_view(out.back().text.data(), out.back().text.size() + piece.size());
     } else {
-      Token t;
       // Punctuation is a lone punctuation character; ICU gives '@' and any longer piece (even "__") the
       // status of a word.
       const bool punct = piece.size() == 1 && piece[0] != '@' && is_punct(static_cast<unsigned char>(piece[0]));
-      t.kind = all_space ? TokenKind::space : punct ? TokenKind::punct : TokenKind::word;
-      t.begin = static_cast<int>(i);
-      t.end = static_cast<int>(end);
-      t.text = piece;
-      if (!all_space) t.key = t.text;
-      out.push_back(std::move(t));
+      const TokenKind kind = all_space ? TokenKind::space : punct ? TokenKind::punct : TokenKind::word;
+      out.push_back(Token{piece, all_space ? std::string_view() : piece, kind});
     }
     i = end;
   }
-  return out;
 }
 
 // A time limit (ICU "steps", roughly milliseconds) so that a pathological pattern cannot hang compare().
@@ -126,49 +119,58 @@ Tokenizer::Tokenizer(const std::vector<std::string>& ignore) : m_icu(std::make_u
 
 Tokenizer::~Tokenizer() = default;
 
-std::vector<Token> Tokenizer::tokenize(std::string_view text) {
+Tokens Tokenizer::tokenize_copy(std::string text) {
+  Tokens out;
+  const std::string_view own = out.own(std::move(text));
+  tokenize_into(own, out);
+  return out;
+}
+
+Tokens Tokenizer::tokenize(std::string_view text) {
+  Tokens out;
+  tokenize_into(text, out);
+  return out;
+}
+
+void Tokenizer::tokenize_into(std::string_view text, Tokens& tokens) {
   icu::BreakIterator* const words = m_icu->words.get();
   const icu::Normalizer2* const nfkc = m_icu->nfkc;
-  std::vector<Token> out;
-  if (text.empty()) return out;
-  if (m_icu->ignore.empty() && words && is_ascii(text)) return tokenize_ascii(text);
+  std::vector<Token>& out = tokens.m_list;
+  if (text.empty()) return;
+  if (m_icu->ignore.empty() && words && is_ascii(text)) return tokenize_ascii(text, out);
   out.reserve(text.size() / 3 + 4);  // a token (word, space or punctuation) per 3–6 bytes
   const icu::UnicodeString raw =
       icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   const int32_t n = raw.length();
 
-  // Code-point index of every UTF-16 index, and which units are dropped before word breaking.
-  std::vector<int> cp_at(static_cast<size_t>(n) + 1);
-  std::vector<char> dropped(static_cast<size_t>(n), 0);
-  // UTF-8 byte offset of every UTF-16 index, so token texts are sliced from `text` directly; only
-  // when `text` is valid UTF-8 (otherwise ICU replaced bad bytes and the offsets would not match).
+  // UTF-8 byte offset of every UTF-16 index, so that tokens are slices of the text, and which units
+  // are dropped before word breaking.
   std::vector<size_t> byte_at(static_cast<size_t>(n) + 1);
+  std::vector<char> dropped(static_cast<size_t>(n), 0);
   bool valid_utf8 = true;
-  int cp = 0;
   size_t byte = 0;
   for (int32_t i = 0; i < n;) {
     const UChar32 c = raw.char32At(i);
     const int32_t len = utf16_length(c);
     for (int32_t k = 0; k < len && i + k < n; ++k) {
-      cp_at[static_cast<size_t>(i + k)] = cp;
       byte_at[static_cast<size_t>(i + k)] = byte;
       dropped[static_cast<size_t>(i + k)] = is_invisible(c) ? 1 : 0;
     }
     if (c == 0xFFFD && text.substr(std::min(byte, text.size()), 3) != "\xEF\xBF\xBD") valid_utf8 = false;
     byte += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
     i += len;
-    ++cp;
   }
-  cp_at[static_cast<size_t>(n)] = cp;
   byte_at[static_cast<size_t>(n)] = byte;
-  valid_utf8 = valid_utf8 && byte == text.size();
-  const auto slice = [&](int32_t rb, int32_t re, std::string& into) {
-    if (valid_utf8) {
-      into.append(text.substr(byte_at[static_cast<size_t>(rb)],
-                              byte_at[static_cast<size_t>(re)] - byte_at[static_cast<size_t>(rb)]));
-    } else {
-      raw.tempSubString(rb, re - rb).toUTF8String(into);
-    }
+  // ICU replaced each malformed sequence by U+FFFD: the tokens are then slices of that repaired text,
+  // whose byte offsets are the ones just counted.
+  if (!valid_utf8 || byte != text.size()) {
+    std::string repaired;
+    raw.toUTF8String(repaired);
+    text = tokens.own(std::move(repaired));
+  }
+  const auto slice = [&](int32_t rb, int32_t re) {
+    return text.substr(byte_at[static_cast<size_t>(rb)],
+                       byte_at[static_cast<size_t>(re)] - byte_at[static_cast<size_t>(rb)]);
   };
   for (const auto& pattern : m_icu->ignore) {
     UErrorCode status = U_ZERO_ERROR;
@@ -200,19 +202,16 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
   const auto raw_of = [&](int32_t i) { return drops ? kept_at[static_cast<size_t>(i)] : i; };
 
   int32_t emitted = 0;  // UTF-16 index in `raw` up to which tokens have been emitted
-  // Emits raw[rb, re); `key_is_text`: the comparison key is the token's own text.
-  const auto emit = [&](TokenKind kind, int32_t rb, int32_t re, std::string key, bool key_is_text) {
+  // Emits raw[rb, re) (merged into the previous token when both are space). Its comparison key is
+  // its own text, or `key` when given, or nothing for space.
+  const auto emit = [&](TokenKind kind, int32_t rb, int32_t re, std::optional<std::string> key = std::nullopt) {
     if (kind == TokenKind::space && !out.empty() && out.back().kind == TokenKind::space) {
-      slice(emitted, re, out.back().text);
-      out.back().end = cp_at[static_cast<size_t>(re)];
+      const std::string_view more = slice(emitted, re);
+      out.back().text = std::string_view(out.back().text.data(), out.back().text.size() + more.size());
     } else {
-      Token t;
-      t.kind = kind;
-      t.begin = cp_at[static_cast<size_t>(rb)];
-      t.end = cp_at[static_cast<size_t>(re)];
-      slice(rb, re, t.text);
-      t.key = key_is_text ? t.text : std::move(key);
-      out.push_back(std::move(t));
+      const std::string_view piece = slice(rb, re);
+      const std::string_view own_key = kind == TokenKind::space ? std::string_view() : piece;
+      out.push_back(Token{piece, key ? tokens.own(std::move(*key)) : own_key, kind});
     }
     emitted = re;
   };
@@ -223,7 +222,7 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
     for (int32_t e = words->next(); e != icu::BreakIterator::DONE; s = e, e = words->next()) {
       const int32_t rb = raw_of(s);
       const int32_t re = raw_of(e - 1) + 1;
-      if (rb > emitted) emit(TokenKind::space, emitted, rb, {}, false);
+      if (rb > emitted) emit(TokenKind::space, emitted, rb);
       bool all_space = true;
       bool all_punct = true;
       bool ascii = true;
@@ -235,22 +234,22 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
         i += utf16_length(c);
       }
       if (all_space) {
-        emit(TokenKind::space, rb, re, {}, false);
+        emit(TokenKind::space, rb, re);
         continue;
       }
       const TokenKind kind =
           all_punct && words->getRuleStatus() < UBRK_WORD_NONE_LIMIT ? TokenKind::punct : TokenKind::word;
       // The key is the token's own text when nothing was dropped inside it and it is already NFKC
       // (always so for ASCII); otherwise the cleaned piece, normalized.
-      const bool intact = re - rb == e - s && valid_utf8;
+      const bool intact = re - rb == e - s;
       if (intact && ascii) {
-        emit(kind, rb, re, {}, true);
+        emit(kind, rb, re);
         continue;
       }
       const icu::UnicodeString piece = clean.tempSubString(s, e - s);
       UErrorCode status = U_ZERO_ERROR;
       if (intact && nfkc && nfkc->quickCheck(piece, status) == UNORM_YES && U_SUCCESS(status)) {
-        emit(kind, rb, re, {}, true);
+        emit(kind, rb, re);
         continue;
       }
       std::string key;
@@ -260,11 +259,10 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
         key.clear();
         piece.toUTF8String(key);
       }
-      emit(kind, rb, re, std::move(key), false);
+      emit(kind, rb, re, std::move(key));
     }
   }
-  if (emitted < n) emit(TokenKind::space, emitted, n, {}, false);
-  return out;
+  if (emitted < n) emit(TokenKind::space, emitted, n);
 }
 
 Status validate_ignore_patterns(const std::vector<std::string>& patterns) {

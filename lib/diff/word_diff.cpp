@@ -31,15 +31,14 @@ class OpWriter {
   int m_new = 0;
 };
 
-int count_words(const std::vector<Token>& tokens, size_t from, size_t to) {
+int count_words(const Tokens& tokens, size_t from, size_t to) {
   int n = 0;
   for (size_t i = from; i < to; ++i) n += tokens[i].kind == TokenKind::word ? 1 : 0;
   return n;
 }
 
 // True when the real tokens of old[from,to) and new[from,to) differ only in punctuation or typography.
-bool minor_difference(const std::vector<Token>& old_tokens, size_t ob, size_t oe, const std::vector<Token>& new_tokens,
-                      size_t nb, size_t ne) {
+bool minor_difference(const Tokens& old_tokens, size_t ob, size_t oe, const Tokens& new_tokens, size_t nb, size_t ne) {
   bool only_punct = true;
   std::string old_keys;
   std::string new_keys;
@@ -99,15 +98,17 @@ void emit_region(const Field& of, size_t ob, size_t oe, const Field& nf, size_t 
 
 }  // namespace
 
-std::string join_tokens(const std::vector<Token>& tokens, size_t from, size_t to) {
+std::string join_tokens(const Tokens& tokens, size_t from, size_t to) {
   std::string out;
   for (size_t i = from; i < to; ++i) out += tokens[i].text;
   return out;
 }
 
-Field make_field(Tokenizer& tokenizer, Interner& interner, std::string_view text) {
+Field make_field(Interner& interner, Tokens tokens) {
   Field f;
-  f.tokens = tokenizer.tokenize(text);
+  f.tokens = std::move(tokens);
+  f.ids.reserve(f.tokens.size() / 2 + 1);
+  f.at.reserve(f.tokens.size() / 2 + 1);
   for (size_t i = 0; i < f.tokens.size(); ++i) {
     const Token& t = f.tokens[i];
     if (t.kind == TokenKind::space) continue;
@@ -134,8 +135,8 @@ WordDiff diff_fields(const Field& old_field, const Field& new_field, CostBudget&
     const auto ot = static_cast<size_t>(old_field.at[static_cast<size_t>(i)]);
     const auto nt = static_cast<size_t>(new_field.at[static_cast<size_t>(j)]);
     emit_region(old_field, prev_old, ot, new_field, prev_new, nt, out, result);
-    const std::string& old_text = old_field.tokens[ot].text;
-    const std::string& new_text = new_field.tokens[nt].text;
+    const std::string_view old_text = old_field.tokens[ot].text;
+    const std::string_view new_text = new_field.tokens[nt].text;
     if (old_text == new_text) {
       out.add(OpKind::keep, old_text, false);
     } else {

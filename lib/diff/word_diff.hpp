@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -17,15 +18,23 @@ namespace redline::diff_detail {
 // Maps comparison keys to small integers so that dtl compares ints.
 class Interner {
  public:
-  int id(const std::string& key) { return m_ids.try_emplace(key, static_cast<int>(m_ids.size())).first->second; }
+  int id(std::string_view key) {
+    const auto it = m_ids.find(key);
+    if (it != m_ids.end()) return it->second;
+    return m_ids.emplace(std::string(key), static_cast<int>(m_ids.size())).first->second;
+  }
 
  private:
-  std::unordered_map<std::string, int> m_ids;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, int, Hash, std::equal_to<>> m_ids;
 };
 
 // One tokenized field: all tokens, and the interned keys of its word/punct tokens.
 struct Field {
-  std::vector<Token> tokens;
+  Tokens tokens;
   std::vector<int> ids;     // one per word/punct token, in order
   std::vector<int> at;      // index into `tokens` of each id
   std::vector<int> sorted;  // `ids` sorted (for similarity)
@@ -34,7 +43,7 @@ struct Field {
   bool empty() const { return ids.empty(); }
 };
 
-Field make_field(Tokenizer& tokenizer, Interner& interner, std::string_view text);
+Field make_field(Interner& interner, Tokens tokens);
 
 struct WordDiff {
   std::vector<WordOp> ops;
@@ -52,6 +61,6 @@ WordDiff diff_fields(const Field& old_field, const Field& new_field, CostBudget&
 WordDiff replace_field(const Field& old_field, const Field& new_field);
 
 // Concatenated text of `tokens[from, to)`.
-std::string join_tokens(const std::vector<Token>& tokens, size_t from, size_t to);
+std::string join_tokens(const Tokens& tokens, size_t from, size_t to);
 
 }  // namespace redline::diff_detail

@@ -65,7 +65,7 @@ const std::vector<Sample>& samples() {
 // Splits text into tokens (words, punctuation and the spaces between them) for editing.
 std::vector<std::string> pieces(Tokenizer& tokenizer, const std::string& text) {
   std::vector<std::string> out;
-  for (const auto& t : tokenizer.tokenize(text)) out.push_back(t.text);
+  for (const auto& t : tokenizer.tokenize(text)) out.emplace_back(t.text);
   return out;
 }
 
