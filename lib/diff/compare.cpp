@@ -34,13 +34,15 @@ struct VectorHash {
   }
 };
 
-// Everything compare() needs from one article.
+// Everything compare() needs from one article. Blocks keep their interned ids but not their tokens
+// (most of a diff's memory): a block's tokens are made again when it is word-diffed.
 struct Prepared {
   Field headline;
   Field byline;
-  std::vector<Field> blocks;     // one per article block
-  std::vector<int> para_ids;     // interned token sequence of each non-empty block
-  std::vector<int> para_blocks;  // the block index of each entry of para_ids
+  std::vector<Field> blocks;            // one per article block, without tokens
+  std::vector<std::string_view> texts;  // each block's text (a view of the article)
+  std::vector<int> para_ids;            // interned token sequence of each non-empty block
+  std::vector<int> para_blocks;         // the block index of each entry of para_ids
 };
 
 // This thread's Tokenizer for `ignore`, built once (an ICU word iterator costs as much to make and
@@ -64,8 +66,11 @@ class Preparer {
     p.headline = diff_detail::make_field(m_tokens, m_tokenizer.tokenize(article.headline));
     p.byline = diff_detail::make_field(m_tokens, m_tokenizer.tokenize_copy(article.byline()));
     p.blocks.reserve(article.blocks.size());
+    p.texts.reserve(article.blocks.size());
     for (size_t i = 0; i < article.blocks.size(); ++i) {
-      p.blocks.push_back(diff_detail::make_field(m_tokens, m_tokenizer.tokenize(article.blocks[i].text)));
+      p.texts.emplace_back(article.blocks[i].text);
+      p.blocks.push_back(field(p.texts.back()));
+      p.blocks.back().drop_tokens();
       const Field& f = p.blocks.back();
       if (f.empty()) continue;
       p.para_ids.push_back(m_paragraphs.try_emplace(f.ids, static_cast<int>(m_paragraphs.size())).first->second);
@@ -73,6 +78,9 @@ class Preparer {
     }
     return p;
   }
+
+  // The field of `text` with its tokens; `text` must outlive it.
+  Field field(std::string_view text) { return diff_detail::make_field(m_tokens, m_tokenizer.tokenize(text)); }
 
  private:
   Tokenizer& m_tokenizer;
@@ -82,8 +90,9 @@ class Preparer {
 
 class BodyDiffer {
  public:
-  BodyDiffer(const Prepared& old_p, const Prepared& new_p, CostBudget& budget, Change& change, bool& all_minor)
-      : m_old(old_p), m_new(new_p), m_budget(budget), m_change(change), m_all_minor(all_minor) {}
+  BodyDiffer(Preparer& preparer, const Prepared& old_p, const Prepared& new_p, CostBudget& budget, Change& change,
+             bool& all_minor)
+      : m_preparer(preparer), m_old(old_p), m_new(new_p), m_budget(budget), m_change(change), m_all_minor(all_minor) {}
 
   // Fills change.body and the paragraph/word stats; returns the number of tokens kept.
   long long run() {
@@ -192,24 +201,20 @@ class BodyDiffer {
   }
 
   void removed(int i) {
-    const Field& f = m_old.blocks[static_cast<size_t>(old_block(i))];
-    m_change.body.push_back(
-        ParagraphDiff{ParagraphFate::removed,
-                      old_block(i),
-                      -1,
-                      {WordOp{OpKind::del, diff_detail::join_tokens(f.tokens, 0, f.tokens.size()), 0, 0, false}}});
+    const auto b = static_cast<size_t>(old_block(i));
+    const Field& f = m_old.blocks[b];
+    m_change.body.push_back(ParagraphDiff{
+        ParagraphFate::removed, old_block(i), -1, {WordOp{OpKind::del, std::string(m_old.texts[b]), 0, 0, false}}});
     ++m_change.stats.paragraphs_removed;
     m_change.stats.words_removed += f.words;
     if (f.words > 0) m_all_minor = false;
   }
 
   void added(int j) {
-    const Field& f = m_new.blocks[static_cast<size_t>(new_block(j))];
-    m_change.body.push_back(
-        ParagraphDiff{ParagraphFate::added,
-                      -1,
-                      new_block(j),
-                      {WordOp{OpKind::ins, diff_detail::join_tokens(f.tokens, 0, f.tokens.size()), 0, 0, false}}});
+    const auto b = static_cast<size_t>(new_block(j));
+    const Field& f = m_new.blocks[b];
+    m_change.body.push_back(ParagraphDiff{
+        ParagraphFate::added, -1, new_block(j), {WordOp{OpKind::ins, std::string(m_new.texts[b]), 0, 0, false}}});
     ++m_change.stats.paragraphs_added;
     m_change.stats.words_added += f.words;
     if (f.words > 0) m_all_minor = false;
@@ -223,8 +228,8 @@ class BodyDiffer {
   }
 
   void edited(int i, int j) {
-    const Field& of = m_old.blocks[static_cast<size_t>(old_block(i))];
-    const Field& nf = m_new.blocks[static_cast<size_t>(new_block(j))];
+    const Field of = m_preparer.field(m_old.texts[static_cast<size_t>(old_block(i))]);
+    const Field nf = m_preparer.field(m_new.texts[static_cast<size_t>(new_block(j))]);
     WordDiff wd = diff_detail::diff_fields(of, nf, m_budget, m_change.fell_back);
     m_change.body.push_back(ParagraphDiff{ParagraphFate::changed, old_block(i), new_block(j), std::move(wd.ops)});
     ++m_change.stats.paragraphs_changed;
@@ -234,6 +239,7 @@ class BodyDiffer {
     if (!wd.minor) m_all_minor = false;
   }
 
+  Preparer& m_preparer;
   const Prepared& m_old;
   const Prepared& m_new;
   CostBudget& m_budget;
@@ -308,7 +314,7 @@ Change compare(const Article& old_version, const Article& new_version, const Com
   if (body_tokens(old_p) == body_tokens(new_p)) {
     for (const auto& b : old_p.blocks) kept += static_cast<long long>(b.ids.size());
   } else {
-    kept += BodyDiffer(old_p, new_p, budget, change, all_minor).run();
+    kept += BodyDiffer(preparer, old_p, new_p, budget, change, all_minor).run();
   }
   const ChangeStats& s = change.stats;
   const bool body_changed = s.paragraphs_added + s.paragraphs_removed + s.paragraphs_changed + s.paragraphs_moved > 0;

@@ -8,6 +8,13 @@ namespace {
 
 bool is_space(const Token& t) { return t.kind == TokenKind::space; }
 
+// Concatenated text of `tokens[from, to)`.
+std::string join_tokens(const Tokens& tokens, size_t from, size_t to) {
+  std::string out;
+  for (size_t i = from; i < to; ++i) out += tokens[i].text;
+  return out;
+}
+
 // Appends an op, merging it into the previous one when both are of the same kind and noise flag.
 class OpWriter {
  public:
@@ -97,12 +104,6 @@ void emit_region(const Field& of, size_t ob, size_t oe, const Field& nf, size_t 
 }
 
 }  // namespace
-
-std::string join_tokens(const Tokens& tokens, size_t from, size_t to) {
-  std::string out;
-  for (size_t i = from; i < to; ++i) out += tokens[i].text;
-  return out;
-}
 
 Field make_field(Interner& interner, Tokens tokens) {
   Field f;

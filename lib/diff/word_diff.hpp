@@ -41,6 +41,11 @@ struct Field {
   int words = 0;            // number of word tokens
 
   bool empty() const { return ids.empty(); }
+  // Frees the tokens (and `at`), keeping ids, sorted and words.
+  void drop_tokens() {
+    tokens = {};
+    at = {};
+  }
 };
 
 Field make_field(Interner& interner, Tokens tokens);
@@ -59,8 +64,5 @@ WordDiff diff_fields(const Field& old_field, const Field& new_field, CostBudget&
 
 // The field replaced whole: one del and one ins.
 WordDiff replace_field(const Field& old_field, const Field& new_field);
-
-// Concatenated text of `tokens[from, to)`.
-std::string join_tokens(const Tokens& tokens, size_t from, size_t to);
 
 }  // namespace redline::diff_detail

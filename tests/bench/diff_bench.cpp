@@ -1,8 +1,9 @@
 // diff_bench: time and peak memory of compare() on typical and worst-case inputs, and how often the
 // cost cap falls back to "paragraph replaced". Not a test; run it from an optimized build:
 //   cmake --build build/release --target diff_bench && build/release/tests/bench/diff_bench
-// Each case runs in a forked child so that its peak RSS (minus an idle child's) is its own.
-#include <sys/resource.h>
+// Each case runs in a new process (this program, executed again with --case N), so that its first,
+// cold run is what a one-shot `redline compare` pays, and its peak RSS (the process's high-water mark,
+// reset after the inputs are built) is its own.
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,7 +12,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <functional>
+#include <cstdlib>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -121,46 +123,55 @@ double cpu_ms() {
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
-long run_child(const std::function<void()>& work, int report_fd) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    work();
-    close(report_fd);
-    _exit(0);
-  }
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  return usage.ru_maxrss;
+// A field of /proc/self/status in kB ("VmHWM", "VmRSS"), or -1.
+long status_kb(const std::string& field) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind(field + ":", 0) == 0) return std::strtol(line.c_str() + field.size() + 1, nullptr, 10);
+  return -1;
 }
 
+// Runs `c` `repeats` times in this process; the first run is the cold one.
 Outcome measure(const Case& c, int repeats) {
+  // Forget the high-water mark of building the inputs (Linux: "5" resets VmHWM to VmRSS).
+  std::ofstream("/proc/self/clear_refs") << "5";
+  const long base_kb = status_kb("VmRSS");
+  std::vector<double> ms;
+  double min_cpu = 1e18, max_cpu = 0;
+  redline::Change change;
+  for (int i = 0; i < repeats; ++i) {
+    const double cpu_start = cpu_ms();
+    const auto start = std::chrono::steady_clock::now();
+    change = redline::compare(c.old_version, c.new_version);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    min_cpu = std::min(min_cpu, cpu_ms() - cpu_start);
+    max_cpu = std::max(max_cpu, cpu_ms() - cpu_start);
+  }
+  std::sort(ms.begin(), ms.end());
+  return Outcome{ms.front(),       ms[ms.size() / 2], ms.back(), min_cpu, max_cpu, status_kb("VmHWM") - base_kb,
+                 change.fell_back, change.changed()};
+}
+
+// Runs case `index` in a new process of this program and returns what it measured.
+Outcome measure_in_new_process(size_t index) {
   int fds[2];
   if (pipe(fds) != 0) return {};
-  const long idle = run_child([] {}, fds[1]);
-  const long peak = run_child(
-      [&] {
-        std::vector<double> ms;
-        double min_cpu = 1e18, max_cpu = 0;
-        redline::Change change;
-        for (int i = 0; i < repeats; ++i) {
-          const double cpu_start = cpu_ms();
-          const auto start = std::chrono::steady_clock::now();
-          change = redline::compare(c.old_version, c.new_version);
-          ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-          min_cpu = std::min(min_cpu, cpu_ms() - cpu_start);
-          max_cpu = std::max(max_cpu, cpu_ms() - cpu_start);
-        }
-        std::sort(ms.begin(), ms.end());
-        Outcome o{ms.front(), ms[ms.size() / 2], ms.back(), min_cpu, max_cpu, 0, change.fell_back, change.changed()};
-        if (write(fds[1], &o, sizeof o) != static_cast<ssize_t>(sizeof o)) _exit(1);
-      },
-      fds[1]);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    const std::string arg = std::to_string(index);
+    execl("/proc/self/exe", "diff_bench", "--case", arg.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
   close(fds[1]);
   Outcome o{};
-  if (read(fds[0], &o, sizeof o) != static_cast<ssize_t>(sizeof o)) std::fprintf(stderr, "child failed\n");
+  if (read(fds[0], &o, sizeof o) != static_cast<ssize_t>(sizeof o)) std::fprintf(stderr, "case %zu failed\n", index);
   close(fds[0]);
-  o.peak_kb = peak - idle;
+  int status = 0;
+  waitpid(pid, &status, 0);
   return o;
 }
 
@@ -177,7 +188,7 @@ int count_words(const Article& a) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
   Words words(42);
   std::vector<Case> cases;
   {  // typical edit: 10 000 words, 1 % of them replaced
@@ -234,10 +245,15 @@ int main() {
     cases.push_back(std::move(c));
   }
 
+  if (argc == 3 && std::string(argv[1]) == "--case") {  // the child of measure_in_new_process()
+    const Outcome o = measure(cases.at(std::strtoul(argv[2], nullptr, 10)), 5);
+    return write(STDOUT_FILENO, &o, sizeof o) == static_cast<ssize_t>(sizeof o) ? 0 : 1;
+  }
   std::printf("%-42s %7s %8s %8s %8s %8s %8s %8s %9s\n", "case", "size", "min ms", "med ms", "max ms", "cpu min",
               "cpu max", "peak MB", "fallback");
-  for (const auto& c : cases) {
-    const Outcome o = measure(c, 5);
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    const Outcome o = measure_in_new_process(i);
     std::printf("%-42s %7d %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %9s\n", c.name.c_str(), count_words(c.old_version),
                 o.min_ms, o.median_ms, o.max_ms, o.min_cpu_ms, o.max_cpu_ms, static_cast<double>(o.peak_kb) / 1024.0,
                 o.fell_back ? "yes" : "no");
