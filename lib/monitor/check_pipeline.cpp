@@ -171,6 +171,9 @@ void CheckPipeline::analyze(PendingCheck& work, const Config& config) {
       (!work.content.canonical_url.empty() && article_key(config, work.content.canonical_url) == article.key) ||
       !work.latest || (!work.content.headline.empty() && work.latest->content.headline == work.content.headline) ||
       !work.change || work.change->stats.similarity >= 0.5;
+  // A version will be stored: compress the body here, on the worker, not in the store's writer.
+  if (!work.latest || (work.change && work.change->changed()))
+    work.packed_body = pack_raw(work.body, work.check.body_hash);
 }
 
 void CheckPipeline::compare_with_latest(PendingCheck& work, const Config& config) {
@@ -292,7 +295,10 @@ Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp 
   nv.url = url;
   nv.content = content;
   nv.fingerprint = work.fingerprint;
-  nv.raw = std::move(work.body);  // kept zstd-compressed and content-addressed by the store
+  if (work.packed_body)
+    nv.packed_raw = std::move(work.packed_body);
+  else
+    nv.raw = std::move(work.body);  // kept zstd-compressed and content-addressed by the store
 
   if (!work.latest) {
     auto id = m_store.add_version(nv);

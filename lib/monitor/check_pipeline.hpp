@@ -68,6 +68,7 @@ struct PendingCheck {
   std::optional<Change> change;  // content against `latest`, when the fingerprints differ
   std::string diff_text;         // the change rendered as text, for the event
   bool same_article = true;
+  std::optional<PackedRaw> packed_body;  // `body` packed for the store, when a version is likely stored
 };
 
 // Whether a stored change queues its notifications (outbox rows). Archive import does not by default.

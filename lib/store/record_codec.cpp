@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/text.hpp"
+
 namespace redline::store_codec {
 
 namespace {
@@ -9,6 +11,61 @@ namespace {
 using nlohmann::json;
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// Appends `text` as a JSON string: UTF-8 kept as is, '"', '\\' and control characters escaped, invalid
+// UTF-8 replaced by U+FFFD (as dump() does). Several times faster than building a json value.
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  size_t run = 0;  // start of the pending run of bytes that need no escaping
+  for (size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x80) {  // kept when valid UTF-8
+      const size_t start = i;
+      if (next_code_point(text, i) != 0xFFFD || text.substr(start, i - start) == "\xEF\xBF\xBD") continue;
+      out.append(text.substr(run, start - run));
+      append_utf8(out, 0xFFFD);
+      run = i;
+      continue;
+    }
+    if (b >= 0x20 && b != '"' && b != '\\') {
+      ++i;
+      continue;
+    }
+    out.append(text.substr(run, i - run));
+    switch (b) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default: {
+        static constexpr char k_hex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += k_hex[b >> 4];
+        out += k_hex[b & 15];
+      }
+    }
+    run = ++i;
+  }
+  out.append(text.substr(run));
+  out += '"';
+}
 
 Result<json> parse_array(std::string_view text) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -34,9 +91,21 @@ Result<std::vector<std::string>> decode_strings(std::string_view text) {
 }
 
 std::string encode_blocks(const std::vector<Block>& blocks) {
-  json out = json::array();
-  for (const auto& b : blocks) out.push_back(json{{"kind", to_string(b.kind)}, {"text", b.text}});
-  return dump(out);
+  size_t size = 2;
+  for (const auto& b : blocks) size += b.text.size() + 32;
+  std::string out;
+  out.reserve(size);
+  out += '[';
+  for (const auto& b : blocks) {
+    if (out.size() > 1) out += ',';
+    out += "{\"kind\":";
+    append_json_string(out, to_string(b.kind));
+    out += ",\"text\":";
+    append_json_string(out, b.text);
+    out += '}';
+  }
+  out += ']';
+  return out;
 }
 
 Result<std::vector<Block>> decode_blocks(std::string_view text) {

@@ -130,7 +130,7 @@ class SqliteStore final : public Store {
   SqliteStore(sqlite::SqliteDb db, OpenMode mode);
   Result<int64_t> insert_version(const NewVersion& version);
   Status insert_outbox(const OutboxEntry& entry, int64_t article_id, int64_t version_id, Timestamp default_time);
-  Result<std::string> put_raw_locked(std::string_view bytes);
+  Result<std::string> put_raw_locked(std::string_view bytes, const PackedRaw* packed);
   Status require_writable() const;
   Status update_check(const CheckRecord& check);  // inside an open transaction
   Result<ArticleRecord> ensure_article_locked(std::string_view key, std::string_view url, Timestamp now);

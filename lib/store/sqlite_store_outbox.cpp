@@ -1,8 +1,7 @@
 // SqliteStore: the notification outbox and the raw-bytes blob table.
-#include <zstd.h>
-
 #include <limits>
 
+#include "store/raw_pack.hpp"
 #include "store/sqlite_store.hpp"
 #include "util/crypto.hpp"
 
@@ -17,7 +16,6 @@ constexpr std::string_view k_outbox_columns =
     "SELECT o.id, o.event_id, o.article_id, o.version_id, o.notifier, o.payload, o.state, o.attempts, "
     "o.created_at, o.next_attempt, o.delivered_at, o.last_error FROM outbox o ";
 
-constexpr int k_zstd_level = 3;
 constexpr int64_t k_max_raw_size = int64_t{1} << 30;  // a stored size above this is damage, not a page
 
 Result<OutboxEntry> read_outbox(const Statement& s) {
@@ -186,15 +184,16 @@ Result<std::string> SqliteStore::put_raw(std::string_view bytes) {
   if (auto s = require_writable(); !s) return s.error();
   auto tx = Transaction::begin(m_db);
   if (!tx) return tx.error();
-  auto hash = put_raw_locked(bytes);
+  auto hash = put_raw_locked(bytes, nullptr);
   if (!hash) return hash.error();
   if (auto s = tx->commit(); !s) return s.error();
   return hash;
 }
 
-// Inside an open transaction. Compresses only bytes not stored yet.
-Result<std::string> SqliteStore::put_raw_locked(std::string_view bytes) {
-  std::string hash = sha256_hex(bytes);
+// Inside an open transaction. `packed`: `bytes` packed already (pack_raw), or null: then only bytes
+// not stored yet are compressed.
+Result<std::string> SqliteStore::put_raw_locked(std::string_view bytes, const PackedRaw* packed) {
+  std::string hash = packed ? packed->sha256 : sha256_hex(bytes);
   {
     auto find = m_cache.use("SELECT 1 FROM raw_blob WHERE sha256 = ?1");
     if (!find) return find.error();
@@ -203,15 +202,13 @@ Result<std::string> SqliteStore::put_raw_locked(std::string_view bytes) {
     if (!row) return row.error();
     if (*row) return hash;
   }
-  std::string packed(ZSTD_compressBound(bytes.size()), '\0');
-  const size_t n = ZSTD_compress(packed.data(), packed.size(), bytes.data(), bytes.size(), k_zstd_level);
-  if (ZSTD_isError(n) != 0u) return make_error(Errc::internal, std::string("zstd: ") + ZSTD_getErrorName(n));
-  packed.resize(n);
+  std::optional<PackedRaw> here;
+  if (!packed) packed = &here.emplace(pack_raw(bytes, hash));
   auto insert = m_cache.use("INSERT INTO raw_blob (sha256, size, data) VALUES (?1, ?2, ?3)");
   if (!insert) return insert.error();
   (*insert)->bind(1, hash);
-  (*insert)->bind(2, static_cast<int64_t>(bytes.size()));
-  (*insert)->bind_blob(3, packed);
+  (*insert)->bind(2, packed->size);
+  (*insert)->bind_blob(3, packed->zstd);
   if (auto s = (*insert)->run(); !s) return s.error();
   return hash;
 }
@@ -226,12 +223,10 @@ Result<std::optional<std::string>> SqliteStore::get_raw(std::string_view sha256)
   const auto size = (*stmt)->column_int(0);
   if (size < 0 || size > k_max_raw_size)
     return make_error(Errc::io, "raw blob " + std::string(sha256) + " in " + m_db.path().string() + " is corrupt");
-  const std::string packed = (*stmt)->column_blob(1);
-  std::string out(static_cast<size_t>(size), '\0');
-  const size_t n = ZSTD_decompress(out.data(), out.size(), packed.data(), packed.size());
-  if (ZSTD_isError(n) != 0u || n != out.size())
+  auto out = unpack_raw((*stmt)->column_blob(1), size);
+  if (!out)
     return make_error(Errc::io, "raw blob " + std::string(sha256) + " in " + m_db.path().string() + " is corrupt");
-  return std::optional<std::string>(std::move(out));
+  return out;
 }
 
 }  // namespace redline

@@ -62,8 +62,8 @@ Result<int64_t> SqliteStore::insert_version(const NewVersion& version) {
                                                  std::to_string(o.article_id) + ", version for article " + article);
 
   std::string raw_hash;
-  if (!version.raw.empty()) {
-    auto hash = put_raw_locked(version.raw);
+  if (version.packed_raw || !version.raw.empty()) {
+    auto hash = put_raw_locked(version.raw, version.packed_raw ? &*version.packed_raw : nullptr);
     if (!hash) return hash.error();
     raw_hash = std::move(*hash);
   }

@@ -17,6 +17,7 @@
 #include "core/article.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
+#include "store/raw_pack.hpp"
 
 namespace redline {
 
@@ -132,8 +133,10 @@ struct NewVersion {
   // Notifications to deliver; event ids are chosen by the caller. Rows are written pending with
   // 0 attempts whatever state/attempts say; (event_id, notifier) must be unique across the store.
   std::vector<OutboxEntry> outbox;
-  // The fetched bytes, kept zstd-compressed and content-addressed when non-empty (optional).
+  // The fetched bytes, kept zstd-compressed and content-addressed when non-empty (optional); or
+  // packed_raw, the same bytes packed beforehand (on a worker thread), used instead of `raw`.
   std::string raw;
+  std::optional<PackedRaw> packed_raw;
 };
 
 // An article's state changes (deleted, redirected, active again), with the notifications about it.
