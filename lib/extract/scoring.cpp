@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <vector>
 
@@ -74,12 +75,32 @@ bool positive_hint(std::string_view s) {
 
 size_t ascii_weight(unsigned char b) { return b != ' ' && b != '\n' && b != '\t' && b != '\r'; }
 
+// The number of bytes of `w` equal to `byte` (exact, no false positives from borrows).
+int count_byte(uint64_t w, unsigned char byte) {
+  constexpr uint64_t k_low7 = 0x7F7F7F7F7F7F7F7FULL;
+  const uint64_t x = w ^ (0x0101010101010101ULL * byte);
+  const uint64_t zero_high_bits = ~(((x & k_low7) + k_low7) | x | k_low7);
+  return __builtin_popcountll(zero_high_bits);
+}
+
+// ascii_weight summed over 8 ASCII bytes.
+size_t ascii_weight8(uint64_t w) {
+  return 8 - static_cast<size_t>(count_byte(w, ' ') + count_byte(w, '\n') + count_byte(w, '\t') + count_byte(w, '\r'));
+}
+
 }  // namespace
 
 size_t text_weight(std::string_view s) {
   size_t n = 0;
   for (size_t i = 0; i < s.size();) {
-    if (const auto b = static_cast<unsigned char>(s[i]); b < 0x80) {  // most text is ASCII: no decoding
+    // Most text is ASCII: eight bytes at a time, no decoding.
+    for (uint64_t w; i + 8 <= s.size(); i += 8) {
+      std::memcpy(&w, s.data() + i, 8);
+      if ((w & 0x8080808080808080ULL) != 0) break;
+      n += ascii_weight8(w);
+    }
+    if (i == s.size()) break;
+    if (const auto b = static_cast<unsigned char>(s[i]); b < 0x80) {
       n += ascii_weight(b);
       ++i;
       continue;
@@ -93,16 +114,8 @@ size_t text_weight(std::string_view s) {
 
 namespace {
 
-// text_weight of a NUL-terminated string, measured as it goes (an ASCII string is read once).
-size_t c_text_weight(const char* s) {
-  size_t n = 0;
-  for (; *s; ++s) {
-    const auto b = static_cast<unsigned char>(*s);
-    if (b >= 0x80) return n + text_weight(s);
-    n += ascii_weight(b);
-  }
-  return n;
-}
+// text_weight of a NUL-terminated string.
+size_t c_text_weight(const char* s) { return text_weight(s); }
 
 }  // namespace
 
