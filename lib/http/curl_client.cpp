@@ -123,6 +123,7 @@ class CurlClient::Impl : public std::enable_shared_from_this<Impl> {
   CURLM* m_multi = nullptr;
   std::string m_init_error;
   boost::asio::steady_timer m_timer;
+  std::optional<std::chrono::steady_clock::time_point> m_timer_due;  // when m_timer fires, if armed
   std::unordered_map<curl_socket_t, std::shared_ptr<WatchedSocket>> m_sockets;
   std::unordered_map<CURL*, ActiveTransfer> m_transfers;
 
@@ -370,14 +371,23 @@ void CurlClient::Impl::on_ready(const std::shared_ptr<WatchedSocket>& socket, in
 int CurlClient::Impl::on_timer(CURLM* /*multi*/, long timeout_ms, void* self_ptr) {
   auto* self = static_cast<Impl*>(self_ptr);
   if (timeout_ms < 0) {
-    self->m_timer.cancel();
+    if (self->m_timer_due) self->m_timer.cancel();
+    self->m_timer_due.reset();
     return 0;
   }
+  // A timer armed to fire earlier stays: firing early only makes curl ask again for the time it
+  // wants (curl asks for a new time after almost every socket event; re-arming costs a system call).
+  const auto due = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  if (self->m_timer_due && *self->m_timer_due <= due) return 0;
+  self->m_timer_due = due;
   // Never call back into curl from here: even a 0 ms timeout goes through the io_context.
-  self->m_timer.expires_after(std::chrono::milliseconds(timeout_ms));
+  self->m_timer.expires_at(due);
   self->m_timer.async_wait([weak = self->weak_from_this()](boost::system::error_code ec) {
     if (ec) return;
-    if (auto s = weak.lock()) s->socket_action(CURL_SOCKET_TIMEOUT, 0);
+    if (auto s = weak.lock()) {
+      s->m_timer_due.reset();
+      s->socket_action(CURL_SOCKET_TIMEOUT, 0);
+    }
   });
   return 0;
 }

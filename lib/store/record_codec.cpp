@@ -74,6 +74,120 @@ Result<json> parse_array(std::string_view text) {
   return j;
 }
 
+// Reads a JSON string at `pos` (at its opening quote) into `out` and moves past it; false when the
+// text there is not a string in the subset encode_blocks writes (any escape JSON allows is read).
+bool read_json_string(std::string_view text, size_t& pos, std::string& out) {
+  if (pos >= text.size() || text[pos] != '"') return false;
+  ++pos;
+  out.clear();
+  size_t run = pos;
+  while (pos < text.size()) {
+    const char c = text[pos];
+    if (c == '"') {
+      out.append(text.substr(run, pos - run));
+      ++pos;
+      return true;
+    }
+    if (static_cast<unsigned char>(c) < 0x20) return false;
+    if (c != '\\') {
+      ++pos;
+      continue;
+    }
+    out.append(text.substr(run, pos - run));
+    if (pos + 1 >= text.size()) return false;
+    const char e = text[pos + 1];
+    pos += 2;
+    switch (e) {
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '/':
+        out += '/';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'u': {
+        const auto hex4 = [&](size_t at, char32_t& v) {
+          if (at + 4 > text.size()) return false;
+          v = 0;
+          for (size_t k = at; k < at + 4; ++k) {
+            const char h = text[k];
+            const int d = h >= '0' && h <= '9'   ? h - '0'
+                          : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                          : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                                 : -1;
+            if (d < 0) return false;
+            v = v * 16 + static_cast<char32_t>(d);
+          }
+          return true;
+        };
+        char32_t cp = 0;
+        if (!hex4(pos, cp)) return false;
+        pos += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {  // a surrogate pair
+          char32_t low = 0;
+          if (pos + 6 > text.size() || text[pos] != '\\' || text[pos + 1] != 'u' || !hex4(pos + 2, low) ||
+              low < 0xDC00 || low > 0xDFFF)
+            return false;
+          pos += 6;
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          return false;
+        }
+        append_utf8(out, cp);
+        break;
+      }
+      default:
+        return false;
+    }
+    run = pos;
+  }
+  return false;
+}
+
+// decode_blocks for the exact form encode_blocks (and nlohmann's dump before it) writes, without
+// building a json value; nullopt for anything else, which the general parser then reads.
+std::optional<std::vector<Block>> decode_blocks_fast(std::string_view text) {
+  std::vector<Block> out;
+  size_t pos = 0;
+  const auto take = [&](std::string_view literal) {
+    if (text.substr(pos, literal.size()) != literal) return false;
+    pos += literal.size();
+    return true;
+  };
+  if (!take("[")) return std::nullopt;
+  if (take("]")) return pos == text.size() ? std::optional(std::move(out)) : std::nullopt;
+  std::string kind;
+  do {
+    Block block;
+    if (!take("{\"kind\":") || !read_json_string(text, pos, kind) || !take(",\"text\":") ||
+        !read_json_string(text, pos, block.text) || !take("}"))
+      return std::nullopt;
+    const auto k = block_kind_from_string(kind);
+    if (!k) return std::nullopt;
+    block.kind = *k;
+    out.push_back(std::move(block));
+  } while (take(","));
+  if (!take("]") || pos != text.size()) return std::nullopt;
+  return out;
+}
+
 }  // namespace
 
 std::string encode_strings(const std::vector<std::string>& items) { return dump(json(items)); }
@@ -109,6 +223,7 @@ std::string encode_blocks(const std::vector<Block>& blocks) {
 }
 
 Result<std::vector<Block>> decode_blocks(std::string_view text) {
+  if (auto fast = decode_blocks_fast(text)) return std::move(*fast);
   auto j = parse_array(text);
   if (!j) return j.error();
   std::vector<Block> out;

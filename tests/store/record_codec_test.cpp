@@ -39,6 +39,26 @@ TEST(RecordCodec, InvalidUtf8BecomesReplacementCharacters) {
   EXPECT_EQ(decoded->at(0).text, "a\uFFFD(b\uFFFDc\uFFFD\uFFFD");
 }
 
+TEST(RecordCodec, BlocksDecodeEveryJsonEscapeAndOtherLayouts) {
+  // \u escapes (a surrogate pair among them) and \/ as other writers put them.
+  auto escaped = store_codec::decode_blocks(
+      R"([{"kind":"paragraph","text":"a\u00e9\ud83d\ude42\/\u4e2d\"\\\n"},{"kind":"heading","text":""}])");
+  ASSERT_TRUE(escaped) << escaped.error().message;
+  ASSERT_EQ(escaped->size(), 2u);
+  EXPECT_EQ(escaped->at(0).text, "a\u00e9\U0001F642/\u4e2d\"\\\n");
+  EXPECT_EQ(escaped->at(1).kind, BlockKind::heading);
+  // Spaces and keys in another order: read by the general parser.
+  auto spaced = store_codec::decode_blocks(R"( [ {"text": "x", "kind": "quote"} ] )");
+  ASSERT_TRUE(spaced) << spaced.error().message;
+  EXPECT_EQ(spaced->at(0).kind, BlockKind::quote);
+  EXPECT_EQ(spaced->at(0).text, "x");
+  EXPECT_TRUE(store_codec::decode_blocks("[]"));
+  for (const char* bad : {R"([{"kind":"paragraph","text":"unterminated}])", R"([{"kind":"nonsense","text":"x"}])",
+                          R"([{"kind":"paragraph","text":"\ud83d alone"}])", R"([{"kind":"paragraph"}])", "[", "",
+                          R"([{"kind":"paragraph","text":"x"}] trailing)"})
+    EXPECT_FALSE(store_codec::decode_blocks(bad)) << bad;
+}
+
 TEST(RawPack, PacksAndUnpacks) {
   const std::string page = "<html><body>" + std::string(10000, 'x') + "原始页面</body></html>";
   const PackedRaw packed = pack_raw(page);
