@@ -22,6 +22,8 @@ std::string render(const Change& change, const Article& old_version, const Artic
 
 // The JSON form (schema in docs/diff-format.md): {"classes", "stats", "headline", "byline", "body"}.
 nlohmann::json to_json(const Change& change);
+// Its "stats" member alone.
+nlohmann::json to_json(const ChangeStats& stats);
 
 // The inverse of to_json(): change_from_json(to_json(c)) == c. Errc::invalid_input when `json`
 // does not follow the schema.

@@ -56,18 +56,20 @@ std::optional<Timestamp> time_from_json(const nlohmann::json& j) {
 
 }  // namespace
 
+nlohmann::json to_json(const ChangeStats& s) {
+  return {{"words_added", s.words_added},
+          {"words_removed", s.words_removed},
+          {"paragraphs_added", s.paragraphs_added},
+          {"paragraphs_removed", s.paragraphs_removed},
+          {"paragraphs_changed", s.paragraphs_changed},
+          {"paragraphs_moved", s.paragraphs_moved},
+          {"similarity", s.similarity}};
+}
+
 nlohmann::json to_json(const Change& change) {
-  const ChangeStats& s = change.stats;
   nlohmann::json out{
       {"classes", change.classes},
-      {"stats",
-       {{"words_added", s.words_added},
-        {"words_removed", s.words_removed},
-        {"paragraphs_added", s.paragraphs_added},
-        {"paragraphs_removed", s.paragraphs_removed},
-        {"paragraphs_changed", s.paragraphs_changed},
-        {"paragraphs_moved", s.paragraphs_moved},
-        {"similarity", s.similarity}}},
+      {"stats", to_json(change.stats)},
       {"fell_back", change.fell_back},
       {"published", {{"old", time_or_null(change.published_old)}, {"new", time_or_null(change.published_new)}}},
       {"headline", ops_to_json(change.headline_ops)},

@@ -280,9 +280,11 @@ Result<CheckOutcome> CheckPipeline::store_capture(const ArticleRecord& article, 
 Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp captured_at, const std::string& url,
                                                   CaptureNotify notify) {
   // Another process (an import) may have stored a version since begin(): compare with that one.
-  auto latest_now = m_store.latest_version(work.article.id);
-  if (!latest_now) return latest_now.error();
-  if ((*latest_now ? (*latest_now)->id : 0) != (work.latest ? work.latest->id : 0)) {
+  auto latest_id = m_store.latest_version_id(work.article.id);
+  if (!latest_id) return latest_id.error();
+  if (*latest_id != (work.latest ? work.latest->id : 0)) {
+    auto latest_now = m_store.latest_version(work.article.id);
+    if (!latest_now) return latest_now.error();
     work.latest = std::move(*latest_now);
     compare_with_latest(work, *m_config);
   }
@@ -314,15 +316,10 @@ Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp 
   if (!change.changed()) return outcome_of(CheckOutcome::Kind::unchanged, "noise only", latest.id);
 
   // A real change: is it back to an earlier text?
-  auto history = m_store.versions(article.id);
-  if (!history) return history.error();
+  auto revert = m_store.has_fingerprint(article.id, work.fingerprint, latest.id);
+  if (!revert) return revert.error();
   std::vector<std::string> classes = change.classes;
-  for (size_t i = 0; i + 1 < history->size(); ++i) {
-    if ((*history)[i].fingerprint == work.fingerprint) {
-      classes.emplace_back("revert");
-      break;
-    }
-  }
+  if (*revert) classes.emplace_back("revert");
 
   Event event;
   event.id = make_event_id();
@@ -333,8 +330,7 @@ Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp 
   event.old_version = EventVersion{latest.number, latest.captured_at, latest.content.headline};
   event.new_version = EventVersion{latest.number + 1, captured_at, content.headline};
   event.classes = classes;
-  const nlohmann::json diff_json = to_json(change);
-  event.stats = diff_json.value("stats", nlohmann::json::object());
+  event.stats = to_json(change.stats);
   event.diff = work.diff_text;
   const std::string payload = render_event(event);
 

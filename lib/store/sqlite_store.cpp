@@ -276,6 +276,26 @@ Result<std::vector<VersionRecord>> SqliteStore::versions(int64_t article_id) {
   return out;
 }
 
+Result<int64_t> SqliteStore::latest_version_id(int64_t article_id) {
+  auto stmt = m_cache.use("SELECT id FROM version WHERE article_id = ?1 ORDER BY captured_at DESC, id DESC LIMIT 1");
+  if (!stmt) return stmt.error();
+  (*stmt)->bind(1, article_id);
+  auto row = (*stmt)->step();
+  if (!row) return row.error();
+  return *row ? (*stmt)->column_int(0) : int64_t{0};
+}
+
+Result<bool> SqliteStore::has_fingerprint(int64_t article_id, std::string_view fingerprint, int64_t except_version) {
+  auto stmt = m_cache.use("SELECT 1 FROM version WHERE article_id = ?1 AND fingerprint = ?2 AND id != ?3 LIMIT 1");
+  if (!stmt) return stmt.error();
+  (*stmt)->bind(1, article_id);
+  (*stmt)->bind(2, fingerprint);
+  (*stmt)->bind(3, except_version);
+  auto row = (*stmt)->step();
+  if (!row) return row.error();
+  return *row;
+}
+
 Result<std::optional<VersionRecord>> SqliteStore::latest_version(int64_t article_id) {
   auto stmt =
       m_cache.use(std::string(k_version_columns) + "WHERE article_id = ?1 ORDER BY captured_at DESC, id DESC LIMIT 1");

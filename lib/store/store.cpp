@@ -35,6 +35,20 @@ CheckBasis check_basis_of(const ArticleRecord& article, std::string_view watch_u
   return b;
 }
 
+Result<int64_t> Store::latest_version_id(int64_t article_id) {
+  auto latest = latest_version(article_id);
+  if (!latest) return latest.error();
+  return *latest ? (*latest)->id : 0;
+}
+
+Result<bool> Store::has_fingerprint(int64_t article_id, std::string_view fingerprint, int64_t except_version) {
+  auto all = versions(article_id);
+  if (!all) return all.error();
+  for (const auto& v : *all)
+    if (v.id != except_version && v.fingerprint == fingerprint) return true;
+  return false;
+}
+
 Result<std::vector<int64_t>> Store::add_versions(std::span<const NewVersion> versions) {
   std::vector<int64_t> ids;
   ids.reserve(versions.size());

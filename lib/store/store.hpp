@@ -168,6 +168,10 @@ class Store {
   // Versions of an article, oldest first (by captured_at), numbered from 1; empty for an unknown id.
   virtual Result<std::vector<VersionRecord>> versions(int64_t article_id) = 0;
   virtual Result<std::optional<VersionRecord>> latest_version(int64_t article_id) = 0;
+  // The id of the version latest_version() returns, 0 when there is none, without reading its content.
+  virtual Result<int64_t> latest_version_id(int64_t article_id);
+  // Whether a version of the article other than `except_version` has this fingerprint (a revert).
+  virtual Result<bool> has_fingerprint(int64_t article_id, std::string_view fingerprint, int64_t except_version);
   virtual Result<std::vector<ChangeRecord>> changes(int64_t article_id) = 0;
 
   // Updates the article's check bookkeeping. On success (error empty): last_checked, next_check,

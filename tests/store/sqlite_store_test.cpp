@@ -245,6 +245,14 @@ TEST_F(SqliteStoreTest, VersionsAreNumberedByCaptureTime) {
   auto none = store->latest_version(b->id + 1);
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
+
+  // The cheap forms of latest_version() and of a search of versions() by fingerprint.
+  EXPECT_EQ(store->latest_version_id(a->id).value(), *v30);
+  EXPECT_EQ(store->latest_version_id(b->id + 1).value(), 0);
+  EXPECT_TRUE(store->has_fingerprint(a->id, "fp-ten", *v30).value());
+  EXPECT_FALSE(store->has_fingerprint(a->id, "fp-thirty", *v30).value());  // only the excepted version has it
+  EXPECT_TRUE(store->has_fingerprint(a->id, "fp-thirty", *v10).value());
+  EXPECT_FALSE(store->has_fingerprint(a->id, "fp-b", 0).value());  // another article's
 }
 
 TEST_F(SqliteStoreTest, ChangesRoundTripWithStoreFilledIds) {
