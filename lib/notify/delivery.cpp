@@ -61,8 +61,8 @@ bool Delivery::knows(std::string_view notifier) const {
 
 bool Delivery::is_local(std::string_view notifier) const { return m_difflogs.count(notifier) != 0; }
 
-AttemptOutcome Delivery::deliver_now(std::string_view notifier, std::string_view payload) const {
-  const Status s = m_difflogs.find(notifier)->second.append(payload);
+namespace {
+AttemptOutcome outcome_of_append(const Status& s) {
   AttemptOutcome outcome;
   if (s.ok()) {
     outcome.verdict = Verdict::delivered;
@@ -71,6 +71,19 @@ AttemptOutcome Delivery::deliver_now(std::string_view notifier, std::string_view
     outcome.reason = s.error().message;
   }
   return outcome;
+}
+}  // namespace
+
+AttemptOutcome Delivery::deliver_now(std::string_view notifier, std::string_view payload) const {
+  return outcome_of_append(m_difflogs.find(notifier)->second.append(payload));
+}
+
+std::vector<AttemptOutcome> Delivery::deliver_now(std::string_view notifier,
+                                                  std::span<const std::string_view> payloads) const {
+  std::vector<AttemptOutcome> out;
+  out.reserve(payloads.size());
+  for (const Status& s : m_difflogs.find(notifier)->second.append_all(payloads)) out.push_back(outcome_of_append(s));
+  return out;
 }
 
 void Delivery::deliver(std::string_view notifier, const std::string& event_id, const std::string& payload,

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,8 @@ class Delivery {
 
   // The diff log: writes now and returns the outcome. Requires is_local(notifier).
   AttemptOutcome deliver_now(std::string_view notifier, std::string_view payload) const;
+  // deliver_now() for many payloads, written together (one fsync per file); one outcome each.
+  std::vector<AttemptOutcome> deliver_now(std::string_view notifier, std::span<const std::string_view> payloads) const;
 
   // Webhooks and e-mail: starts one attempt; `done` runs exactly once on the executor, never inside
   // deliver(). Requires knows(notifier) && !is_local(notifier).

@@ -46,12 +46,59 @@ Status DiffLog::append(std::string_view payload) const {
 Status DiffLog::append(const Event& event) const { return append(event, render_event(event)); }
 
 Status DiffLog::append(const Event& event, std::string_view json_line) const {
-  if (auto s = append_rotating(m_target.path, render_diff_log_entry(event), m_target.rotation); !s)
+  const std::string_view one[] = {json_line};
+  return write({render_diff_log_entry(event)}, one);
+}
+
+std::vector<Status> DiffLog::append_all(std::span<const std::string_view> payloads) const {
+  std::vector<Status> out(payloads.size());
+  std::vector<std::string> entries;
+  std::vector<std::string> lines;
+  std::vector<std::string_view> line_views;
+  std::vector<size_t> written;     // index in `payloads` of each entry
+  lines.reserve(payloads.size());  // line_views point into it
+  for (size_t i = 0; i < payloads.size(); ++i) {
+    auto event = parse_event(payloads[i]);
+    if (!event) {
+      out[i] = event.error();
+      continue;
+    }
+    entries.push_back(render_diff_log_entry(*event));
+    // A payload with a raw newline is rendered again, compact (as append() does).
+    lines.push_back(payloads[i].find('\n') != std::string_view::npos ? render_event(*event) : std::string());
+    line_views.push_back(lines.back().empty() ? payloads[i] : std::string_view(lines.back()));
+    written.push_back(i);
+  }
+  if (!entries.empty())
+    if (Status s = write(entries, line_views); !s)
+      for (const size_t i : written) out[i] = s;
+  return out;
+}
+
+// Appends the entries to the text file, then the JSON lines to the JSON-lines file: one write and one
+// fsync per file, or per chunk of at most the rotation size, so that rotation stays by size.
+Status DiffLog::write(const std::vector<std::string>& entries, std::span<const std::string_view> json_lines) const {
+  const auto append_chunked = [&](const std::filesystem::path& path, size_t count, const auto& piece) -> Status {
+    std::string chunk;
+    for (size_t i = 0; i < count; ++i) {
+      const std::string_view p = piece(i);
+      if (!chunk.empty() && m_target.rotation.max_size > 0 && chunk.size() + p.size() > m_target.rotation.max_size) {
+        if (auto s = append_rotating(path, chunk, m_target.rotation); !s) return s;
+        chunk.clear();
+      }
+      chunk += p;
+    }
+    return chunk.empty() ? Status{} : append_rotating(path, chunk, m_target.rotation);
+  };
+  if (auto s = append_chunked(m_target.path, entries.size(), [&](size_t i) { return std::string_view(entries[i]); });
+      !s)
     return make_error(Errc::io, "diff log " + s.error().message);
   if (m_target.jsonl_path.empty()) return {};
-  std::string line(json_line);
-  line += '\n';
-  if (auto s = append_rotating(m_target.jsonl_path, line, m_target.rotation); !s)
+  std::vector<std::string> lines;
+  lines.reserve(json_lines.size());
+  for (const auto line : json_lines) lines.push_back(std::string(line) + '\n');
+  if (auto s = append_chunked(m_target.jsonl_path, lines.size(), [&](size_t i) { return std::string_view(lines[i]); });
+      !s)
     return make_error(Errc::io, "diff log " + s.error().message);
   return {};
 }

@@ -14,16 +14,20 @@
 // Each append goes through append_rotating() (rotating_file.hpp): one write() on an O_APPEND
 // descriptor, fsync, close, and size-based rotation (name.1 … name.N) when configured, so external
 // rotation (logrotate with create/move) works too and a crash never leaves a half-synced entry behind
-// a later one. The text entry is written first, then the JSON line; when the second fails the event is
-// retried and its text entry may appear twice (at-least-once; the event id identifies duplicates).
+// a later one. append_all() writes many entries with one write and one fsync per file (per chunk of at
+// most the rotation size), which is what a round that stored a thousand changes needs. The text entry is written first,
+// then the JSON line; when the second fails the event is retried and its text entry may appear twice (at-least-once;
+// the event id identifies duplicates).
 //
 // Thread safety: a DiffLog holds no mutable state; concurrent appends to one file from several
 // threads or processes each land whole (O_APPEND) for entries up to the size the kernel writes at once.
 #pragma once
 
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 #include "notify/event.hpp"
@@ -43,12 +47,16 @@ class DiffLog {
   // payload is not an event (retrying will not help), Errc::io when the file cannot be written.
   Status append(std::string_view payload) const;
   Status append(const Event& event) const;
+  // append() for each payload, in order, with one status each: invalid_input for a payload that is
+  // not an event (not written), the same io error for all the others when a file cannot be written.
+  std::vector<Status> append_all(std::span<const std::string_view> payloads) const;
 
   const std::filesystem::path& path() const { return m_target.path; }
   const DiffLogTarget& target() const { return m_target; }
 
  private:
   Status append(const Event& event, std::string_view json_line) const;
+  Status write(const std::vector<std::string>& entries, std::span<const std::string_view> json_lines) const;
 
   DiffLogTarget m_target;
 };

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
+
 #include <boost/asio/post.hpp>
 
 #include "util/crypto.hpp"
@@ -51,11 +53,21 @@ void Dispatcher::run_once(std::function<void()> done) {
     release(round, true);
     return;
   }
+  // Diff logs: every due entry of one log written together (one fsync per file, not per entry).
+  std::map<std::string, std::vector<const OutboxEntry*>, std::less<>> local;
+  for (const auto& entry : *due)
+    if (!m_busy.count(entry.id) && m_delivery->is_local(entry.notifier)) local[entry.notifier].push_back(&entry);
+  for (const auto& [notifier, entries] : local) {
+    std::vector<std::string_view> payloads;
+    payloads.reserve(entries.size());
+    for (const OutboxEntry* e : entries) payloads.emplace_back(e->payload);
+    const auto outcomes = m_delivery->deliver_now(notifier, payloads);
+    for (size_t i = 0; i < entries.size(); ++i) settle(*entries[i], outcomes[i]);
+  }
   for (auto& entry : *due) {
-    if (m_busy.count(entry.id)) continue;  // still being delivered by an earlier round
-    if (m_delivery->is_local(entry.notifier)) {
-      settle(entry, m_delivery->deliver_now(entry.notifier, entry.payload));
-    } else if (m_delivery->knows(entry.notifier)) {
+    // Still being delivered by an earlier round, or written above.
+    if (m_busy.count(entry.id) || m_delivery->is_local(entry.notifier)) continue;
+    if (m_delivery->knows(entry.notifier)) {
       m_busy.insert(entry.id);
       ++round->outstanding;
       m_waiting.push_back(Job{round, std::move(entry)});

@@ -1,5 +1,7 @@
 #include "notify/diff_log.hpp"
 
+#include "notify/rotating_file.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -156,6 +158,48 @@ TEST_F(DiffLogTest, AnEntryLargerThanMaxSizeIsWrittenWholeToAFreshFile) {
   ASSERT_TRUE(log.append(changed_event()).ok());
   EXPECT_EQ(slurp(m_dir / "diff.log"), render_diff_log_entry(changed_event()));
   EXPECT_EQ(slurp(m_dir / "diff.log.1"), render_diff_log_entry(changed_event()));
+}
+
+}  // namespace
+}  // namespace redline
+
+namespace redline {
+namespace {
+
+TEST_F(DiffLogTest, AppendAllWritesEveryGoodPayloadInOrderAndReportsEachOne) {
+  const DiffLog log(DiffLogTarget{m_dir / "diff.log", m_dir / "diff.jsonl", Rotation{0, 1}});
+  Event first = changed_event();
+  Event second = changed_event();
+  second.id = "evt_second";
+  const std::string payloads[] = {render_event(first), "{\"type\":\"nope\"}", render_event(second)};
+  const std::vector<std::string_view> views(std::begin(payloads), std::end(payloads));
+  const auto statuses = log.append_all(views);
+  ASSERT_EQ(statuses.size(), 3u);
+  EXPECT_TRUE(statuses[0].ok());
+  ASSERT_FALSE(statuses[1].ok());
+  EXPECT_EQ(statuses[1].error().code, Errc::invalid_input);
+  EXPECT_TRUE(statuses[2].ok());
+  EXPECT_EQ(slurp(log.path()), render_diff_log_entry(first) + render_diff_log_entry(second));
+  EXPECT_EQ(slurp(m_dir / "diff.jsonl"), payloads[0] + "\n" + payloads[2] + "\n");
+
+  std::filesystem::create_directories(m_dir / "blocked.log");
+  const auto io = DiffLog(m_dir / "blocked.log").append_all(views);
+  EXPECT_EQ(io[0].error().code, Errc::io);
+  EXPECT_EQ(io[1].error().code, Errc::invalid_input);
+  EXPECT_EQ(io[2].error().code, Errc::io);
+}
+
+TEST_F(DiffLogTest, AppendAllStillRotatesBySize) {
+  const size_t entry = render_diff_log_entry(changed_event()).size();
+  const DiffLog log(DiffLogTarget{m_dir / "diff.log", {}, Rotation{2 * entry + 10, 3}});
+  const std::string payload = render_event(changed_event());
+  const std::vector<std::string_view> five(5, payload);
+  for (const auto& s : log.append_all(five)) EXPECT_TRUE(s.ok());
+  // Two entries fit in a file: 5 entries make diff.log (1) + diff.log.1 (2) + diff.log.2 (2).
+  EXPECT_EQ(std::filesystem::file_size(log.path()), entry);
+  EXPECT_EQ(std::filesystem::file_size(rotated_name(log.path(), 1)), 2 * entry);
+  EXPECT_EQ(std::filesystem::file_size(rotated_name(log.path(), 2)), 2 * entry);
+  EXPECT_FALSE(std::filesystem::exists(rotated_name(log.path(), 3)));
 }
 
 }  // namespace
