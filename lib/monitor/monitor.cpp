@@ -324,17 +324,44 @@ void Monitor::on_response(uint32_t slot, std::optional<ArticleRecord> article, H
     CheckPipeline::analyze(work, *m_config);
     return conclude(slot, next, pipeline.finish(std::move(work)));
   }
-  // Extraction and comparison on the pool; the store is written back on this thread.
+  // Extraction and comparison on the pool; the store is written back on this thread, the checks that
+  // are analyzed by then together.
   boost::asio::post(
       *m_cpu, [this, slot, next, alive = m_alive, home = *m_home, config = m_config, work = std::move(work)]() mutable {
         CheckPipeline::analyze(work, *config);
-        boost::asio::post(home, [this, slot, next, alive, config, work = std::move(work)]() mutable {
+        boost::asio::post(home, [this, slot, next, alive, home, config, work = std::move(work)]() mutable {
           if (!*alive) return;
-          CheckPipeline writer(config, m_store, m_clock);
-          writer.batch_checks_into(m_batch);
-          conclude(slot, next, writer.finish(std::move(work)));
+          m_analyzed.push_back(Analyzed{slot, next, std::move(config), std::move(work)});
+          if (m_analyzed.size() == 1)
+            boost::asio::post(home, [this, alive] {
+              if (*alive) store_analyzed();
+            });
         });
       });
+}
+
+void Monitor::store_analyzed() {
+  std::vector<Analyzed> batch;
+  batch.swap(m_analyzed);
+  // One transaction for all of them: a commit per check cost more than the checks' own writes.
+  const Status grouped = m_store.begin_group();
+  const size_t records_before = m_batch.size();
+  std::vector<Result<CheckOutcome>> outcomes;
+  outcomes.reserve(batch.size());
+  for (auto& a : batch) {
+    CheckPipeline writer(a.config, m_store, m_clock);
+    writer.batch_checks_into(m_batch);
+    outcomes.push_back(writer.finish(std::move(a.work)));
+  }
+  if (grouped) {
+    if (Status committed = m_store.commit_group(); !committed) {
+      // Nothing of the group was stored: neither its versions nor the check records that describe them
+      // (a record with the new body hash would make the next check skip the unstored bytes).
+      m_batch.resize(records_before);
+      for (auto& o : outcomes) o = committed.error();
+    }
+  }
+  for (size_t i = 0; i < batch.size(); ++i) conclude(batch[i].slot, batch[i].next, std::move(outcomes[i]));
 }
 
 void Monitor::conclude(uint32_t slot, std::optional<Timestamp> next, Result<CheckOutcome> outcome) {

@@ -144,6 +144,8 @@ class Monitor {
   void set_basis(Slot& s, const CheckBasis& basis);
   void notice_other_writers();
   void conclude(uint32_t slot, std::optional<Timestamp> next, Result<CheckOutcome> outcome);
+  // Stores the checks in m_analyzed in one store group, then concludes each.
+  void store_analyzed();
   std::optional<Timestamp> next_after(const Slot& s, Timestamp now);
   void report(Slot& s, uint32_t slot, std::optional<Timestamp> next, const Result<CheckOutcome>& outcome);
   void maybe_done();
@@ -167,6 +169,14 @@ class Monitor {
   std::unordered_map<std::string_view, uint32_t> m_index;  // live watches by URL
   std::vector<uint32_t> m_free;                            // dead slots to reuse
   mutable std::priority_queue<Due, std::vector<Due>, std::greater<>> m_due;  // may hold stale entries
+  // Checks analyzed on the pool, waiting to be stored together (store_analyzed).
+  struct Analyzed {
+    uint32_t slot;
+    std::optional<Timestamp> next;
+    std::shared_ptr<const Config> config;
+    PendingCheck work;
+  };
+  std::vector<Analyzed> m_analyzed;
   std::vector<CheckRecord> m_batch;
   size_t m_batch_seen = 0;    // records of m_batch that tick() already found to be schedule_only
   int64_t m_generation = -1;  // of the store's watch list last read

@@ -145,18 +145,31 @@ Result<StatementRef> StatementCache::use(std::string_view sql) {
 }
 
 Result<Transaction> Transaction::begin(SqliteDb& db) {
+  if (db.grouped()) {
+    // After some errors (SQLITE_FULL, SQLITE_IOERR…) SQLite rolls the whole group back: write nothing
+    // more outside it, so that the group fails as a whole.
+    if (sqlite3_get_autocommit(db.get()) != 0)
+      return make_error(Errc::io, "store " + db.path().string() + ": a failed write rolled back the group");
+    auto s = db.exec("SAVEPOINT redline_write");
+    if (!s) return s.error();
+    return Transaction(&db, true);
+  }
   auto s = db.exec("BEGIN IMMEDIATE");
   if (!s) return s.error();
-  return Transaction(&db);
+  return Transaction(&db, false);
 }
 
 Transaction::~Transaction() {
   // After some errors (SQLITE_FULL, SQLITE_IOERR…) SQLite has already rolled back; don't roll back twice.
-  if (m_db != nullptr && sqlite3_get_autocommit(m_db->get()) == 0) (void)m_db->exec("ROLLBACK");
+  if (m_db == nullptr || sqlite3_get_autocommit(m_db->get()) != 0) return;
+  if (m_nested)
+    (void)m_db->exec("ROLLBACK TO redline_write; RELEASE redline_write");
+  else
+    (void)m_db->exec("ROLLBACK");
 }
 
 Status Transaction::commit() {
-  auto s = m_db->exec("COMMIT");
+  auto s = m_db->exec(m_nested ? "RELEASE redline_write" : "COMMIT");
   if (!s) return s;  // the destructor rolls back
   m_db = nullptr;
   return {};

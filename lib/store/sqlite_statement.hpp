@@ -57,12 +57,17 @@ class SqliteDb {
   // The error for the connection's last failed call, with `what` as context.
   Error error(int rc, std::string_view what) const { return sqlite_error(m_db.get(), rc, what); }
 
+  // Inside a group (SqliteStore::begin_group), transactions are savepoints of the group's transaction.
+  bool grouped() const { return m_grouped; }
+  void set_grouped(bool grouped) { m_grouped = grouped; }
+
  private:
   struct Closer {
     void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
   };
   std::unique_ptr<sqlite3, Closer> m_db;
   std::filesystem::path m_path;
+  bool m_grouped = false;
 };
 
 // A prepared statement with 1-based binding and 0-based column access.
@@ -144,18 +149,22 @@ class StatementCache {
 };
 
 // BEGIN IMMEDIATE … COMMIT, rolled back by the destructor unless commit() succeeded.
+// BEGIN IMMEDIATE … COMMIT, rolled back unless committed. Inside a group (SqliteDb::grouped()) a
+// savepoint instead, released by commit(): its writes succeed or fail whole, and become durable with
+// the group's transaction.
 class Transaction {
  public:
   static Result<Transaction> begin(SqliteDb& db);
-  Transaction(Transaction&& other) noexcept : m_db(other.m_db) { other.m_db = nullptr; }
+  Transaction(Transaction&& other) noexcept : m_db(other.m_db), m_nested(other.m_nested) { other.m_db = nullptr; }
   Transaction& operator=(Transaction&&) = delete;
   Transaction(const Transaction&) = delete;
   ~Transaction();
   Status commit();
 
  private:
-  explicit Transaction(SqliteDb* db) : m_db(db) {}
+  Transaction(SqliteDb* db, bool nested) : m_db(db), m_nested(nested) {}
   SqliteDb* m_db;
+  bool m_nested;
 };
 
 }  // namespace redline::sqlite

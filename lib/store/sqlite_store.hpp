@@ -92,6 +92,8 @@ class SqliteStore final : public Store {
   Status record_check(const CheckRecord& check) override;
   Result<int64_t> add_version(const NewVersion& version) override;
   Result<std::vector<int64_t>> add_versions(std::span<const NewVersion> versions) override;
+  Status begin_group() override;
+  Status commit_group() override;
   Status record_state(const StateChange& change) override;
 
   Result<std::vector<OutboxEntry>> due_outbox(Timestamp now, size_t limit) override;
@@ -140,6 +142,7 @@ class SqliteStore final : public Store {
   sqlite::SqliteDb m_db;
   sqlite::StatementCache m_cache;
   OpenMode m_mode;
+  std::optional<sqlite::Transaction> m_group;  // between begin_group() and commit_group()
 };
 
 }  // namespace redline

@@ -16,6 +16,24 @@ Result<int64_t> SqliteStore::add_version(const NewVersion& version) {
   return *id;
 }
 
+Status SqliteStore::begin_group() {
+  if (auto s = require_writable(); !s) return s;
+  if (m_group) return make_error(Errc::internal, "store: begin_group() inside a group");
+  auto tx = sqlite::Transaction::begin(m_db);
+  if (!tx) return tx.error();
+  m_group.emplace(std::move(*tx));
+  m_db.set_grouped(true);
+  return {};
+}
+
+Status SqliteStore::commit_group() {
+  if (!m_group) return {};
+  m_db.set_grouped(false);
+  Status s = m_group->commit();
+  m_group.reset();  // rolls back when the commit failed
+  return s;
+}
+
 Result<std::vector<int64_t>> SqliteStore::add_versions(std::span<const NewVersion> versions) {
   if (auto s = require_writable(); !s) return s.error();
   auto tx = Transaction::begin(m_db);

@@ -49,6 +49,9 @@ Result<bool> Store::has_fingerprint(int64_t article_id, std::string_view fingerp
   return false;
 }
 
+Status Store::begin_group() { return {}; }
+Status Store::commit_group() { return {}; }
+
 Result<std::vector<int64_t>> Store::add_versions(std::span<const NewVersion> versions) {
   std::vector<int64_t> ids;
   ids.reserve(versions.size());

@@ -188,6 +188,12 @@ class Store {
   // nothing, and much faster than one by one); this default adds them one by one and stops at the
   // first error.
   virtual Result<std::vector<int64_t>> add_versions(std::span<const NewVersion> versions);
+  // The writes between begin_group() and commit_group() share one transaction (SqliteStore; the
+  // default does nothing): each still succeeds or fails whole, but none is durable, or seen by other
+  // connections, before commit_group() succeeds, and after a failed commit_group() none was made.
+  // A daemon storing many checks at once commits them together. Groups do not nest.
+  virtual Status begin_group();
+  virtual Status commit_group();
   // Sets the article's state and writes the outbox rows in one transaction. Errc::invalid_input for an
   // unknown state name or a used (event_id, notifier); Errc::not_found for an unknown article. The
   // default implementation (for test doubles) reports Errc::internal.

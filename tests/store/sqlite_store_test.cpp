@@ -255,6 +255,46 @@ TEST_F(SqliteStoreTest, VersionsAreNumberedByCaptureTime) {
   EXPECT_FALSE(store->has_fingerprint(a->id, "fp-b", 0).value());  // another article's
 }
 
+TEST_F(SqliteStoreTest, AGroupCommitsItsWritesTogetherAndEachWriteStillFailsAlone) {
+  auto store = open_store();
+  auto reader = open_store();
+  auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(store->begin_group().ok());
+  EXPECT_EQ(store->begin_group().error().code, Errc::internal);  // groups do not nest
+  auto v1 = store->add_version(make_version(a->id, at_ms(10), "one"));
+  ASSERT_TRUE(v1.ok()) << v1.error().message;
+  auto again = store->add_version(make_version(a->id, at_ms(10), "same time"));  // fails, alone
+  EXPECT_FALSE(again.ok());
+  ASSERT_TRUE(store->rekey_article(a->id, "new-key").value());
+  auto v2 = store->add_version(make_version(a->id, at_ms(20), "two"));
+  ASSERT_TRUE(v2.ok()) << v2.error().message;
+  EXPECT_EQ(store->latest_version_id(a->id).value(), *v2);  // the group sees its own writes
+  EXPECT_EQ(reader->latest_version_id(a->id).value(), 0);   // others see none before the commit
+  ASSERT_TRUE(store->commit_group().ok());
+  auto versions = reader->versions(a->id);
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[0].content.blocks[0].text, "one");
+  EXPECT_EQ((*versions)[1].content.blocks[0].text, "two");
+  EXPECT_TRUE(reader->find_article("new-key").value().has_value());
+}
+
+TEST_F(SqliteStoreTest, AGroupNeverCommittedLeavesNothing) {
+  int64_t article_id = 0;
+  {
+    auto store = open_store();
+    auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
+    ASSERT_TRUE(a.ok());
+    article_id = a->id;
+    ASSERT_TRUE(store->begin_group().ok());
+    ASSERT_TRUE(store->add_version(make_version(article_id, at_ms(10), "lost", {"log"})).ok());
+  }  // closed without commit_group(), as a crash would
+  auto store = open_store();
+  EXPECT_EQ(store->latest_version_id(article_id).value(), 0);
+  EXPECT_TRUE(store->list_outbox(std::nullopt).value().empty());
+}
+
 TEST_F(SqliteStoreTest, ChangesRoundTripWithStoreFilledIds) {
   auto store = open_store();
   auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
