@@ -722,7 +722,7 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
   }
   // The headline is metadata, not body.
   if (!hints.headline.empty()) {
-    const std::string headline = normalize_space(hints.headline);
+    const std::string headline = to_nfc(normalize_space(hints.headline));
     std::erase_if(best, [&](const Block& b) { return b.text == headline; });
     // A leading heading that is the headline with a kicker or site name around it (or the other
     // way round) is the headline too.

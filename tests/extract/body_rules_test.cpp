@@ -1,0 +1,54 @@
+// General body rules, each on a small hand-written page: ruby annotations, Unicode composition, …
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "extract/blocks.hpp"
+#include "extract/extractor.hpp"
+
+namespace redline {
+namespace {
+
+Article extract(const std::string& html) {
+  auto a = extract_page(PageInput{html, "https://example.com/story", "text/html; charset=utf-8"});
+  EXPECT_TRUE(a.ok());
+  return a.ok() ? *a : Article{};
+}
+
+std::string prose(const std::string& topic, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i)
+    out += "<p>The " + topic + " report, part " + std::to_string(i) +
+           ", explains in some detail what happened, why it matters, and what comes next for the town.</p>";
+  return out;
+}
+
+bool has(const Article& a, const std::string& text) { return a.body().find(text) != std::string::npos; }
+
+TEST(BodyRules, RubyAnnotationsAreNotText) {
+  // Furigana (<rt>) and the fallback parentheses (<rp>) are reading aids, not the sentence.
+  const auto a = extract(
+      "<html><body><article><p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt></"
+      "ruby>"
+      "をなくすための<ruby>法律<rt>ほうりつ</rt></"
+      "ruby>ができて、親が子どもを教育するために、たたいたり蹴ったりする体罰を"
+      "禁止することになりました。</p></article></body></html>");
+  EXPECT_TRUE(has(a, "子どもへの虐待をなくすための法律ができて、")) << a.body();
+  EXPECT_FALSE(has(a, "ぎゃくたい")) << a.body();
+  EXPECT_FALSE(has(a, "(")) << a.body();
+}
+
+TEST(BodyRules, TextIsComposedToNfc) {
+  // U+09DF (য়) is a composition exclusion: NFC spells it U+09AF U+09BC. A decomposed "é" composes.
+  const auto a = extract(
+      "<html><body><article><p>কুষ্টি\u09DFা-১ (দৌলতপুর) আসনের সংসদ সদস্য café"
+      " d\u00E9j\u0061\u0300 vu, with enough text around it to be an article paragraph.</p>"
+      "</article></body></html>");
+  EXPECT_TRUE(has(a, "কুষ্টি\u09AF\u09BCা-১")) << a.body();
+  EXPECT_TRUE(has(a, "d\u00E9j\u00E0 vu")) << a.body();
+  EXPECT_EQ(to_nfc("plain ASCII"), "plain ASCII");
+  EXPECT_EQ(to_nfc("e\u0301"), "\u00E9");
+}
+
+}  // namespace
+}  // namespace redline
