@@ -30,6 +30,7 @@ constexpr size_t k_min_article_body = 500;         // a shorter JSON-LD articleB
 constexpr double k_trust_article_body = 0.7;       // coverage above which articleBody filters blocks
 constexpr double k_replace_by_article_body = 0.3;  // coverage below which articleBody replaces them
 constexpr size_t k_failed_extraction = 250;
+constexpr size_t k_max_entry_form = 2000;  // a form with more text than this holds the page
 constexpr size_t k_max_unconfirmed =
     300;  // longer blocks stay even when articleBody lacks them      // … when the blocks hold less than this  // a
           // marked body this share of the scored one's text wins
@@ -175,14 +176,6 @@ void wrap_inline_runs(xmlNode* div, TreeEdits& edits) {
   }
 }
 
-bool has_lead_hint(const xmlNode* node) {
-  static constexpr std::array k_lead = {"intro",   "lead", "teaser", "standfirst", "summary",  "excerpt", "subtitle",
-                                        "subline", "deck", "chapo",  "kicker",     "abstract", "vorspann"};
-  const std::string hints = dom::class_and_id(node);
-  return std::any_of(k_lead.begin(), k_lead.end(),
-                     [&](std::string_view w) { return hints.find(w) != std::string::npos; });
-}
-
 // A paragraph next to the article that reads like its lead (long prose with few links, or a
 // class/id such as intro, lead, teaser, standfirst, summary).
 bool is_lead_sibling(xmlNode* node) {
@@ -222,6 +215,21 @@ bool is_without_content(xmlNode* node) {
     if (tag == "img" || tag == "picture" || tag == "video" || tag == "iframe" || tag == "table") return false;
   }
   return true;
+}
+
+// A form the reader fills in (login, registration, comment, search, newsletter): it has a text
+// entry field and is not big (ASP.NET pages wrap the whole page, article included, in a <form>).
+bool is_entry_form(xmlNode* node) {
+  if (!dom::has_name(node, "form") || subtree_weight(node) >= k_max_entry_form) return false;
+  for (xmlNode* n = node->children; n; n = dom::next_node(n, node)) {
+    if (dom::has_name(n, "textarea")) return true;
+    if (!dom::has_name(n, "input")) continue;
+    const std::string type = ascii_lower(dom::attr(n, "type"));
+    if (type.empty() || type == "text" || type == "email" || type == "password" || type == "search" || type == "tel" ||
+        type == "url" || type == "number")
+      return true;
+  }
+  return false;
 }
 
 class Grabber {
@@ -299,6 +307,10 @@ bool Grabber::prepare() {
     }
     const std::string hints = dom::class_and_id(node);
     if (is_consent_banner(hints) && subtree_weight(node) < 2000) {
+      drop();
+      continue;
+    }
+    if (is_entry_form(node)) {
       drop();
       continue;
     }

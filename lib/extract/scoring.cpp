@@ -312,6 +312,14 @@ bool is_body_marker(const xmlNode* node) {
   return k_body.found_in(hints);
 }
 
+bool has_lead_hint(const xmlNode* node) {
+  const std::string hints = dom::class_and_id(node);
+  if (hints.size() <= 1) return false;
+  static const WordList k_lead{"intro",   "lead", "teaser", "standfirst", "summary",  "excerpt", "subtitle",
+                               "subline", "deck", "chapo",  "kicker",     "abstract", "vorspann"};
+  return k_lead.found_in(hints);
+}
+
 bool ends_sentence(std::string_view text) {
   while (!text.empty() && (text.back() == ' ' || text.back() == '"' || text.back() == '\'' || text.back() == ')'))
     text.remove_suffix(1);

@@ -69,6 +69,10 @@ bool is_share_box(const xmlNode* node);
 // article-body, post-content, story-body, …).
 bool is_body_marker(const xmlNode* node);
 
+// class/id of a lead or standfirst: intro, lead, teaser, standfirst, summary, excerpt, subtitle,
+// abstract, chapo, perex, bajada, …
+bool has_lead_hint(const xmlNode* node);
+
 // Ends with sentence punctuation (. ! ? 。！？ and closing quotes after them).
 bool ends_sentence(std::string_view text);
 

@@ -50,5 +50,29 @@ TEST(BodyRules, TextIsComposedToNfc) {
   EXPECT_EQ(to_nfc("e\u0301"), "\u00E9");
 }
 
+TEST(BodyRules, AFormToFillInIsNotTheArticle) {
+  // A short post beside a comment form with more text: a looser pass must not take the form.
+  std::string form = "<form id=\"commentform\" class=\"comment-form\"><h3>Leave a reply</h3><textarea></textarea>";
+  for (int i = 0; i < 8; ++i)
+    form += "<p><label>Field " + std::to_string(i) +
+            ": your answer here will be published, unless you tick the box, as described in our rules</label>"
+            "<input type=\"text\"></p>";
+  form += "</form>";
+  const auto a = extract(
+      "<html><body><div id=\"content\"><div class=\"post\"><h2>A short post</h2>"
+      "<p>I know I am tired and should maybe not say this.</p><p>- Then do not say it.</p>"
+      "<p>- Ok.</p></div>" +
+      form + "</div></body></html>");
+  EXPECT_TRUE(has(a, "I know I am tired")) << a.body();
+  EXPECT_FALSE(has(a, "your answer here")) << a.body();
+}
+
+TEST(BodyRules, APageWrappedInAFormKeepsItsArticle) {
+  // ASP.NET pages put everything in one <form>: a big form is the page, not a form to fill in.
+  const auto a = extract("<html><body><form id=\"aspnetForm\"><input type=\"text\" name=\"q\"><article>" +
+                         prose("council", 40) + "</article></form></body></html>");
+  EXPECT_TRUE(has(a, "The council report, part 39")) << a.body();
+}
+
 }  // namespace
 }  // namespace redline
