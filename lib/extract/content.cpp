@@ -8,6 +8,7 @@
 
 #include "extract/blocks.hpp"
 #include "extract/boilerplate.hpp"
+#include "extract/lead.hpp"
 #include "extract/scoring.hpp"
 #include "util/text.hpp"
 
@@ -677,10 +678,23 @@ void reconcile_with_article_body(std::vector<Block>& blocks, const std::string& 
   }
 }
 
+// Puts the page's lead before the body when the body does not hold it already.
+void add_leads(std::vector<Block>& blocks, const std::vector<std::string>& leads) {
+  if (leads.empty() || blocks.empty()) return;
+  std::string body;
+  for (const auto& b : blocks) body += squash(b.text);
+  std::vector<Block> missing;
+  for (const auto& lead : leads)
+    if (!occurs_in(squash(lead), body)) missing.push_back(Block{BlockKind::paragraph, to_nfc(lead)});
+  blocks.insert(blocks.begin(), missing.begin(), missing.end());
+}
+
 }  // namespace
 
 std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
   std::vector<Block> best;
+  // Read before the passes change the tree.
+  const std::vector<std::string> leads = hints.fragment ? std::vector<std::string>{} : find_leads(doc, hints.headline);
   if (hints.fragment) {
     best = blocks_of_fragment(doc);
   } else {
@@ -731,6 +745,7 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
   if (!hints.fragment) {
     drop_boilerplate_blocks(best);
     if (!hints.article_body.empty()) reconcile_with_article_body(best, hints.article_body);
+    add_leads(best, leads);
   }
   // The headline is metadata, not body.
   if (!hints.headline.empty()) {

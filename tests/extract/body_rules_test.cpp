@@ -74,5 +74,36 @@ TEST(BodyRules, APageWrappedInAFormKeepsItsArticle) {
   EXPECT_TRUE(has(a, "The council report, part 39")) << a.body();
 }
 
+TEST(BodyRules, TheLeadBetweenHeadlineAndBodyIsKept) {
+  // The lead sits in the article's header, apart from the body's container, under a "teaser" class.
+  const std::string lead =
+      "Residents of the old town will pay less for water from March, the council decided on "
+      "Monday after a long debate.";
+  const auto a = extract(
+      "<html><head><title>Water gets cheaper</title></head><body><div class=\"page\">"
+      "<div class=\"article-head\"><h1>Water gets cheaper</h1><div class=\"teaser-text\"><p>" +
+      lead + "</p></div></div><div class=\"main\"><div class=\"text\">" + prose("water", 6) +
+      "</div></div><div class=\"more\"><h2>More news</h2><p class=\"teaser\"><a href=\"/b\">Another story about "
+      "the new bridge over the river, which opens next week for cars and bikes alike.</a></p></div>"
+      "</div></body></html>");
+  ASSERT_FALSE(a.blocks.empty());
+  EXPECT_EQ(a.blocks.front().text, lead) << a.body();
+  EXPECT_TRUE(has(a, "The water report, part 5")) << a.body();
+  EXPECT_FALSE(has(a, "new bridge")) << a.body();
+}
+
+TEST(BodyRules, AHeaderParagraphIsTheLeadButNotACaption) {
+  const auto a = extract(
+      "<html><head><title>Robots use energy</title></head><body><article><header><h1>Robots use energy</h1>"
+      "<div class=\"lead-asset\"><figure><img src=\"a.jpg\"><figcaption>A robot in a lab, photographed for this "
+      "story by our staff photographer.</figcaption></figure></div>"
+      "<p>The computing power required for landmarks in AI rose 300,000-fold from 2012 to 2018.</p></header>"
+      "<section class=\"body\">" +
+      prose("energy", 6) + "</section></article></body></html>");
+  ASSERT_FALSE(a.blocks.empty());
+  EXPECT_TRUE(has(a, "rose 300,000-fold")) << a.body();
+  EXPECT_FALSE(has(a, "staff photographer")) << a.body();
+}
+
 }  // namespace
 }  // namespace redline
