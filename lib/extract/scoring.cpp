@@ -288,6 +288,15 @@ bool is_author_box(const xmlNode* node) {
   return k_author_box.found_in(hints);
 }
 
+bool is_caption_box(const xmlNode* node) {
+  // The class only: ids are often slugs of the text ("…-grundlegende-…").
+  const std::string hints = ascii_lower(dom::attr(node, "class"));
+  if (hints.empty()) return false;
+  static const WordList k_caption{"caption",           "credit",          "imagedescription",
+                                  "image-description", "img_description", "bildunterschrift"};
+  return k_caption.found_in(hints);
+}
+
 bool is_share_box(const xmlNode* node) {
   const std::string hints = dom::class_and_id(node);
   static const WordList k_share{"share", "sharedaddy", "social", "teilen", "partage", "compartir"};

@@ -62,6 +62,9 @@ bool looks_like_byline(const xmlNode* node, const std::string& class_and_id);
 // An "about the author" box (author-bio, author-box, about-author, post-author, …): the byline's
 // long form, not article text.
 bool is_author_box(const xmlNode* node);
+// An image caption or credit outside <figcaption> (class wp-caption-text, media__caption, credits,
+// imagedescription): like a figcaption, not body text.
+bool is_caption_box(const xmlNode* node);
 // Share/social bars.
 bool is_share_box(const xmlNode* node);
 

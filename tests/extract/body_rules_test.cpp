@@ -105,5 +105,20 @@ TEST(BodyRules, AHeaderParagraphIsTheLeadButNotACaption) {
   EXPECT_FALSE(has(a, "staff photographer")) << a.body();
 }
 
+TEST(BodyRules, CaptionsOutsideFigcaptionAreDropped) {
+  // WordPress and many CMSs caption images with a class, not <figcaption>; an id is often a slug
+  // of the text and says nothing ("…-grundlegende-…" is not a legend).
+  const auto a =
+      extract("<html><body><article>" + prose("harbour", 3) +
+              "<div class=\"wp-caption aligncenter\"><img src=\"a.jpg\"><p class=\"wp-caption-text\">The harbour at "
+              "dawn. Photo: Agency / Jane Doe</p></div><p><span class=\"media__credit\">Jane Doe/Agency</span></p>" +
+              prose("port", 3) + "<h3 id=\"the-caption-of-this-heading-is-a-slug\">A heading that is text</h3>" +
+              prose("dock", 2) + "</article></body></html>");
+  EXPECT_TRUE(has(a, "The port report, part 2")) << a.body();
+  EXPECT_TRUE(has(a, "A heading that is text")) << a.body();
+  EXPECT_FALSE(has(a, "Photo: Agency")) << a.body();
+  EXPECT_FALSE(has(a, "Jane Doe/Agency")) << a.body();
+}
+
 }  // namespace
 }  // namespace redline
