@@ -581,7 +581,8 @@ void Grabber::prep_article(xmlNode* article, TreeEdits& edits) {
     const bool junk =
         tag == "footer" || tag == "aside" || tag == "figcaption" || is_junk_wrapper(n) || is_non_content_tag(tag) ||
         (is_share_box(n) && subtree_weight(n) < 500) || (is_author_box(n) && subtree_weight(n) < 1500) ||
-        (is_caption_box(n) && subtree_weight(n) < 300) || ((tag == "h1" || tag == "h2") && class_weight(n) < 0);
+        (is_caption_box(n) && subtree_weight(n) < 300) || (is_disclosure_box(n) && subtree_weight(n) < 1500) ||
+        ((tag == "h1" || tag == "h2") && class_weight(n) < 0);
     if (junk) {
       xmlNode* next = dom::next_node(n, article, true);
       edits.remove(n);

@@ -297,6 +297,13 @@ bool is_caption_box(const xmlNode* node) {
   return k_caption.found_in(hints);
 }
 
+bool is_disclosure_box(const xmlNode* node) {
+  const std::string hints = dom::class_and_id(node);
+  if (hints.size() <= 1) return false;
+  static const WordList k_disclosure{"disclosure", "disclaimer", "-discl", "affiliate-text", "affiliate-notice"};
+  return k_disclosure.found_in(hints);
+}
+
 bool is_share_box(const xmlNode* node) {
   const std::string hints = dom::class_and_id(node);
   static const WordList k_share{"share", "sharedaddy", "social", "teilen", "partage", "compartir"};

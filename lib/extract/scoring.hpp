@@ -65,6 +65,9 @@ bool is_author_box(const xmlNode* node);
 // An image caption or credit outside <figcaption> (class wp-caption-text, media__caption, credits,
 // imagedescription): like a figcaption, not body text.
 bool is_caption_box(const xmlNode* node);
+// An advertising/affiliate disclosure or a disclaimer (class/id disclosure, disclaimer, …): about
+// the page, not the article.
+bool is_disclosure_box(const xmlNode* node);
 // Share/social bars.
 bool is_share_box(const xmlNode* node);
 

@@ -120,5 +120,19 @@ TEST(BodyRules, CaptionsOutsideFigcaptionAreDropped) {
   EXPECT_FALSE(has(a, "Jane Doe/Agency")) << a.body();
 }
 
+TEST(BodyRules, DisclosuresAreNotTheArticle) {
+  // An affiliate disclosure above a short post: a disclosure is about the page, not the article.
+  const auto a = extract(
+      "<html><body><div class=\"post-content\"><section class=\"editorial-disclosure\"><p>This post contains "
+      "references to products from one or more of our advertisers. We may receive compensation when you click on "
+      "links to those products, and this compensation may impact how and where products appear on this site, "
+      "including the order in which they appear. Please view our advertising policy page for more.</p></section>"
+      "<div class=\"article-body-content\"><p>The airline has a new date for when it will be a full member of the "
+      "alliance, after the pandemic delayed it.</p><p>It had planned to join in the summer, according to a "
+      "statement on Tuesday.</p></div></div></body></html>");
+  EXPECT_TRUE(has(a, "has a new date")) << a.body();
+  EXPECT_FALSE(has(a, "advertising policy")) << a.body();
+}
+
 }  // namespace
 }  // namespace redline
