@@ -4,6 +4,7 @@
 #include <string>
 
 #include "extract/blocks.hpp"
+#include "extract/boilerplate.hpp"
 #include "extract/extractor.hpp"
 
 namespace redline {
@@ -132,6 +133,23 @@ TEST(BodyRules, DisclosuresAreNotTheArticle) {
       "statement on Tuesday.</p></div></div></body></html>");
   EXPECT_TRUE(has(a, "has a new date")) << a.body();
   EXPECT_FALSE(has(a, "advertising policy")) << a.body();
+}
+
+TEST(BodyRules, CallsToActionAtTheEndAreDropped) {
+  const auto a = extract("<html><body><article>" + prose("match", 3) +
+                         "<p>Fans who subscribe to the club's channel saw the goal first.</p>" + prose("game", 2) +
+                         "<p>The coach said the team will play on.</p>"
+                         "<p>For the latest stories download the News app for iOS and Android.</p>"
+                         "<p>Follow us on Twitter and Instagram @news. Send us a message on WhatsApp.</p>"
+                         "</article></body></html>");
+  EXPECT_TRUE(has(a, "The game report, part 1")) << a.body();
+  EXPECT_FALSE(has(a, "download the News app")) << a.body();
+  EXPECT_FALSE(has(a, "Follow us on Twitter")) << a.body();
+  // Only the run at the very end goes: the block before it and one inside the body stay.
+  EXPECT_TRUE(has(a, "The coach said the team will play on.")) << a.body();
+  EXPECT_TRUE(has(a, "Fans who subscribe")) << a.body();
+  EXPECT_TRUE(is_call_to_action("Abonnieren Sie kostenlos unseren Newsletter."));
+  EXPECT_FALSE(is_call_to_action("The river rose by two metres overnight."));
 }
 
 }  // namespace
