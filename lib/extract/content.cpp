@@ -686,7 +686,7 @@ void add_leads(std::vector<Block>& blocks, const std::vector<std::string>& leads
   for (const auto& b : blocks) body += squash(b.text);
   std::vector<Block> missing;
   for (const auto& lead : leads)
-    if (!occurs_in(squash(lead), body)) missing.push_back(Block{BlockKind::paragraph, to_nfc(lead)});
+    if (body.find(squash(lead)) == std::string::npos) missing.push_back(Block{BlockKind::paragraph, to_nfc(lead)});
   blocks.insert(blocks.begin(), missing.begin(), missing.end());
 }
 

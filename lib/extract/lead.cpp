@@ -1,6 +1,9 @@
 #include "extract/lead.hpp"
 
+#include <algorithm>
+
 #include "extract/blocks.hpp"
+#include "extract/boilerplate.hpp"
 #include "extract/scoring.hpp"
 #include "util/text.hpp"
 
@@ -14,15 +17,42 @@ constexpr size_t k_body_start = 100;  // an unmarked paragraph this long starts 
 constexpr int k_max_steps = 400;      // elements looked at after the <h1>
 constexpr size_t k_max_leads = 2;
 
-// The first <h1> whose text is the headline, contains it or is contained in it.
+std::vector<std::string> words_of(const std::string& text) {
+  std::vector<std::string> words;
+  const std::string lower = ascii_lower(text);
+  size_t start = 0;
+  while (start < lower.size()) {
+    size_t end = lower.find(' ', start);
+    if (end == std::string::npos) end = lower.size();
+    if (end > start) words.push_back(lower.substr(start, end - start));
+    start = end + 1;
+  }
+  return words;
+}
+
+// At least 60 % of the <h1>'s words are words of the headline (pages reword their <title>).
+bool shares_words(const std::string& h1, const std::vector<std::string>& headline_words) {
+  const auto words = words_of(h1);
+  if (words.empty()) return false;
+  size_t shared = 0;
+  for (const auto& w : words)
+    shared += std::find(headline_words.begin(), headline_words.end(), w) != headline_words.end();
+  return shared * 5 >= words.size() * 3;
+}
+
+// The first <h1> whose text is the headline, contains it or is contained in it; else the first
+// that shares most of its words.
 xmlNode* headline_h1(xmlNode* root, const std::string& headline) {
+  xmlNode* similar = nullptr;
+  const auto headline_words = words_of(headline);
   for (xmlNode* n = root; n; n = dom::next_node(n, root)) {
     if (!dom::has_name(n, "h1")) continue;
     const std::string text = dom::clean_text(n);
     if (text_weight(text) < 10) continue;
     if (text.find(headline) != std::string::npos || headline.find(text) != std::string::npos) return n;
+    if (!similar && shares_words(text, headline_words)) similar = n;
   }
-  return nullptr;
+  return similar;
 }
 
 // The <header> or <hgroup> around the <h1>, or null.
@@ -38,22 +68,26 @@ bool is_inside(const xmlNode* node, const xmlNode* ancestor) {
   return false;
 }
 
-// Not a place for a lead: navigation, media and their captions, forms, lists, links.
+// Not a place for a lead: navigation, media and their captions, bylines and author boxes, forms,
+// lists, links.
 bool is_skipped(xmlNode* node, std::string_view tag) {
   if (is_non_content_tag(tag) || is_hidden(node) || tag == "nav" || tag == "aside" || tag == "footer" ||
       tag == "figure" || tag == "figcaption" || tag == "form" || tag == "a" || tag == "ul" || tag == "ol")
     return true;
-  const std::string hints = dom::class_and_id(node);
-  return hints.find("caption") != std::string::npos || hints.find("credit") != std::string::npos;
+  return is_caption_box(node) || is_author_box(node) || looks_like_byline(node, dom::class_and_id(node));
 }
 
-// A lead is text: an element with a picture in it is a media box whose text is a caption.
-bool has_media(xmlNode* node) {
-  for (xmlNode* n = node->children; n; n = dom::next_node(n, node))
+// A lead is one piece of text: an element with a picture in it is a media box whose text is a
+// caption, one with several paragraphs is (part of) the body.
+bool is_one_text(xmlNode* node) {
+  int paragraphs = 0;
+  for (xmlNode* n = node->children; n; n = dom::next_node(n, node)) {
     if (dom::has_name(n, "img") || dom::has_name(n, "figure") || dom::has_name(n, "picture") ||
         dom::has_name(n, "figcaption"))
-      return true;
-  return false;
+      return false;
+    if (dom::has_name(n, "p") && ++paragraphs > 1) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -85,7 +119,8 @@ std::vector<std::string> find_leads(xmlDoc* doc, std::string_view headline) {
     if (marked || (in_header && (tag == "p" || tag == "h2"))) {
       const std::string text = dom::clean_text(n);
       const size_t weight = text_weight(text);
-      if (weight >= k_min_lead && weight <= k_max_lead && link_density(n) <= 0.25 && !has_media(n)) {
+      if (weight >= k_min_lead && weight <= k_max_lead && link_density(n) <= 0.25 && is_one_text(n) &&
+          !is_call_to_action(text)) {
         leads.push_back(text);
         if (leads.size() == k_max_leads) break;
         n = dom::next_node(n, root, true);

@@ -331,8 +331,9 @@ bool is_body_marker(const xmlNode* node) {
 bool has_lead_hint(const xmlNode* node) {
   const std::string hints = dom::class_and_id(node);
   if (hints.size() <= 1) return false;
-  static const WordList k_lead{"intro",   "lead", "teaser", "standfirst", "summary",  "excerpt", "subtitle",
-                               "subline", "deck", "chapo",  "kicker",     "abstract", "vorspann"};
+  static const WordList k_lead{"intro",    "lead",    "teaser", "standfirst", "summary",     "excerpt",
+                               "subtitle", "subline", "deck",   "chapo",      "kicker",      "abstract",
+                               "vorspann", "perex",   "bajada", "entradilla", "subheadline", "description"};
   return k_lead.found_in(hints);
 }
 

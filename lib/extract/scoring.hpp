@@ -76,7 +76,7 @@ bool is_share_box(const xmlNode* node);
 bool is_body_marker(const xmlNode* node);
 
 // class/id of a lead or standfirst: intro, lead, teaser, standfirst, summary, excerpt, subtitle,
-// abstract, chapo, perex, bajada, …
+// abstract, chapo, perex, bajada, description, …
 bool has_lead_hint(const xmlNode* node);
 
 // Ends with sentence punctuation (. ! ? 。！？ and closing quotes after them).

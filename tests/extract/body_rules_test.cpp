@@ -152,5 +152,19 @@ TEST(BodyRules, CallsToActionAtTheEndAreDropped) {
   EXPECT_FALSE(is_call_to_action("The river rose by two metres overnight."));
 }
 
+TEST(BodyRules, TheLeadIsFoundUnderARewordedHeadline) {
+  // <title> and <h1> differ in a word or two; the lead's class is a local word (perex, bajada), in
+  // a header that the strict pass strips.
+  const std::string lead = "The authorities met in the town hall on Monday to agree on a plan for the winter.";
+  const auto a = extract(
+      "<html><head><meta property=\"og:title\" content=\"Child sick? What employers now need to know\"></head><body>"
+      "<div class=\"entry-header\"><h1>Child sick: what employers need to know</h1>"
+      "<div class=\"field-perex\"><p>" +
+      lead + "</p></div></div><div class=\"text\">" + prose("winter", 6) + "</div></body></html>");
+  ASSERT_FALSE(a.blocks.empty());
+  EXPECT_EQ(a.blocks.front().text, lead) << a.body();
+  EXPECT_TRUE(has(a, "The winter report, part 5")) << a.body();
+}
+
 }  // namespace
 }  // namespace redline
