@@ -14,7 +14,8 @@ constexpr size_t k_max_label_weight = 60;      // a section label is short
 constexpr size_t k_max_line_weight = 120;      // so is a credit or a share prompt
 constexpr size_t k_max_follower_weight = 160;  // link-list entries after a label
 constexpr size_t k_max_date_line_weight = 40;
-constexpr size_t k_max_call_weight = 300;  // a call to action is a line or two
+constexpr size_t k_min_sentence_weight = 80;  // a sentence this long after a label is text
+constexpr size_t k_max_call_weight = 300;     // a call to action is a line or two
 constexpr size_t k_max_trailing_calls = 4;
 
 // Lower-case ASCII letters only; other bytes pass through (labels compare by prefix).
@@ -270,8 +271,11 @@ void drop_boilerplate_blocks(std::vector<Block>& blocks) {
       continue;
     }
     if (in_section) {
+      // Link-list entries are titles; a paragraph with a full sentence is text again.
       const bool ends_section =
-          b.kind == BlockKind::heading || (b.kind == BlockKind::paragraph && weight > k_max_follower_weight);
+          b.kind == BlockKind::heading ||
+          (b.kind == BlockKind::paragraph &&
+           (weight > k_max_follower_weight || (weight > k_min_sentence_weight && ends_sentence(b.text))));
       if (!ends_section) continue;
       in_section = false;
     }

@@ -24,17 +24,16 @@ struct Flags {
 
 constexpr size_t k_min_article_chars = 500;  // below this, retry with looser flags
 constexpr size_t k_top_candidates = 5;
-constexpr double k_link_block_ratio = 0.6;   // blocks this much link text …
-constexpr size_t k_link_block_weight = 250;  // … and shorter than this are navigation
-constexpr double k_marked_share = 0.6;
+constexpr double k_link_block_ratio = 0.6;         // blocks this much link text …
+constexpr size_t k_link_block_weight = 250;        // … and shorter than this are navigation
+constexpr double k_marked_share = 0.6;             // a marked body this share of the scored one's text wins
 constexpr size_t k_min_article_body = 500;         // a shorter JSON-LD articleBody is a teaser
 constexpr double k_trust_article_body = 0.7;       // coverage above which articleBody filters blocks
 constexpr double k_replace_by_article_body = 0.3;  // coverage below which articleBody replaces them
-constexpr size_t k_failed_extraction = 250;
-constexpr size_t k_max_entry_form = 2000;  // a form with more text than this holds the page
-constexpr size_t k_max_unconfirmed =
-    300;  // longer blocks stay even when articleBody lacks them      // … when the blocks hold less than this  // a
-          // marked body this share of the scored one's text wins
+constexpr size_t k_failed_extraction = 250;        // … when the blocks hold less than this
+constexpr size_t k_max_unconfirmed = 300;          // longer blocks stay even when articleBody lacks them
+constexpr size_t k_max_entry_form = 2000;          // a form with more text than this holds the page
+constexpr size_t k_min_sentence_rest = 40;         // text beside an inline element that makes it part of a sentence
 
 bool is_heading(std::string_view tag) { return tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6'; }
 
@@ -233,6 +232,13 @@ bool is_entry_form(xmlNode* node) {
   return false;
 }
 
+// An inline element inside a paragraph that has more text: part of a sentence ("<p><span
+// class="dateline">KOBE – </span>A total of …"), whatever its class says.
+bool is_inline_in_sentence(xmlNode* node) {
+  if (!dom::has_name(node->parent, "p") || is_block_tag(dom::name(node))) return false;
+  return subtree_weight(node->parent) >= subtree_weight(node) + k_min_sentence_rest;
+}
+
 class Grabber {
  public:
   // Every edit of the tree is recorded in `edits`.
@@ -315,7 +321,7 @@ bool Grabber::prepare() {
       drop();
       continue;
     }
-    if (looks_like_byline(node, hints) && subtree_weight(node) < 100) {
+    if (looks_like_byline(node, hints) && subtree_weight(node) < 100 && !is_inline_in_sentence(node)) {
       drop();
       continue;
     }
@@ -732,7 +738,7 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
         if (marked_weight >= 100 &&
             static_cast<double>(marked_weight) >= k_marked_share * static_cast<double>(weight)) {
           blocks = std::move(marked_blocks);
-          weight = std::max(marked_weight, k_min_article_chars);
+          weight = marked_weight;
         }
       }
       // A looser pass sees more of the page's chrome: its result must be clearly longer to win.

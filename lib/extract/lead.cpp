@@ -59,6 +59,11 @@ xmlNode* headline_h1(xmlNode* root, const std::string& headline) {
 xmlNode* header_of(xmlNode* h1) {
   for (xmlNode* p = h1->parent; p && dom::is_element(p); p = p->parent)
     if (dom::has_name(p, "header") || dom::has_name(p, "hgroup")) return p;
+  // Else a small box around the <h1> (a headline block with its standfirst).
+  xmlNode* box = h1->parent;
+  if (box && dom::is_element(box) && !dom::has_name(box, "body") &&
+      subtree_weight(box) <= subtree_weight(h1) + k_max_lead)
+    return box;
   return nullptr;
 }
 

@@ -166,5 +166,37 @@ TEST(BodyRules, TheLeadIsFoundUnderARewordedHeadline) {
   EXPECT_TRUE(has(a, "The winter report, part 5")) << a.body();
 }
 
+TEST(BodyRules, AnInlineDatelineIsPartOfItsSentence) {
+  const auto a = extract(
+      "<html><body><article><p><span class=\"dateline\">KOBE &#8211; </span>A total of 6,000 "
+      "surgical masks have been lost at a hospital in Kobe, it was learned Tuesday.</p>" +
+      prose("mask", 4) + "<div class=\"dateline\">Feb 18, 2020</div></article></body></html>");
+  EXPECT_TRUE(has(a, "KOBE – A total of 6,000")) << a.body();
+  EXPECT_FALSE(has(a, "Feb 18, 2020")) << a.body();
+}
+
+TEST(BodyRules, ASentenceEndsARelatedLinksSection) {
+  const auto a = extract(
+      "<html><body><article>" + prose("mask", 4) +
+      "<h3>Related stories</h3><ul><li><a href=\"/a\">Do masks offer protection? It depends</a>"
+      "</li><li><a href=\"/b\">Hoarding sends mask prices soaring</a></li></ul>"
+      "<p>The incident has occurred at a time when Japan is seeing a shortage of face masks amid the spread of the "
+      "virus.</p>"
+      "</article></body></html>");
+  EXPECT_TRUE(has(a, "The incident has occurred")) << a.body();
+  EXPECT_FALSE(has(a, "Hoarding sends")) << a.body();
+}
+
+TEST(BodyRules, TheStandfirstInTheHeadlineBoxIsKept) {
+  // No <header>: the <h1> and its standfirst share a small box apart from the body's container.
+  const std::string lead = "The demand for renewable energy is rising, and consumers can already buy the new gas.";
+  const auto a = extract(
+      "<html><head><title>A new gas for the old heating</title></head><body><div class=\"topic-box\">"
+      "<h1>A new gas for the old heating</h1><p>" +
+      lead + "</p></div><div class=\"post\">" + prose("gas", 6) + "</div></body></html>");
+  ASSERT_FALSE(a.blocks.empty());
+  EXPECT_EQ(a.blocks.front().text, lead) << a.body();
+}
+
 }  // namespace
 }  // namespace redline
