@@ -292,8 +292,8 @@ bool is_caption_box(const xmlNode* node) {
   // The class only: ids are often slugs of the text ("…-grundlegende-…").
   const std::string hints = ascii_lower(dom::attr(node, "class"));
   if (hints.empty()) return false;
-  static const WordList k_caption{"caption",           "credit",          "imagedescription",
-                                  "image-description", "img_description", "bildunterschrift"};
+  static const WordList k_caption{"caption",         "credit",           "imagedescription", "image-description",
+                                  "img_description", "bildunterschrift", "copyright"};
   return k_caption.found_in(hints);
 }
 

@@ -121,6 +121,17 @@ TEST(BodyRules, CaptionsOutsideFigcaptionAreDropped) {
   EXPECT_FALSE(has(a, "Jane Doe/Agency")) << a.body();
 }
 
+TEST(BodyRules, FigureLabelsAndCopyrightLinesAreCaptions) {
+  const auto a = extract("<html><body><article>" + prose("snow", 3) +
+                         "<div class=\"imginline\"><img src=\"a.png\"><span>Abbildung: Vergleich auf dem "
+                         "Gletscher</span></div><div class=\"media__description-copyright\"><p>Foto und Text mit "
+                         "freundlicher Genehmigung</p></div>" +
+                         prose("ice", 3) + "</article></body></html>");
+  EXPECT_TRUE(has(a, "The ice report, part 2")) << a.body();
+  EXPECT_FALSE(has(a, "Abbildung:")) << a.body();
+  EXPECT_FALSE(has(a, "freundlicher Genehmigung")) << a.body();
+}
+
 TEST(BodyRules, DisclosuresAreNotTheArticle) {
   // An affiliate disclosure above a short post: a disclosure is about the page, not the article.
   const auto a = extract(
