@@ -18,9 +18,15 @@ constexpr size_t k_min_sentence_weight = 80;  // a sentence this long after a la
 constexpr size_t k_max_call_weight = 300;     // a call to action is a line or two
 constexpr size_t k_max_trailing_calls = 4;
 
-// Lower-case ASCII letters only; other bytes pass through (labels compare by prefix).
+// Lower-case ASCII and Latin-1 letters ("Ähnliche" → "ähnliche", "À lire" → "à lire"); other
+// bytes pass through (labels compare by prefix).
 std::string fold(std::string_view text) {
   std::string s = ascii_lower(normalize_space(text));
+  for (size_t i = 0; i + 1 < s.size(); ++i) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    const auto next = static_cast<unsigned char>(s[i + 1]);
+    if (lead == 0xC3 && next >= 0x80 && next <= 0x9E && next != 0x97) s[i + 1] = static_cast<char>(next + 0x20);
+  }
   while (!s.empty() && (s.back() == ':' || s.back() == '.' || s.back() == ' ' || s.back() == '!')) s.pop_back();
   return s;
 }
@@ -50,7 +56,10 @@ constexpr std::array k_labels = {
     "temas relacionados", "noticias relacionadas", "artículos relacionados", "te puede interesar", "lee también",
     "lo más leído", "comentarios", "compartir", "leia também", "leia mais", "notícias relacionadas", "mais lidas",
     "leggi anche", "articoli correlati", "potrebbe interessarti", "commenti", "lees ook", "gerelateerde artikelen",
-    "meest gelezen", "reacties"};
+    "meest gelezen", "reacties",
+    // pl
+    "zobacz także", "zobacz też", "czytaj także", "czytaj też", "przeczytaj także", "przeczytaj też", "polecane",
+    "komentarze", "udostępnij", "podobne artykuły", "powiązane artykuły", "najczęściej czytane"};
 
 constexpr std::array k_line_prefixes = {"foto:",
                                         "fotos:",
@@ -67,6 +76,23 @@ constexpr std::array k_line_prefixes = {"foto:",
                                         "quelle:",
                                         "bild via",
                                         "abbildung",
+                                        "beitragsbild",
+                                        "titelbild",
+                                        "(credit",
+                                        "(foto",
+                                        "(photo",
+                                        "(noch keine bewertung",
+                                        "hier können sie den artikel bewerten",
+                                        "du musst eingeloggt",
+                                        "du musst angemeldet",
+                                        "sie müssen eingeloggt",
+                                        "sie müssen angemeldet",
+                                        "you must be logged in",
+                                        "lesezeit",
+                                        "reading time",
+                                        "temps de lecture",
+                                        "tiempo de lectura",
+                                        "ten tekst przeczytasz",
                                         "abb.",
                                         "foto via",
                                         "photo credit",
@@ -164,7 +190,9 @@ constexpr std::array k_call_phrases = {
     "abonnier", "folgen sie uns", "folge uns", "unterstütze uns", "unterstütze unsere", "unterstützen sie uns",
     "unterstützen sie unsere", "unterstützen sie diese", "gefällt dir", "gefällt ihnen",
     // fr / es / pt / it
-    "abonnez", "suivez-nous", "síguenos", "suscrib", "assine", "siga-nos", "iscriviti", "seguici"};
+    "abonnez", "suivez-nous", "síguenos", "suscrib", "assine", "siga-nos", "iscriviti", "seguici",
+    // pl
+    "subskrypcj", "zapisz się", "obserwuj nas"};
 constexpr std::array k_networks = {"twitter", "instagram", "facebook", "tiktok", "youtube", "linkedin"};
 
 bool contains_any(const std::string& s, const auto& words) {

@@ -209,5 +209,19 @@ TEST(BodyRules, TheStandfirstInTheHeadlineBoxIsKept) {
   EXPECT_EQ(a.blocks.front().text, lead) << a.body();
 }
 
+TEST(BodyRules, LabelsAndLinesInMoreLanguagesAndCases) {
+  // Labels compare case-folded, Latin-1 capitals included ("Ähnliche", "À lire aussi").
+  EXPECT_TRUE(is_section_label("Ähnliche Beiträge"));
+  EXPECT_TRUE(is_section_label("À LIRE AUSSI"));
+  EXPECT_TRUE(is_section_label("Zobacz także"));
+  EXPECT_TRUE(is_boilerplate_line("Beitragsbild: Titelseite der FAZ vom 2.4.2019, Ausriss."));
+  EXPECT_TRUE(is_boilerplate_line("(Credit: Clayton Aldern / Grist)"));
+  EXPECT_TRUE(is_boilerplate_line("Ten tekst przeczytasz w mniej niż minutę"));
+  EXPECT_TRUE(is_boilerplate_line("Du musst Eingeloggt sein um Kommentare zu schreiben!"));
+  EXPECT_TRUE(is_call_to_action("Zapraszamy też do subskrypcji tygodnika."));
+  EXPECT_FALSE(is_boilerplate_line("Die Lesezeichen des Autors liegen im Regal."));
+  EXPECT_FALSE(is_section_label("Ähnliche Beiträge gab es schon 2019, sagt der Verband."));
+}
+
 }  // namespace
 }  // namespace redline
