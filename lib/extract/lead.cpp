@@ -14,7 +14,7 @@ namespace {
 constexpr size_t k_min_lead = 40;     // text weight of a lead: a kicker or a date line is shorter
 constexpr size_t k_max_lead = 1500;   // … and a body longer
 constexpr size_t k_body_start = 100;  // an unmarked paragraph this long starts the body
-constexpr int k_max_steps = 400;      // elements looked at after the <h1>
+constexpr int k_max_steps = 400;      // elements looked at after the heading
 constexpr size_t k_max_leads = 2;
 
 std::vector<std::string> words_of(const std::string& text) {
@@ -30,41 +30,53 @@ std::vector<std::string> words_of(const std::string& text) {
   return words;
 }
 
-// At least 60 % of the <h1>'s words are words of the headline (pages reword their <title>).
+// At least half of the <h1>'s words are words of the headline (pages reword their <title>).
 bool shares_words(const std::string& h1, const std::vector<std::string>& headline_words) {
   const auto words = words_of(h1);
   if (words.empty()) return false;
   size_t shared = 0;
   for (const auto& w : words)
     shared += std::find(headline_words.begin(), headline_words.end(), w) != headline_words.end();
-  return shared * 5 >= words.size() * 3;
+  return shared * 2 >= words.size();
 }
 
 // The first <h1> whose text is the headline, contains it or is contained in it; else the first
-// that shares most of its words.
-xmlNode* headline_h1(xmlNode* root, const std::string& headline) {
+// that shares most of its words; else (pages without a headline <h1>) the first such <h2>.
+xmlNode* headline_heading(xmlNode* root, const std::string& headline) {
   xmlNode* similar = nullptr;
+  xmlNode* h2 = nullptr;
   const auto headline_words = words_of(headline);
   for (xmlNode* n = root; n; n = dom::next_node(n, root)) {
-    if (!dom::has_name(n, "h1")) continue;
+    const bool is_h1 = dom::has_name(n, "h1");
+    if (!is_h1 && (h2 || !dom::has_name(n, "h2"))) continue;
     const std::string text = dom::clean_text(n);
     if (text_weight(text) < 10) continue;
-    if (text.find(headline) != std::string::npos || headline.find(text) != std::string::npos) return n;
+    const bool same = text.find(headline) != std::string::npos || headline.find(text) != std::string::npos;
+    if (!is_h1) {
+      if (same) h2 = n;
+      continue;
+    }
+    if (same) return n;
     if (!similar && shares_words(text, headline_words)) similar = n;
   }
-  return similar;
+  return similar ? similar : h2;
 }
 
-// The <header> or <hgroup> around the <h1>, or null.
-xmlNode* header_of(xmlNode* h1) {
-  for (xmlNode* p = h1->parent; p && dom::is_element(p); p = p->parent)
+// The <header> or <hgroup> around the headline's heading, or null.
+xmlNode* header_of(xmlNode* heading) {
+  for (xmlNode* p = heading->parent; p && dom::is_element(p); p = p->parent)
     if (dom::has_name(p, "header") || dom::has_name(p, "hgroup")) return p;
-  // Else a small box around the <h1> (a headline block with its standfirst).
-  xmlNode* box = h1->parent;
-  if (box && dom::is_element(box) && !dom::has_name(box, "body") &&
-      subtree_weight(box) <= subtree_weight(h1) + k_max_lead)
-    return box;
-  return nullptr;
+  // Else the biggest small box around the heading (a headline block with its standfirst), up to three
+  // levels up.
+  xmlNode* box = nullptr;
+  const size_t limit = subtree_weight(heading) + k_max_lead;
+  int level = 0;
+  for (xmlNode* p = heading->parent; p && dom::is_element(p) && !dom::has_name(p, "body") && level < 3;
+       p = p->parent, ++level) {
+    if (subtree_weight(p) > limit) break;
+    box = p;
+  }
+  return box;
 }
 
 bool is_inside(const xmlNode* node, const xmlNode* ancestor) {
@@ -102,11 +114,11 @@ std::vector<std::string> find_leads(xmlDoc* doc, std::string_view headline) {
   xmlNode* root = dom::root_element(doc);
   const std::string wanted = normalize_space(headline);
   if (!root || text_weight(wanted) < 10) return leads;
-  xmlNode* h1 = headline_h1(root, wanted);
-  if (!h1) return leads;
-  const xmlNode* header = header_of(h1);
+  xmlNode* heading = headline_heading(root, wanted);
+  if (!heading) return leads;
+  const xmlNode* header = header_of(heading);
   int steps = 0;
-  for (xmlNode* n = dom::next_node(h1, root, true); n && steps < k_max_steps; ++steps) {
+  for (xmlNode* n = dom::next_node(heading, root, true); n && steps < k_max_steps; ++steps) {
     if (!dom::is_element(n)) {
       n = dom::next_node(n, root);
       continue;

@@ -223,5 +223,17 @@ TEST(BodyRules, LabelsAndLinesInMoreLanguagesAndCases) {
   EXPECT_FALSE(is_section_label("Ähnliche Beiträge gab es schon 2019, sagt der Verband."));
 }
 
+TEST(BodyRules, TheLeadUnderAnH2HeadlineInANestedBox) {
+  // No <h1>: the headline is an <h2>; the standfirst sits two boxes away from it.
+  const std::string lead = "Temperatures fall all over the country, and the snow will return in a few hours.";
+  const auto a = extract(
+      "<html><head><title>Cold air from the north</title></head><body>"
+      "<div class=\"top\"><div class=\"row\"><h2>Cold air from the north</h2></div>"
+      "<div class=\"row\"><div class=\"col\"><p>" +
+      lead + "</p></div></div></div><div class=\"post\">" + prose("cold", 6) + "</div></body></html>");
+  ASSERT_FALSE(a.blocks.empty());
+  EXPECT_EQ(a.blocks.front().text, lead) << a.body();
+}
+
 }  // namespace
 }  // namespace redline
