@@ -583,12 +583,19 @@ void Grabber::prep_article(xmlNode* article, TreeEdits& edits) {
   clean_conditionally(article, "form", edits);
   clean_conditionally(article, "fieldset", edits);
   for (xmlNode* n = article->children; n;) {
+    if (!dom::is_element(n)) {
+      n = dom::next_node(n, article);
+      continue;
+    }
     const std::string_view tag = dom::name(n);
-    const bool junk =
-        tag == "footer" || tag == "aside" || tag == "figcaption" || is_junk_wrapper(n) || is_non_content_tag(tag) ||
-        (is_share_box(n) && subtree_weight(n) < 500) || (is_author_box(n) && subtree_weight(n) < 1500) ||
-        (is_caption_box(n) && subtree_weight(n) < 300) || (is_disclosure_box(n) && subtree_weight(n) < 1500) ||
-        ((tag == "h1" || tag == "h2") && class_weight(n) < 0);
+    bool junk = tag == "footer" || tag == "aside" || tag == "figcaption" || is_junk_wrapper(n) ||
+                is_non_content_tag(tag) || ((tag == "h1" || tag == "h2") && class_weight(n) < 0);
+    if (!junk && (dom::has_attr(n, "class") || dom::has_attr(n, "id"))) {
+      const std::string hints = dom::class_and_id(n);
+      junk = (is_share_box(hints) && subtree_weight(n) < 500) || (is_author_box(hints) && subtree_weight(n) < 1500) ||
+             (is_caption_box(hints) && subtree_weight(n) < 300) ||
+             (is_disclosure_box(hints) && subtree_weight(n) < 1500);
+    }
     if (junk) {
       xmlNode* next = dom::next_node(n, article, true);
       edits.remove(n);

@@ -91,7 +91,8 @@ bool is_skipped(xmlNode* node, std::string_view tag) {
   if (is_non_content_tag(tag) || is_hidden(node) || tag == "nav" || tag == "aside" || tag == "footer" ||
       tag == "figure" || tag == "figcaption" || tag == "form" || tag == "a" || tag == "ul" || tag == "ol")
     return true;
-  return is_caption_box(node) || is_author_box(node) || looks_like_byline(node, dom::class_and_id(node));
+  const std::string hints = dom::class_and_id(node);
+  return is_caption_box(hints) || is_author_box(hints) || looks_like_byline(node, hints);
 }
 
 // A lead is one piece of text: an element with a picture in it is a media box whose text is a

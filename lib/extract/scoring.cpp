@@ -276,8 +276,7 @@ bool looks_like_byline(const xmlNode* node, const std::string& hints) {
   return k_byline.found_in(hints);
 }
 
-bool is_author_box(const xmlNode* node) {
-  const std::string hints = dom::class_and_id(node);
+bool is_author_box(const std::string& hints) {
   if (hints.size() <= 1) return false;
   static const WordList k_author_box{
       "author-bio",   "authorbio",    "author_bio",         "author-box",       "authorbox",      "author_box",
@@ -288,24 +287,22 @@ bool is_author_box(const xmlNode* node) {
   return k_author_box.found_in(hints);
 }
 
-bool is_caption_box(const xmlNode* node) {
-  // The class only: ids are often slugs of the text ("…-grundlegende-…").
-  const std::string hints = ascii_lower(dom::attr(node, "class"));
-  if (hints.empty()) return false;
+bool is_caption_box(const std::string& hints) {
+  // The class only (before the last space): ids are often slugs of the text ("…-grundlegende-…").
+  const size_t end = hints.rfind(' ');
+  if (end == 0 || end == std::string::npos) return false;
   static const WordList k_caption{"caption",         "credit",           "imagedescription", "image-description",
                                   "img_description", "bildunterschrift", "copyright"};
-  return k_caption.found_in(hints);
+  return k_caption.found_in(std::string_view(hints).substr(0, end));
 }
 
-bool is_disclosure_box(const xmlNode* node) {
-  const std::string hints = dom::class_and_id(node);
+bool is_disclosure_box(const std::string& hints) {
   if (hints.size() <= 1) return false;
   static const WordList k_disclosure{"disclosure", "disclaimer", "-discl", "affiliate-text", "affiliate-notice"};
   return k_disclosure.found_in(hints);
 }
 
-bool is_share_box(const xmlNode* node) {
-  const std::string hints = dom::class_and_id(node);
+bool is_share_box(const std::string& hints) {
   static const WordList k_share{"share", "sharedaddy", "social", "teilen", "partage", "compartir"};
   return k_share.found_in(hints);
 }
