@@ -71,7 +71,8 @@ xmlNode* header_of(xmlNode* heading) {
   xmlNode* box = nullptr;
   const size_t limit = subtree_weight(heading) + k_max_lead;
   int level = 0;
-  for (xmlNode* p = heading->parent; p && dom::is_element(p) && !dom::has_name(p, "body") && level < 3;
+  for (xmlNode* p = heading->parent;
+       p && dom::is_element(p) && !dom::has_name(p, "body") && !dom::has_name(p, "html") && level < 3;
        p = p->parent, ++level) {
     if (subtree_weight(p) > limit) break;
     box = p;
