@@ -86,14 +86,15 @@ bool is_inside(const xmlNode* node, const xmlNode* ancestor) {
   return false;
 }
 
-// Not a place for a lead: navigation, media and their captions, bylines and author boxes, forms,
-// lists, links.
+// Not a place for a lead: navigation, media and their captions, bylines and author boxes,
+// disclosures, comments, forms, lists, links.
 bool is_skipped(xmlNode* node, std::string_view tag) {
   if (is_non_content_tag(tag) || is_hidden(node) || tag == "nav" || tag == "aside" || tag == "footer" ||
       tag == "figure" || tag == "figcaption" || tag == "form" || tag == "a" || tag == "ul" || tag == "ol")
     return true;
   const std::string hints = dom::class_and_id(node);
-  return is_caption_box(hints) || is_author_box(hints) || looks_like_byline(node, hints);
+  return is_caption_box(hints) || is_author_box(hints) || is_disclosure_box(hints) ||
+         hints.find("comment") != std::string::npos || looks_like_byline(node, hints);
 }
 
 // A lead is one piece of text: an element with a picture in it is a media box whose text is a
@@ -146,7 +147,14 @@ std::vector<std::string> find_leads(xmlDoc* doc, std::string_view headline) {
         continue;
       }
     }
-    if (tag == "p" && !in_header && subtree_weight(n) >= k_body_start) break;  // the body has begun
+    if (tag == "p" && !in_header && subtree_weight(n) >= k_body_start) {
+      // The body has begun; its first paragraph, when the body lacks it, was cut off with the lead.
+      const std::string text = dom::clean_text(n);
+      if (leads.empty() && link_density(n) <= 0.25 && ends_sentence(text) && text_weight(text) <= k_max_lead &&
+          !is_call_to_action(text))
+        leads.push_back(text);
+      break;
+    }
     n = dom::next_node(n, root);
   }
   return leads;

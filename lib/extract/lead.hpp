@@ -18,8 +18,11 @@ namespace redline {
 // more than it. The heading is the first <h1> that contains the headline or is contained in it,
 // else the first <h1> with at least half of its words in the headline, else the first such <h2>.
 // Each lead has 40–1500 characters of text with few links, is one text (no picture, at most one
-// <p>), not a call to action, and not in navigation, a figure, a caption, a byline or a form.
-// Empty when there is no such heading or no lead. Reads the tree without changing it.
+// <p>), not a call to action, and not in navigation, a figure, a caption, a byline, an author box,
+// a disclosure, comments or a form. When there is none, the body's first long paragraph (ending a
+// sentence, few links) is returned instead: the caller adds it only when the body lacks it, i.e.
+// when it was cut off with the header. Empty when there is no such heading or no lead. Reads the
+// tree without changing it.
 std::vector<std::string> find_leads(xmlDoc* doc, std::string_view headline);
 
 }  // namespace redline

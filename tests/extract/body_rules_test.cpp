@@ -235,5 +235,20 @@ TEST(BodyRules, TheLeadUnderAnH2HeadlineInANestedBox) {
   EXPECT_EQ(a.blocks.front().text, lead) << a.body();
 }
 
+TEST(BodyRules, TheBodysFirstParagraphCutOffWithTheHeadlineIsKept) {
+  // The first paragraph after the headline sits in a box of its own that the scorer strips; the
+  // body lacks it, so it goes first. A comment form's text after the headline is no lead.
+  const std::string first =
+      "After a week of attacks on the press, the president of the assembly told reporters to "
+      "leave the building at once, and after a short protest they did so in silence.";
+  const auto a = extract(
+      "<html><head><title>The assembly sends reporters away</title></head><body>"
+      "<div class=\"top\"><h1>The assembly sends reporters away</h1></div>"
+      "<div class=\"promo-row\"><p>" +
+      first + "</p></div><div class=\"text\">" + prose("press", 6) + "</div></body></html>");
+  ASSERT_FALSE(a.blocks.empty());
+  EXPECT_EQ(a.blocks.front().text, first) << a.body();
+}
+
 }  // namespace
 }  // namespace redline
