@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
 #include "extract/scoring.hpp"
 #include "util/text.hpp"
 
@@ -10,9 +13,10 @@ namespace redline {
 
 namespace {
 
-constexpr std::array k_non_content = {"script", "style", "template", "svg",      "canvas", "iframe",  "object", "embed",
-                                      "button", "input", "select",   "textarea", "head",   "title",   "meta",   "link",
-                                      "video",  "audio", "map",      "dialog",   "menu",   "picture", "source", "math"};
+constexpr std::array k_non_content = {"script",  "style",  "template", "svg",    "canvas",   "iframe", "object",
+                                      "embed",   "button", "input",    "select", "textarea", "head",   "title",
+                                      "meta",    "link",   "video",    "audio",  "map",      "dialog", "menu",
+                                      "picture", "source", "math",     "rt",     "rp"};
 constexpr std::array k_block = {
     "p",       "div",    "section", "article", "main",     "header", "footer", "aside",   "h1",     "h2",         "h3",
     "h4",      "h5",     "h6",      "ul",      "ol",       "li",     "dl",     "dt",      "dd",     "blockquote", "pre",
@@ -123,7 +127,7 @@ class Collector {
   }
 
   void flush() {
-    std::string text = normalize_space(m_text);
+    std::string text = to_nfc(normalize_space(m_text));
     const size_t links = m_link_chars;
     m_text.clear();
     m_link_chars = 0;
@@ -137,7 +141,7 @@ class Collector {
   void emit_table(xmlNode* table) {
     for (xmlNode* n = table; n; n = dom::next_node(n, table)) {
       if (dom::has_name(n, "caption")) {
-        if (std::string t = dom::clean_text(n); !t.empty()) {
+        if (std::string t = to_nfc(dom::clean_text(n)); !t.empty()) {
           m_ratios.push_back(0);
           m_blocks.push_back(Block{BlockKind::caption, t});
         }
@@ -148,7 +152,7 @@ class Collector {
       std::string row;
       for (xmlNode* cell = n->children; cell; cell = cell->next) {
         if (!dom::has_name(cell, "td") && !dom::has_name(cell, "th")) continue;
-        std::string t = dom::clean_text(cell);
+        std::string t = to_nfc(dom::clean_text(cell));
         if (t.empty()) continue;
         if (!row.empty()) row += " | ";
         row += t;
@@ -170,6 +174,23 @@ class Collector {
 };
 
 }  // namespace
+
+// NFC is the form text is exchanged in: a page may spell "য়" as U+09DF or as U+09AF U+09BC, which
+// read the same (canonically equivalent). Code points below U+0300 are composed already.
+std::string to_nfc(std::string text) {
+  if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0xCC; })) return text;
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status) || !nfc) return text;
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
+  if (nfc->isNormalized(u, status) || U_FAILURE(status)) return text;
+  status = U_ZERO_ERROR;
+  const icu::UnicodeString composed = nfc->normalize(u, status);
+  if (U_FAILURE(status)) return text;
+  std::string out;
+  composed.toUTF8String(out);
+  return out;
+}
 
 bool is_non_content_tag(std::string_view tag) { return contains(k_non_content, tag); }
 bool is_block_tag(std::string_view tag) { return contains(k_block, tag); }

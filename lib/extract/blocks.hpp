@@ -2,6 +2,7 @@
 // and table rows, each with normalized text. Pure; thread-safe per tree.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "core/article.hpp"
@@ -18,6 +19,10 @@ bool is_hidden(const xmlNode* node);
 bool is_junk_wrapper(const xmlNode* node);
 // Block-level tags: an inline run ends where one of these starts.
 bool is_block_tag(std::string_view tag);
+
+// `text` in Unicode's composed form (NFC); unchanged when it is already (the usual case, checked
+// without ICU when no code point is U+0300 or above).
+std::string to_nfc(std::string text);
 
 // Collects the blocks below `container` in document order. Inline text directly inside a <div>
 // (or similar) becomes a paragraph; two <br> in a row split a paragraph. A <table> whose cells hold

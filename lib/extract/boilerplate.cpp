@@ -14,10 +14,19 @@ constexpr size_t k_max_label_weight = 60;      // a section label is short
 constexpr size_t k_max_line_weight = 120;      // so is a credit or a share prompt
 constexpr size_t k_max_follower_weight = 160;  // link-list entries after a label
 constexpr size_t k_max_date_line_weight = 40;
+constexpr size_t k_min_sentence_weight = 80;  // a sentence this long after a label is text
+constexpr size_t k_max_call_weight = 300;     // a call to action is a line or two
+constexpr size_t k_max_trailing_calls = 4;
 
-// Lower-case ASCII letters only; other bytes pass through (labels compare by prefix).
+// Lower-case ASCII and Latin-1 letters ("Ähnliche" → "ähnliche", "À lire" → "à lire"); other
+// bytes pass through (labels compare by prefix).
 std::string fold(std::string_view text) {
   std::string s = ascii_lower(normalize_space(text));
+  for (size_t i = 0; i + 1 < s.size(); ++i) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    const auto next = static_cast<unsigned char>(s[i + 1]);
+    if (lead == 0xC3 && next >= 0x80 && next <= 0x9E && next != 0x97) s[i + 1] = static_cast<char>(next + 0x20);
+  }
   while (!s.empty() && (s.back() == ':' || s.back() == '.' || s.back() == ' ' || s.back() == '!')) s.pop_back();
   return s;
 }
@@ -47,7 +56,10 @@ constexpr std::array k_labels = {
     "temas relacionados", "noticias relacionadas", "artículos relacionados", "te puede interesar", "lee también",
     "lo más leído", "comentarios", "compartir", "leia também", "leia mais", "notícias relacionadas", "mais lidas",
     "leggi anche", "articoli correlati", "potrebbe interessarti", "commenti", "lees ook", "gerelateerde artikelen",
-    "meest gelezen", "reacties"};
+    "meest gelezen", "reacties",
+    // pl
+    "zobacz także", "zobacz też", "czytaj także", "czytaj też", "przeczytaj także", "przeczytaj też", "polecane",
+    "komentarze", "udostępnij", "podobne artykuły", "powiązane artykuły", "najczęściej czytane"};
 
 constexpr std::array k_line_prefixes = {"foto:",
                                         "fotos:",
@@ -63,6 +75,25 @@ constexpr std::array k_line_prefixes = {"foto:",
                                         "bildquelle",
                                         "quelle:",
                                         "bild via",
+                                        "abbildung",
+                                        "beitragsbild",
+                                        "titelbild",
+                                        "(credit",
+                                        "(foto",
+                                        "(photo",
+                                        "(noch keine bewertung",
+                                        "hier können sie den artikel bewerten",
+                                        "du musst eingeloggt",
+                                        "du musst angemeldet",
+                                        "sie müssen eingeloggt",
+                                        "sie müssen angemeldet",
+                                        "you must be logged in",
+                                        "lesezeit",
+                                        "reading time",
+                                        "temps de lecture",
+                                        "tiempo de lectura",
+                                        "ten tekst przeczytasz",
+                                        "abb.",
                                         "foto via",
                                         "photo credit",
                                         "image credit",
@@ -149,6 +180,25 @@ constexpr std::array k_tail_label_prefixes = {"more ",
                                               "lees ook",
                                               "meer "};
 
+// Phrases of calls to action (lower case); "follow"/"download" need a network/app word too.
+constexpr std::array k_call_phrases = {
+    // en
+    "subscrib", "sign up", "newsletter", "follow us", "telegram", "whatsapp", "copyright", "all rights reserved",
+    "written permission", "reprint", "republish", "send us a", "contact us at", "patreon", "support us", "support our",
+    "letter to the editor",
+    // de
+    "abonnier", "folgen sie uns", "folge uns", "unterstütze uns", "unterstütze unsere", "unterstützen sie uns",
+    "unterstützen sie unsere", "unterstützen sie diese", "gefällt dir", "gefällt ihnen",
+    // fr / es / pt / it
+    "abonnez", "suivez-nous", "síguenos", "suscrib", "assine", "siga-nos", "iscriviti", "seguici",
+    // pl
+    "subskrypcj", "zapisz się", "obserwuj nas"};
+constexpr std::array k_networks = {"twitter", "instagram", "facebook", "tiktok", "youtube", "linkedin"};
+
+bool contains_any(const std::string& s, const auto& words) {
+  return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return s.find(w) != std::string::npos; });
+}
+
 bool starts_with_any(const std::string& s, const auto& prefixes) {
   return std::any_of(prefixes.begin(), prefixes.end(),
                      [&](std::string_view p) { return std::string_view(s).starts_with(p); });
@@ -224,6 +274,14 @@ bool is_boilerplate_line(std::string_view text) {
   return starts_with_any(fold(text), k_line_prefixes);
 }
 
+bool is_call_to_action(std::string_view text) {
+  if (text_weight(text) > k_max_call_weight) return false;
+  const std::string s = ascii_lower(text);
+  if (contains_any(s, k_call_phrases)) return true;
+  if (s.find("follow") != std::string::npos && contains_any(s, k_networks)) return true;
+  return s.find("download") != std::string::npos && s.find("app") != std::string::npos;
+}
+
 bool is_tail_label(const Block& b) {
   if (text_weight(b.text) > k_max_label_weight) return false;
   const std::string t = normalize_space(b.text);
@@ -243,14 +301,22 @@ void drop_boilerplate_blocks(std::vector<Block>& blocks) {
       continue;
     }
     if (in_section) {
+      // Link-list entries are titles; a paragraph with a full sentence is text again.
       const bool ends_section =
-          b.kind == BlockKind::heading || (b.kind == BlockKind::paragraph && weight > k_max_follower_weight);
+          b.kind == BlockKind::heading ||
+          (b.kind == BlockKind::paragraph &&
+           (weight > k_max_follower_weight || (weight > k_min_sentence_weight && ends_sentence(b.text))));
       if (!ends_section) continue;
       in_section = false;
     }
     if (b.kind != BlockKind::table && is_boilerplate_line(b.text)) continue;
     kept.push_back(std::move(b));
   }
+  // Calls to action close many articles; only the ones at the very end, after other blocks.
+  for (size_t n = 0; n < k_max_trailing_calls && kept.size() > 1 && kept.back().kind != BlockKind::heading &&
+                     kept.back().kind != BlockKind::table && is_call_to_action(kept.back().text);
+       ++n)
+    kept.pop_back();
   // A heading with nothing after it titled something that was removed (a teaser list, a form).
   // Only short headings after real text: a page whose text is all headings keeps them.
   size_t prose = 0;

@@ -16,8 +16,14 @@ bool is_section_label(std::string_view text);
 // True when a short block is a known boilerplate line (credit, share prompt, post footer).
 bool is_boilerplate_line(std::string_view text);
 
+// True when a short block asks the reader to do something about the site rather than tells the
+// story: subscribe, download the app, follow on social networks, support the site, mind the
+// copyright, write to the editor.
+bool is_call_to_action(std::string_view text);
+
 // Drops boilerplate lines, and each boilerplate section label together with the short blocks that
-// follow it (up to the next heading or long paragraph), and headings left at the end of the body.
+// follow it (up to the next heading or long paragraph), calls to action at the end of the body (up
+// to four in a row) and headings left at the end of the body.
 void drop_boilerplate_blocks(std::vector<Block>& blocks);
 
 }  // namespace redline

@@ -8,6 +8,7 @@
 
 #include "extract/blocks.hpp"
 #include "extract/boilerplate.hpp"
+#include "extract/lead.hpp"
 #include "extract/scoring.hpp"
 #include "util/text.hpp"
 
@@ -23,16 +24,16 @@ struct Flags {
 
 constexpr size_t k_min_article_chars = 500;  // below this, retry with looser flags
 constexpr size_t k_top_candidates = 5;
-constexpr double k_link_block_ratio = 0.6;   // blocks this much link text …
-constexpr size_t k_link_block_weight = 250;  // … and shorter than this are navigation
-constexpr double k_marked_share = 0.6;
+constexpr double k_link_block_ratio = 0.6;         // blocks this much link text …
+constexpr size_t k_link_block_weight = 250;        // … and shorter than this are navigation
+constexpr double k_marked_share = 0.6;             // a marked body this share of the scored one's text wins
 constexpr size_t k_min_article_body = 500;         // a shorter JSON-LD articleBody is a teaser
 constexpr double k_trust_article_body = 0.7;       // coverage above which articleBody filters blocks
 constexpr double k_replace_by_article_body = 0.3;  // coverage below which articleBody replaces them
-constexpr size_t k_failed_extraction = 250;
-constexpr size_t k_max_unconfirmed =
-    300;  // longer blocks stay even when articleBody lacks them      // … when the blocks hold less than this  // a
-          // marked body this share of the scored one's text wins
+constexpr size_t k_failed_extraction = 250;        // … when the blocks hold less than this
+constexpr size_t k_max_unconfirmed = 300;          // longer blocks stay even when articleBody lacks them
+constexpr size_t k_max_entry_form = 2000;          // a form with more text than this holds the page
+constexpr size_t k_min_sentence_rest = 40;         // text beside an inline element that makes it part of a sentence
 
 bool is_heading(std::string_view tag) { return tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6'; }
 
@@ -175,14 +176,6 @@ void wrap_inline_runs(xmlNode* div, TreeEdits& edits) {
   }
 }
 
-bool has_lead_hint(const xmlNode* node) {
-  static constexpr std::array k_lead = {"intro",   "lead", "teaser", "standfirst", "summary",  "excerpt", "subtitle",
-                                        "subline", "deck", "chapo",  "kicker",     "abstract", "vorspann"};
-  const std::string hints = dom::class_and_id(node);
-  return std::any_of(k_lead.begin(), k_lead.end(),
-                     [&](std::string_view w) { return hints.find(w) != std::string::npos; });
-}
-
 // A paragraph next to the article that reads like its lead (long prose with few links, or a
 // class/id such as intro, lead, teaser, standfirst, summary).
 bool is_lead_sibling(xmlNode* node) {
@@ -222,6 +215,28 @@ bool is_without_content(xmlNode* node) {
     if (tag == "img" || tag == "picture" || tag == "video" || tag == "iframe" || tag == "table") return false;
   }
   return true;
+}
+
+// A form the reader fills in (login, registration, comment, search, newsletter): it has a text
+// entry field and is not big (ASP.NET pages wrap the whole page, article included, in a <form>).
+bool is_entry_form(xmlNode* node) {
+  if (!dom::has_name(node, "form") || subtree_weight(node) >= k_max_entry_form) return false;
+  for (xmlNode* n = node->children; n; n = dom::next_node(n, node)) {
+    if (dom::has_name(n, "textarea")) return true;
+    if (!dom::has_name(n, "input")) continue;
+    const std::string type = ascii_lower(dom::attr(n, "type"));
+    if (type.empty() || type == "text" || type == "email" || type == "password" || type == "search" || type == "tel" ||
+        type == "url" || type == "number")
+      return true;
+  }
+  return false;
+}
+
+// An inline element inside a paragraph that has more text: part of a sentence ("<p><span
+// class="dateline">KOBE – </span>A total of …"), whatever its class says.
+bool is_inline_in_sentence(xmlNode* node) {
+  if (!dom::has_name(node->parent, "p") || is_block_tag(dom::name(node))) return false;
+  return subtree_weight(node->parent) >= subtree_weight(node) + k_min_sentence_rest;
 }
 
 class Grabber {
@@ -302,7 +317,11 @@ bool Grabber::prepare() {
       drop();
       continue;
     }
-    if (looks_like_byline(node, hints) && subtree_weight(node) < 100) {
+    if (is_entry_form(node)) {
+      drop();
+      continue;
+    }
+    if (looks_like_byline(node, hints) && subtree_weight(node) < 100 && !is_inline_in_sentence(node)) {
       drop();
       continue;
     }
@@ -564,11 +583,19 @@ void Grabber::prep_article(xmlNode* article, TreeEdits& edits) {
   clean_conditionally(article, "form", edits);
   clean_conditionally(article, "fieldset", edits);
   for (xmlNode* n = article->children; n;) {
+    if (!dom::is_element(n)) {
+      n = dom::next_node(n, article);
+      continue;
+    }
     const std::string_view tag = dom::name(n);
-    const bool junk = tag == "footer" || tag == "aside" || tag == "figcaption" || is_junk_wrapper(n) ||
-                      is_non_content_tag(tag) || (is_share_box(n) && subtree_weight(n) < 500) ||
-                      (is_author_box(n) && subtree_weight(n) < 1500) ||
-                      ((tag == "h1" || tag == "h2") && class_weight(n) < 0);
+    bool junk = tag == "footer" || tag == "aside" || tag == "figcaption" || is_junk_wrapper(n) ||
+                is_non_content_tag(tag) || ((tag == "h1" || tag == "h2") && class_weight(n) < 0);
+    if (!junk && (dom::has_attr(n, "class") || dom::has_attr(n, "id"))) {
+      const std::string hints = dom::class_and_id(n);
+      junk = (is_share_box(hints) && subtree_weight(n) < 500) || (is_author_box(hints) && subtree_weight(n) < 1500) ||
+             (is_caption_box(hints) && subtree_weight(n) < 300) ||
+             (is_disclosure_box(hints) && subtree_weight(n) < 1500);
+    }
     if (junk) {
       xmlNode* next = dom::next_node(n, article, true);
       edits.remove(n);
@@ -665,10 +692,23 @@ void reconcile_with_article_body(std::vector<Block>& blocks, const std::string& 
   }
 }
 
+// Puts the page's lead before the body when the body does not hold it already.
+void add_leads(std::vector<Block>& blocks, const std::vector<std::string>& leads) {
+  if (leads.empty() || blocks.empty()) return;
+  std::string body;
+  for (const auto& b : blocks) body += squash(b.text);
+  std::vector<Block> missing;
+  for (const auto& lead : leads)
+    if (body.find(squash(lead)) == std::string::npos) missing.push_back(Block{BlockKind::paragraph, to_nfc(lead)});
+  blocks.insert(blocks.begin(), missing.begin(), missing.end());
+}
+
 }  // namespace
 
 std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
   std::vector<Block> best;
+  // Read before the passes change the tree.
+  const std::vector<std::string> leads = hints.fragment ? std::vector<std::string>{} : find_leads(doc, hints.headline);
   if (hints.fragment) {
     best = blocks_of_fragment(doc);
   } else {
@@ -705,7 +745,7 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
         if (marked_weight >= 100 &&
             static_cast<double>(marked_weight) >= k_marked_share * static_cast<double>(weight)) {
           blocks = std::move(marked_blocks);
-          weight = std::max(marked_weight, k_min_article_chars);
+          weight = marked_weight;
         }
       }
       // A looser pass sees more of the page's chrome: its result must be clearly longer to win.
@@ -719,10 +759,11 @@ std::vector<Block> extract_content(xmlDoc* doc, const ContentHints& hints) {
   if (!hints.fragment) {
     drop_boilerplate_blocks(best);
     if (!hints.article_body.empty()) reconcile_with_article_body(best, hints.article_body);
+    add_leads(best, leads);
   }
   // The headline is metadata, not body.
   if (!hints.headline.empty()) {
-    const std::string headline = normalize_space(hints.headline);
+    const std::string headline = to_nfc(normalize_space(hints.headline));
     std::erase_if(best, [&](const Block& b) { return b.text == headline; });
     // A leading heading that is the headline with a kicker or site name around it (or the other
     // way round) is the headline too.

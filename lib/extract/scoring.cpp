@@ -289,8 +289,7 @@ bool looks_like_byline(const xmlNode* node, const std::string& hints) {
   return k_byline.found_in(hints);
 }
 
-bool is_author_box(const xmlNode* node) {
-  const std::string hints = dom::class_and_id(node);
+bool is_author_box(const std::string& hints) {
   if (hints.size() <= 1) return false;
   static const WordList k_author_box{
       "author-bio",   "authorbio",    "author_bio",         "author-box",       "authorbox",      "author_box",
@@ -301,8 +300,22 @@ bool is_author_box(const xmlNode* node) {
   return k_author_box.found_in(hints);
 }
 
-bool is_share_box(const xmlNode* node) {
-  const std::string hints = dom::class_and_id(node);
+bool is_caption_box(const std::string& hints) {
+  // The class only (before the last space): ids are often slugs of the text ("…-grundlegende-…").
+  const size_t end = hints.rfind(' ');
+  if (end == 0 || end == std::string::npos) return false;
+  static const WordList k_caption{"caption",         "credit",           "imagedescription", "image-description",
+                                  "img_description", "bildunterschrift", "copyright"};
+  return k_caption.found_in(std::string_view(hints).substr(0, end));
+}
+
+bool is_disclosure_box(const std::string& hints) {
+  if (hints.size() <= 1) return false;
+  static const WordList k_disclosure{"disclosure", "disclaimer", "-discl", "affiliate-text", "affiliate-notice"};
+  return k_disclosure.found_in(hints);
+}
+
+bool is_share_box(const std::string& hints) {
   static const WordList k_share{"share", "sharedaddy", "social", "teilen", "partage", "compartir"};
   return k_share.found_in(hints);
 }
@@ -323,6 +336,15 @@ bool is_body_marker(const xmlNode* node) {
       "news-content",  "newscontent",     "blog-content",    "content-article",  "artikeltext",      "article-main",
       "articlemain",   "news-text",       "newstext",        "detail-content",   "page-content"};
   return k_body.found_in(hints);
+}
+
+bool has_lead_hint(const xmlNode* node) {
+  const std::string hints = dom::class_and_id(node);
+  if (hints.size() <= 1) return false;
+  static const WordList k_lead{"intro",    "lead",    "teaser", "standfirst", "summary",     "excerpt",
+                               "subtitle", "subline", "deck",   "chapo",      "kicker",      "abstract",
+                               "vorspann", "perex",   "bajada", "entradilla", "subheadline", "description"};
+  return k_lead.found_in(hints);
 }
 
 bool ends_sentence(std::string_view text) {

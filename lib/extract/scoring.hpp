@@ -59,15 +59,27 @@ bool is_consent_banner(const std::string& class_and_id);
 bool has_unlikely_role(const xmlNode* node);
 // rel=author, itemprop=author or class/id byline|author|dateline.
 bool looks_like_byline(const xmlNode* node, const std::string& class_and_id);
+// The box tests below take an element's dom::class_and_id() (lower-case "class id"), which the
+// caller computes once for all of them.
 // An "about the author" box (author-bio, author-box, about-author, post-author, …): the byline's
 // long form, not article text.
-bool is_author_box(const xmlNode* node);
+bool is_author_box(const std::string& class_and_id);
+// An image caption or credit outside <figcaption> (class wp-caption-text, media__caption, credits,
+// imagedescription, copyright; the class only): like a figcaption, not body text.
+bool is_caption_box(const std::string& class_and_id);
+// An advertising/affiliate disclosure or a disclaimer (class/id disclosure, disclaimer, …): about
+// the page, not the article.
+bool is_disclosure_box(const std::string& class_and_id);
 // Share/social bars.
-bool is_share_box(const xmlNode* node);
+bool is_share_box(const std::string& class_and_id);
 
 // itemprop=articleBody or a class/id that CMSs use for the article text (entry-content,
 // article-body, post-content, story-body, …).
 bool is_body_marker(const xmlNode* node);
+
+// class/id of a lead or standfirst: intro, lead, teaser, standfirst, summary, excerpt, subtitle,
+// abstract, chapo, perex, bajada, description, …
+bool has_lead_hint(const xmlNode* node);
 
 // Ends with sentence punctuation (. ! ? 。！？ and closing quotes after them).
 bool ends_sentence(std::string_view text);
