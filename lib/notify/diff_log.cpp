@@ -13,6 +13,26 @@ std::string version_text(const std::optional<EventVersion>& v) {
   return std::to_string(v->number) + " (" + format_rfc3339(v->captured_at) + ")";
 }
 
+std::string json_line(std::string payload) {
+  payload += '\n';
+  return payload;
+}
+
+// Appends `pieces` to `path` with one write and one fsync, or one per chunk of at most the rotation
+// size, so that the files still rotate by size.
+Status append_chunked(const std::filesystem::path& path, const std::vector<std::string>& pieces,
+                      const Rotation& rotation) {
+  std::string chunk;
+  for (const auto& piece : pieces) {
+    if (!chunk.empty() && rotation.max_size > 0 && chunk.size() + piece.size() > rotation.max_size) {
+      if (auto s = append_rotating(path, chunk, rotation); !s) return s;
+      chunk.clear();
+    }
+    chunk += piece;
+  }
+  return chunk.empty() ? Status{} : append_rotating(path, chunk, rotation);
+}
+
 }  // namespace
 
 std::string render_diff_log_entry(const Event& e) {
@@ -36,27 +56,19 @@ std::string render_diff_log_entry(const Event& e) {
   return out;
 }
 
-Status DiffLog::append(std::string_view payload) const {
-  auto event = parse_event(payload);
-  if (!event) return event.error();
-  if (payload.find('\n') != std::string_view::npos) return append(*event, render_event(*event));
-  return append(*event, payload);
-}
+Status DiffLog::append(std::string_view payload) const { return append_all({&payload, 1}).front(); }
 
-Status DiffLog::append(const Event& event) const { return append(event, render_event(event)); }
-
-Status DiffLog::append(const Event& event, std::string_view json_line) const {
-  const std::string_view one[] = {json_line};
-  return write({render_diff_log_entry(event)}, one);
+Status DiffLog::append(const Event& event) const {
+  std::vector<std::string> lines;
+  if (!m_target.jsonl_path.empty()) lines.push_back(json_line(render_event(event)));
+  return write({render_diff_log_entry(event)}, lines);
 }
 
 std::vector<Status> DiffLog::append_all(std::span<const std::string_view> payloads) const {
   std::vector<Status> out(payloads.size());
   std::vector<std::string> entries;
   std::vector<std::string> lines;
-  std::vector<std::string_view> line_views;
-  std::vector<size_t> written;     // index in `payloads` of each entry
-  lines.reserve(payloads.size());  // line_views point into it
+  std::vector<size_t> written;  // index in `payloads` of each entry
   for (size_t i = 0; i < payloads.size(); ++i) {
     auto event = parse_event(payloads[i]);
     if (!event) {
@@ -64,41 +76,24 @@ std::vector<Status> DiffLog::append_all(std::span<const std::string_view> payloa
       continue;
     }
     entries.push_back(render_diff_log_entry(*event));
-    // A payload with a raw newline is rendered again, compact (as append() does).
-    lines.push_back(payloads[i].find('\n') != std::string_view::npos ? render_event(*event) : std::string());
-    line_views.push_back(lines.back().empty() ? payloads[i] : std::string_view(lines.back()));
+    // A payload with a raw newline is rendered again, compact.
+    if (!m_target.jsonl_path.empty())
+      lines.push_back(json_line(payloads[i].find('\n') != std::string_view::npos ? render_event(*event)
+                                                                                 : std::string(payloads[i])));
     written.push_back(i);
   }
   if (!entries.empty())
-    if (Status s = write(entries, line_views); !s)
+    if (Status s = write(entries, lines); !s)
       for (const size_t i : written) out[i] = s;
   return out;
 }
 
-// Appends the entries to the text file, then the JSON lines to the JSON-lines file: one write and one
-// fsync per file, or per chunk of at most the rotation size, so that rotation stays by size.
-Status DiffLog::write(const std::vector<std::string>& entries, std::span<const std::string_view> json_lines) const {
-  const auto append_chunked = [&](const std::filesystem::path& path, size_t count, const auto& piece) -> Status {
-    std::string chunk;
-    for (size_t i = 0; i < count; ++i) {
-      const std::string_view p = piece(i);
-      if (!chunk.empty() && m_target.rotation.max_size > 0 && chunk.size() + p.size() > m_target.rotation.max_size) {
-        if (auto s = append_rotating(path, chunk, m_target.rotation); !s) return s;
-        chunk.clear();
-      }
-      chunk += p;
-    }
-    return chunk.empty() ? Status{} : append_rotating(path, chunk, m_target.rotation);
-  };
-  if (auto s = append_chunked(m_target.path, entries.size(), [&](size_t i) { return std::string_view(entries[i]); });
-      !s)
+// Appends the entries to the text file, then the lines to the JSON-lines file (when there is one).
+Status DiffLog::write(const std::vector<std::string>& entries, const std::vector<std::string>& lines) const {
+  if (auto s = append_chunked(m_target.path, entries, m_target.rotation); !s)
     return make_error(Errc::io, "diff log " + s.error().message);
   if (m_target.jsonl_path.empty()) return {};
-  std::vector<std::string> lines;
-  lines.reserve(json_lines.size());
-  for (const auto line : json_lines) lines.push_back(std::string(line) + '\n');
-  if (auto s = append_chunked(m_target.jsonl_path, lines.size(), [&](size_t i) { return std::string_view(lines[i]); });
-      !s)
+  if (auto s = append_chunked(m_target.jsonl_path, lines, m_target.rotation); !s)
     return make_error(Errc::io, "diff log " + s.error().message);
   return {};
 }

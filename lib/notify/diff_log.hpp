@@ -55,8 +55,7 @@ class DiffLog {
   const DiffLogTarget& target() const { return m_target; }
 
  private:
-  Status append(const Event& event, std::string_view json_line) const;
-  Status write(const std::vector<std::string>& entries, std::span<const std::string_view> json_lines) const;
+  Status write(const std::vector<std::string>& entries, const std::vector<std::string>& json_lines) const;
 
   DiffLogTarget m_target;
 };
