@@ -30,9 +30,9 @@ void add_add_command(CLI::App& app, CommandContext& ctx) {
     ctx.run = [&ctx, url, every, schedule]() -> int {
       const auto config = load_cli_config(ctx);
       if (!config) return k_exit_config;
-      const auto parts = parse_url(*url);
-      if (!parts || (parts->scheme != "http" && parts->scheme != "https") || parts->host.empty())
-        return fail(k_exit_usage, "\"" + *url + "\" is not an http:// or https:// URL");
+      const auto checked = check_http_url(*url);
+      if (!checked) return fail(k_exit_usage, checked.error().message);
+      *url = *checked;
       std::optional<Duration> interval;
       if (!every->empty()) {
         interval = parse_duration(*every);

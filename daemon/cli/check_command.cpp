@@ -11,6 +11,7 @@
 #include "core/exit_code.hpp"
 #include "monitor/check_pipeline.hpp"
 #include "monitor/identity.hpp"
+#include "util/url.hpp"
 
 namespace redline::cli {
 
@@ -64,19 +65,22 @@ void add_check_command(CLI::App& app, CommandContext& ctx) {
         *article = *created;
       }
       if (!*article) return fail(k_exit_usage, *url + " is not watched; add it with `redline add " + *url + "`");
+      // The argument may be the article's key ("dw.com:62043662"): then its URL is fetched.
+      const auto given = check_http_url(*url);
+      const std::string fetch_url = given ? *given : (*article)->url;
 
       boost::asio::io_context io;
       CurlClient http(io, app::curl_options(*config));
       SystemClock clock;
       CheckPipeline pipeline(config, *store, clock);
       std::optional<Result<CheckOutcome>> outcome;
-      http.fetch(pipeline.request_for(**article, *url), [&](HttpResponse response) {
+      http.fetch(pipeline.request_for(**article, fetch_url), [&](HttpResponse response) {
         outcome = pipeline.process(**article, response, (*article)->next_check);
       });
       io.run();
       if (!outcome) return fail(k_exit_io, "the check did not complete");
       if (!*outcome) return fail(exit_code_for(outcome->error().code), outcome->error().message);
-      std::cout << *url << ": " << ((*outcome)->restored ? "restored; " : "") << describe(**outcome) << "\n";
+      std::cout << fetch_url << ": " << ((*outcome)->restored ? "restored; " : "") << describe(**outcome) << "\n";
       return (*outcome)->kind == CheckOutcome::Kind::failed ? k_exit_unavailable : k_exit_ok;
     };
   });

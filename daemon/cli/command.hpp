@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,32 @@ struct CommandContext {
   // The config file to use: --config, else $REDLINE_CONFIG, else /etc/redline/redline.toml.
   std::string config_path() const;
 };
+
+// A transform that accepts only the names of `choices` (any case) and gives the option its value:
+// `--format 3` is refused ("--format: \"3\" is not one of json, text"), where CLI11's CheckedTransformer
+// would also take the enum's number.
+template <typename T>
+CLI::Validator one_of(std::map<std::string, T> choices) {
+  std::string names;
+  for (const auto& [name, value] : choices) names += (names.empty() ? "" : "|") + name;
+  return CLI::Validator(
+      [choices = std::move(choices)](std::string& input) -> std::string {
+        std::string lower;
+        for (const char c : input) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        const auto it = choices.find(lower);
+        if (it == choices.end()) {
+          std::string list;
+          for (const auto& choice : choices) list += (list.empty() ? "" : ", ") + choice.first;
+          return "\"" + input + "\" is not one of " + list;
+        }
+        input = std::to_string(static_cast<int>(it->second));
+        return {};
+      },
+      names);
+}
+
+// The first word of the command line that is meant as a command but names none ("redline bogus"), if any.
+std::optional<std::string> unknown_command(const CLI::App& app, int argc, const char* const* argv);
 
 // Adds --config to a (sub)command so that it is accepted after the command too.
 void add_config_option(CLI::App& command, CommandContext& ctx);

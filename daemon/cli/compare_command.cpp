@@ -40,12 +40,12 @@ int run_compare(const CompareCliOptions& opts, const CommandContext& ctx) {
   const Config* cfg = config ? &*config : nullptr;
   const auto old_version = load_version(opts.old_file, cfg);
   if (!old_version) {
-    std::cerr << "redline: " << opts.old_file << ": " << old_version.error().message << "\n";
+    std::cerr << "redline: " << old_version.error().message << "\n";
     return exit_code_for(old_version.error().code);
   }
   const auto new_version = load_version(opts.new_file, cfg);
   if (!new_version) {
-    std::cerr << "redline: " << opts.new_file << ": " << new_version.error().message << "\n";
+    std::cerr << "redline: " << new_version.error().message << "\n";
     return exit_code_for(new_version.error().code);
   }
   const CompareOptions compare_options = cfg ? compare_options_for(*cfg, new_version->canonical_url) : CompareOptions{};
@@ -69,7 +69,7 @@ void add_compare_command(CLI::App& app, CommandContext& ctx) {
   const std::map<std::string, DiffFormat> formats{
       {"text", DiffFormat::text}, {"ansi", DiffFormat::ansi}, {"html", DiffFormat::html}, {"json", DiffFormat::json}};
   cmd->add_option("--format", opts->format, "text (word diff), ansi (coloured), html (redline page) or json")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+      ->transform(one_of(formats));
   cmd->add_option("old", opts->old_file, "the earlier version")->required();
   cmd->add_option("new", opts->new_file, "the later version")->required();
   cmd->callback([opts, &ctx] { ctx.run = [opts, &ctx] { return run_compare(*opts, ctx); }; });

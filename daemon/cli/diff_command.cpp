@@ -22,8 +22,7 @@ void add_diff_command(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--to", *to, "new version (default -1, the newest)");
   const std::map<std::string, DiffFormat> names{
       {"text", DiffFormat::text}, {"ansi", DiffFormat::ansi}, {"html", DiffFormat::html}, {"json", DiffFormat::json}};
-  cmd->add_option("--format", *format, "text, ansi, html or json")
-      ->transform(CLI::CheckedTransformer(names, CLI::ignore_case));
+  cmd->add_option("--format", *format, "text, ansi, html or json")->transform(one_of(names));
   cmd->add_flag_callback(
       "--json", [format] { *format = DiffFormat::json; }, "same as --format json");
   cmd->callback([&ctx, url, from, to, format] {

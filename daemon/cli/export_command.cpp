@@ -1,13 +1,13 @@
 // `redline export [--format archive|jsonl] [--output DIR|FILE|-] [URL…]`: versions written back out.
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <iostream>
 
 #include "cli/json_output.hpp"
 #include "cli/store_access.hpp"
 #include "core/exit_code.hpp"
 #include "extract/archive_writer.hpp"
+#include "util/file.hpp"
 
 namespace redline::cli {
 
@@ -36,10 +36,7 @@ std::string write_file(const std::filesystem::path& path, const std::string& tex
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   if (ec) return "cannot create " + path.parent_path().string() + ": " + ec.message();
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) return "cannot write " + path.string();
+  if (auto s = redline::write_file(path, text); !s) return s.error().message;
   return "";
 }
 
@@ -52,9 +49,8 @@ void add_export_command(CLI::App& app, CommandContext& ctx) {
   auto output = std::make_shared<std::string>("-");
   auto urls = std::make_shared<std::vector<std::string>>();
   cmd->add_option("--format", *format, "archive (default) or jsonl")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, ExportFormat>{{"archive", ExportFormat::archive}, {"jsonl", ExportFormat::jsonl}},
-          CLI::ignore_case));
+      ->transform(one_of(
+          std::map<std::string, ExportFormat>{{"archive", ExportFormat::archive}, {"jsonl", ExportFormat::jsonl}}));
   cmd->add_option("--output", *output,
                   "archive: a directory (one KEY/EPOCH_MS.txt per version); jsonl: a file; - (default): stdout");
   cmd->add_option("URL", *urls, "articles to export (any URL ever seen, or the key); default all");

@@ -74,7 +74,7 @@ int run_extract(const ExtractOptions& opts, const CommandContext& ctx) {
     for (const auto& w : warnings) std::cerr << "redline: " << file << ": " << w << "\n";
     nlohmann::json obj;
     if (!article) {
-      std::cerr << "redline: " << file << ": " << article.error().message << "\n";
+      std::cerr << "redline: " << article.error().message << "\n";
       status = k_exit_usage;
       obj = {{"file", file}, {"error", article.error().message}};
     } else {

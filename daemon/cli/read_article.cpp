@@ -6,8 +6,10 @@
 
 namespace redline::cli {
 
-Result<Article> read_article(const std::string& file, const std::string& url, const Config* config,
-                             ExtractWarnings& warnings) {
+namespace {
+
+Result<Article> read_one(const std::string& file, const std::string& url, const Config* config,
+                         ExtractWarnings& warnings) {
   auto bytes = read_maybe_gzipped(file);
   if (!bytes) return bytes.error();
   const auto rules_for = [&](const std::string& page_url) {
@@ -25,6 +27,18 @@ Result<Article> read_article(const std::string& file, const std::string& url, co
   if (!article || article->canonical_url.empty() || !config->site_for(article->canonical_url)) return article;
   warnings.clear();
   return extract_page(page, rules_for(article->canonical_url), warnings);
+}
+
+}  // namespace
+
+Result<Article> read_article(const std::string& file, const std::string& url, const Config* config,
+                             ExtractWarnings& warnings) {
+  auto article = read_one(file, url, config, warnings);
+  if (article) return article;
+  // File errors name the file already ("a.html: is a directory"); extraction errors do not.
+  const std::string name = file == "-" ? "standard input" : file;
+  if (article.error().message.rfind(name + ":", 0) == 0) return article;
+  return make_error(article.error().code, name + ": " + article.error().message);
 }
 
 }  // namespace redline::cli

@@ -3,14 +3,15 @@
 #include <libxml/xpath.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
-#include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "diff/compare.hpp"
 #include "util/crypto.hpp"
+#include "util/file.hpp"
 #include "util/text.hpp"
 #include "util/url.hpp"
 
@@ -46,6 +47,61 @@ std::optional<uint64_t> parse_byte_size(std::string_view text) {
   return std::nullopt;
 }
 
+// toml++ recurses once per level of dotted keys and table headers, and so does destroying what it built:
+// a key nested 40 000 deep ("a.a.a…") overflows the stack. Before parsing, the text is scanned (strings
+// and comments skipped) for the deepest key path, counting dotted segments and the [ and { around them.
+// toml++ limits the nesting of values alone to 256 (TOML_MAX_NESTED_VALUES).
+void check_toml_limits(std::string_view text, const std::string& file) {
+  if (text.size() > k_max_config_bytes)
+    throw ConfigError(file + ":1: the configuration is " + std::to_string(text.size()) + " bytes; at most " +
+                      std::to_string(k_max_config_bytes) + " are accepted");
+  std::vector<int> open;  // depth at each open [ or {
+  int dots = 0;           // dots in the current run of key segments
+  int line = 1;
+  size_t i = 0;
+  const auto skip_string = [&](char quote) {
+    const bool multi = text.substr(i, 3) == std::string(3, quote);
+    const std::string_view end = multi ? text.substr(i, 3) : text.substr(i, 1);
+    i += end.size();
+    while (i < text.size() && text.substr(i, end.size()) != end) {
+      if (text[i] == '\n') ++line;
+      if (quote == '"' && text[i] == '\\') ++i;
+      ++i;
+    }
+    i += end.size();
+  };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '"' || c == '\'') {
+      skip_string(c);
+      continue;
+    }
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+      continue;
+    }
+    const int base = open.empty() ? 0 : open.back();
+    if (c == '.') {
+      if (base + ++dots > k_max_config_depth)
+        throw ConfigError(file + ":" + std::to_string(line) + ": keys and tables are nested more than " +
+                          std::to_string(k_max_config_depth) + " levels deep");
+    } else if (c == '[' || c == '{') {
+      open.push_back(base + dots + 1);
+      dots = 0;
+      if (open.back() > k_max_config_depth)
+        throw ConfigError(file + ":" + std::to_string(line) + ": keys and tables are nested more than " +
+                          std::to_string(k_max_config_depth) + " levels deep");
+    } else if (c == ']' || c == '}') {
+      if (!open.empty()) open.pop_back();
+      dots = 0;
+    } else if (c == '=' || c == ',' || c == '\n') {
+      dots = 0;
+    }
+    if (c == '\n') ++line;
+    ++i;
+  }
+}
+
 // Reads one TOML table, remembering which keys were consumed so that unknown ones can be reported.
 class TableReader {
  public:
@@ -68,6 +124,19 @@ class TableReader {
     const auto* s = node->as_string();
     if (!s) fail(node, where(key) + " must be a string");
     return s->get();
+  }
+
+  // A string that goes into a protocol header (HTTP, SMTP): a CR or LF would inject a header of its own.
+  std::optional<std::string> header_value(std::string_view key) {
+    auto s = string(key);
+    if (s) reject_control_characters(key, *s);
+    return s;
+  }
+
+  void reject_control_characters(std::string_view key, std::string_view value) {
+    for (const char c : value)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+        fail(get(key), where(key) + " must not contain control characters (a line break would inject a header)");
   }
 
   std::string required_string(std::string_view key) {
@@ -153,17 +222,19 @@ class TableReader {
     return list;
   }
 
-  // Patterns for the extractor's drop_text (std::regex, ECMAScript).
-  std::vector<std::string> regexes(std::string_view key) {
-    auto list = strings(key).value_or(std::vector<std::string>{});
-    for (const auto& pattern : list) {
-      try {
-        std::regex re(pattern, std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
-        fail(get(key), where(key) + " has an invalid regular expression \"" + pattern + "\": " + e.what());
-      }
+  // Patterns for the extractor's drop_text, compiled once here (RE2: linear time on any page).
+  std::vector<Pattern> regexes(std::string_view key) {
+    std::vector<Pattern> out;
+    for (auto& source : strings(key).value_or(std::vector<std::string>{})) {
+      out.emplace_back(std::move(source));
+      if (!out.back().ok()) fail(get(key), invalid_regex(key, out.back()));
     }
-    return list;
+    return out;
+  }
+
+  std::string invalid_regex(std::string_view key, const Pattern& p) const {
+    return where(key) + " has an invalid regular expression \"" + p.source() + "\": " + p.error() +
+           " (RE2 syntax: no back-references or look-around)";
   }
 
   // An optional XPath expression ("" when absent).
@@ -204,10 +275,11 @@ std::filesystem::path resolve_path(const std::filesystem::path& base_dir, const 
   return p.is_absolute() ? p : (base_dir / p).lexically_normal();
 }
 
-void check_http_url(TableReader& reader, std::string_view key, const std::string& url) {
-  const auto parts = parse_url(url);
-  if (!parts || (parts->scheme != "http" && parts->scheme != "https") || parts->host.empty())
-    reader.fail(reader.get(key), reader.where(key) + " is \"" + url + "\", expected an http:// or https:// URL");
+// An http(s) URL (redline::check_http_url), in the form to use (an internationalized host as punycode).
+void require_http_url(TableReader& reader, std::string_view key, std::string& url) {
+  auto checked = redline::check_http_url(url);
+  if (!checked) reader.fail(reader.get(key), reader.where(key) + ": " + checked.error().message);
+  url = std::move(*checked);
 }
 
 const std::set<std::string> k_presets = {"standard", "slack", "discord", "mattermost", "teams", "ntfy", "matrix"};
@@ -215,7 +287,7 @@ const std::set<std::string> k_presets = {"standard", "slack", "discord", "matter
 // The table's required http(s) `url`, which must not be listed twice in tables of its kind.
 std::string unique_url(TableReader& reader, std::set<std::string>& seen) {
   std::string url = reader.required_string("url");
-  check_http_url(reader, "url", url);
+  require_http_url(reader, "url", url);
   if (!seen.insert(url).second)
     reader.fail(reader.get("url"), reader.where("url") + " \"" + url + "\" is listed twice");
   return url;
@@ -235,10 +307,13 @@ std::vector<std::string> read_classes(TableReader& reader, std::string_view key,
 
 // What [[webhook]] and [[email]] share: classes, sites and feeds filters, and the per-attempt timeout.
 template <typename Notifier>
-void read_filters_and_timeout(TableReader& r, Notifier& n) {
+void read_filters_and_timeout(TableReader& r, Notifier& n, const std::vector<FeedConfig>& feeds) {
   if (r.get("classes")) n.classes = read_classes(r, "classes", {});
   n.sites = r.strings("sites").value_or(std::vector<std::string>{});
   n.feeds = r.strings("feeds").value_or(std::vector<std::string>{});
+  for (const auto& name : n.feeds)
+    if (std::none_of(feeds.begin(), feeds.end(), [&](const FeedConfig& f) { return f.name == name; }))
+      r.fail(r.get("feeds"), r.where("feeds") + " names \"" + name + "\", but no [[feed]] has that name");
   if (auto d = r.duration("timeout")) n.timeout = *d;
 }
 
@@ -280,6 +355,7 @@ void read_schedule(TableReader& r, ScheduleConfig& out, const std::string& file)
 // [[feed]] tables (docs/configuration.md).
 void read_feeds(TableReader& root, Config& cfg, const std::string& file) {
   std::set<std::string> urls;
+  std::set<std::string> names;
   each_table(root, "feed", [&](const toml::table& t) {
     TableReader r(t, "feed", file);
     FeedConfig f;
@@ -287,6 +363,9 @@ void read_feeds(TableReader& root, Config& cfg, const std::string& file) {
     f.url = unique_url(r, urls);
     f.name = r.string("name").value_or(url_host(f.url));
     if (f.name.empty()) r.fail(r.get("name"), "feed.name must not be empty");
+    if (!names.insert(f.name).second)
+      r.fail(r.get("name") ? r.get("name") : r.get("url"),
+             "feed.name \"" + f.name + "\" is used by another [[feed]]; give each feed its own name");
     if (auto d = r.duration("every")) f.every = *d;
     if (auto m = r.string("mode")) {
       if (*m != "link" && *m != "content")
@@ -325,7 +404,10 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
 
   bool difflog_set = false;
   section("store", [&](TableReader& r) {
-    if (auto p = r.string("path")) cfg.store.path = resolve_path(dir, *p);
+    if (auto p = r.string("path")) {
+      if (p->empty()) r.fail(r.get("path"), "store.path must not be empty: the SQLite file of the store");
+      cfg.store.path = resolve_path(dir, *p);
+    }
     if (auto s = r.string("synchronous")) {
       if (*s != "off" && *s != "normal" && *s != "full" && *s != "extra")
         r.fail(r.get("synchronous"), "store.synchronous is \"" + *s + "\", expected off, normal, full or extra");
@@ -347,6 +429,8 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
   section("difflog", [&](TableReader& r) {
     if (auto p = r.string("path")) {
       cfg.difflog = resolve_path(dir, *p);
+      if (std::error_code ec; std::filesystem::is_directory(cfg.difflog, ec))
+        r.fail(r.get("path"), "difflog.path \"" + cfg.difflog.string() + "\" is a directory; expected a file name");
       difflog_set = true;
     }
     if (auto p = r.string("jsonl_path")) {
@@ -357,7 +441,7 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
     if (auto n = r.integer("max_files", 0, 1000)) cfg.difflog_files.max_files = static_cast<int>(*n);
   });
   section("http", [&](TableReader& r) {
-    if (auto s = r.string("user_agent")) cfg.http.user_agent = *s;
+    if (auto s = r.header_value("user_agent")) cfg.http.user_agent = *s;
     if (auto d = r.duration("connect_timeout")) cfg.http.connect_timeout = *d;
     if (auto d = r.duration("timeout")) cfg.http.timeout = *d;
     if (auto n = r.integer("max_body", 1024, 1LL << 30)) cfg.http.max_body = static_cast<size_t>(*n);
@@ -397,6 +481,8 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
     cfg.watches.push_back(std::move(w));
   });
 
+  read_feeds(root, cfg, file);  // before the notifiers, whose `feeds` filters name them
+
   std::set<std::string> notifier_names;
   const auto claim_name = [&](TableReader& r, const char* table, const std::string& name) {
     if (!notifier_names.insert(name).second)
@@ -410,7 +496,7 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
     h.name = r.required_string("name");
     claim_name(r, "webhook", h.name);
     h.url = r.required_string("url");
-    check_http_url(r, "url", h.url);
+    require_http_url(r, "url", h.url);
     if (auto p = r.string("preset")) {
       if (!k_presets.count(*p))
         r.fail(r.get("preset"), "webhook.preset is \"" + *p +
@@ -426,7 +512,7 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
         r.fail(r.get("secret"), "webhook.secret must be \"whsec_\" followed by the base64 of 24 to 64 random bytes");
     }
     h.secrets = secrets.value_or(std::vector<std::string>{});
-    h.token = r.string("token").value_or("");
+    h.token = r.header_value("token").value_or("");
     h.room = r.string("room").value_or("");
     if (h.preset == "matrix" && (h.token.empty() || h.room.empty()))
       r.fail(
@@ -436,7 +522,7 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
       r.fail(r.get("token"), "webhook.token is only used by the matrix and ntfy presets");
     if (!h.room.empty() && h.preset != "matrix")
       r.fail(r.get("room"), "webhook.room is only used by the matrix preset");
-    read_filters_and_timeout(r, h);
+    read_filters_and_timeout(r, h, cfg.feeds);
     r.reject_unknown();
     cfg.webhooks.push_back(std::move(h));
   });
@@ -453,39 +539,39 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
       r.fail(r.get("smtp_url"),
              "email.smtp_url is \"" + m.smtp_url + "\", expected smtp://host:port or smtps://host:port");
     m.from = r.required_string("from");
+    r.reject_control_characters("from", m.from);
     if (m.from.find('@') == std::string::npos)
       r.fail(r.get("from"), "email.from is \"" + m.from + "\", expected an address such as redline@example.org");
     m.to = r.strings("to", true).value_or(std::vector<std::string>{});
     if (m.to.empty()) r.fail(r.get("to"), "email.to is required: an address or an array of addresses");
+    for (const auto& a : m.to) r.reject_control_characters("to", a);
     for (const auto& a : m.to)
       if (a.find('@') == std::string::npos)
         r.fail(r.get("to"), "email.to has \"" + a + "\", expected addresses such as desk@example.org");
-    m.username = r.string("username").value_or("");
-    m.password = r.string("password").value_or("");
+    m.username = r.header_value("username").value_or("");
+    m.password = r.header_value("password").value_or("");
     if (!m.password.empty() && m.username.empty()) r.fail(r.get("password"), "email.password needs a username");
     if (auto s = r.string("starttls")) {
       if (*s != "always" && *s != "opportunistic" && *s != "never")
         r.fail(r.get("starttls"), "email.starttls is \"" + *s + "\", expected always, opportunistic or never");
       m.starttls = *s;
     }
-    read_filters_and_timeout(r, m);
+    read_filters_and_timeout(r, m, cfg.feeds);
     r.reject_unknown();
     cfg.emails.push_back(std::move(m));
   });
-  read_feeds(root, cfg, file);
-
   each_table(root, "site", [&](const toml::table& t) {
     TableReader r(t, "site", file);
     SiteConfig s;
     s.match = r.required_string("match");
+    if (s.match.find_first_of(":/ \t?#@") != std::string::npos)
+      r.fail(r.get("match"), "site.match is \"" + s.match +
+                                 "\", expected a host name such as \"dw.com\" (it matches that host and its "
+                                 "subdomains)");
     if (auto id = r.string("id")) {
-      try {
-        std::regex re(*id, std::regex::ECMAScript);
-        if (re.mark_count() < 1) r.fail(r.get("id"), "site.id must contain a capture group: the article id");
-      } catch (const std::regex_error& e) {
-        r.fail(r.get("id"), "site.id has an invalid regular expression \"" + *id + "\": " + e.what());
-      }
-      s.id = *id;
+      s.id = Pattern(*id);
+      if (!s.id.ok()) r.fail(r.get("id"), r.invalid_regex("id", s.id));
+      if (s.id.groups() < 1) r.fail(r.get("id"), "site.id must contain a capture group: the article id");
     }
     s.drop_text = r.regexes("drop_text");
     s.ignore = r.ignore_patterns("ignore");
@@ -525,6 +611,7 @@ ConfigEnvironment ConfigEnvironment::from_process() {
 
 Config parse_config(std::string_view text, const std::filesystem::path& file, const ConfigEnvironment& env) {
   const std::string name = file.string();
+  check_toml_limits(text, name);
   toml::table root;
   try {
     root = toml::parse(text, name);
@@ -540,11 +627,9 @@ Config parse_config(std::string_view text, const std::filesystem::path& file, co
 }
 
 Config load_config(const std::filesystem::path& file, const ConfigEnvironment& env) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw ConfigError(file.string() + ":0: cannot read the configuration file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_config(ss.str(), file, env);
+  auto text = read_file(file, k_max_config_bytes);
+  if (!text) throw ConfigError(text.error().message);
+  return parse_config(*text, file, env);
 }
 
 }  // namespace redline

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "util/pattern.hpp"
 
 namespace redline {
 
@@ -111,11 +112,11 @@ struct DiffLogConfig {
 };
 
 struct SiteConfig {
-  std::string match;                   // host suffix: "dw.com" matches "www.dw.com"
-  std::string id;                      // regex on the URL whose first group is the article id; may be empty
-  std::vector<std::string> drop_text;  // regexes: blocks to discard before storing
-  std::vector<std::string> ignore;     // regexes: volatile text ignored when comparing
-  std::string headline_xpath;          // XPath overrides of the generic extractor; empty = generic
+  std::string match;                // host suffix: "dw.com" matches "www.dw.com"
+  Pattern id;                       // regex on the URL whose first group is the article id; may be empty
+  std::vector<Pattern> drop_text;   // regexes: blocks to discard before storing
+  std::vector<std::string> ignore;  // regexes: volatile text ignored when comparing
+  std::string headline_xpath;       // XPath overrides of the generic extractor; empty = generic
   std::string body_xpath;
   std::string byline_xpath;
   std::vector<std::string> drop_xpaths;     // XPath: nodes removed before extraction
@@ -155,6 +156,10 @@ class ConfigError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// Limits on a configuration file, so that no file can exhaust memory or the parser's stack.
+inline constexpr size_t k_max_config_bytes = 1u << 20;
+inline constexpr int k_max_config_depth = 32;  // levels of dotted keys, tables and inline values
 
 // Reads and validates a config file. Relative paths inside it resolve against its folder.
 // Throws ConfigError on unknown keys, wrong types and bad values (startup only; exit status 78).

@@ -80,7 +80,11 @@ Result<ArchiveCapture> parse_archive(std::string_view text) {
   const size_t end = first.find("-->");
   long long ms = 0;
   const auto [ptr, ec] = std::from_chars(first.data() + 4, first.data() + end, ms);
-  if (ec != std::errc{} || ptr != first.data() + end) return make_error(Errc::invalid_input, "bad capture time");
+  // Milliseconds since 1970 up to the end of year 9999; more would overflow a Timestamp.
+  constexpr long long k_max_ms = 253402300799999;
+  if (ec != std::errc{} || ptr != first.data() + end || ms > k_max_ms)
+    return make_error(Errc::invalid_input, "bad capture time \"" + std::string(first.substr(4, end - 4)) +
+                                               "\": expected milliseconds since 1970 (13 digits today)");
   ArchiveCapture capture;
   capture.captured_at = from_epoch_ms(ms);
 

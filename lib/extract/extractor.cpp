@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <memory>
-#include <regex>
 
 #include "extract/blocks.hpp"
 #include "extract/charset.hpp"
@@ -89,25 +88,15 @@ void apply_drop_xpaths(xmlDoc* doc, const std::vector<std::string>& exprs, Extra
   }
 }
 
-void apply_drop_text(std::vector<Block>& blocks, const std::vector<std::string>& patterns, ExtractWarnings& warnings) {
-  std::vector<std::regex> regexes;
-  for (const auto& p : patterns) {
-    try {
-      regexes.emplace_back(p, std::regex::ECMAScript | std::regex::optimize);
-    } catch (const std::regex_error&) {
-      warnings.push_back("drop_text is not a valid regex: " + p);
-    }
-  }
+void apply_drop_text(std::vector<Block>& blocks, const std::vector<Pattern>& patterns, ExtractWarnings& warnings) {
   // A drop_text rule that matches nothing is normal (the boilerplate may be absent): no warning.
-  for (const auto& re : regexes) {
-    std::erase_if(blocks, [&](const Block& b) {
-      if (b.text.size() > k_max_drop_text_block) return false;
-      try {
-        return std::regex_search(b.text, re);
-      } catch (const std::regex_error&) {
-        return false;
-      }
-    });
+  for (const auto& pattern : patterns) {
+    if (!pattern.ok()) {
+      warnings.push_back("drop_text is not a valid regex: " + pattern.source());
+      continue;
+    }
+    std::erase_if(blocks,
+                  [&](const Block& b) { return b.text.size() <= k_max_drop_text_block && pattern.search(b.text); });
   }
 }
 

@@ -7,13 +7,14 @@
 
 #include "core/article.hpp"
 #include "core/result.hpp"
+#include "util/pattern.hpp"
 
 namespace redline {
 
-// Per-site extraction rules (the [[site]] table of the config). Regexes use ECMAScript syntax.
+// Per-site extraction rules (the [[site]] table of the config). Regexes are RE2 (linear time).
 struct ExtractRules {
-  std::vector<std::string> drop_text;  // a block whose text matches one of these (search) is discarded
-  std::string headline_xpath;          // optional overrides; empty = generic extraction
+  std::vector<Pattern> drop_text;  // a block whose text matches one of these (search) is discarded
+  std::string headline_xpath;      // optional overrides; empty = generic extraction
   std::string body_xpath;
   std::string byline_xpath;
   std::vector<std::string> drop_xpaths;  // nodes removed before extraction
@@ -28,8 +29,8 @@ struct PageInput {
 // Pages longer than this are cut (the rest is ignored, as if the download had been truncated) and a
 // warning says so.
 inline constexpr size_t k_max_page_bytes = 8u << 20;
-// drop_text regexes are only tested against blocks up to this many bytes (boilerplate lines are
-// short; libstdc++'s regex engine recurses per character and must not see huge inputs).
+// drop_text regexes are only tested against blocks up to this many bytes: boilerplate lines are short,
+// and a rule meant for them must not drop a long paragraph that happens to contain its words.
 inline constexpr size_t k_max_drop_text_block = 2000;
 
 // Notes about the rules that do not stop extraction, one line each: an XPath or regex that does not

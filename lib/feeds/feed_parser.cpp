@@ -292,6 +292,12 @@ Result<ParsedFeed> parse_feed(std::string_view bytes, std::string_view feed_url,
   } else if (name == "sitemapindex") {
     feed.format = FeedFormat::sitemap_index;
     parse_sitemap_index(doc.get(), root, feed);
+  } else if (name == "feed" || name.ends_with(":feed")) {
+    const char* ns = root->ns && root->ns->href ? reinterpret_cast<const char*>(root->ns->href) : nullptr;
+    return make_error(Errc::invalid_input,
+                      std::string("not a feed: the root element <feed> is in ") +
+                          (ns ? "the namespace \"" + std::string(ns) + "\"" : std::string("no namespace")) +
+                          "; an Atom feed's is in \"http://www.w3.org/2005/Atom\"");
   } else {
     return make_error(Errc::invalid_input, "not a feed: the root element is <" + name +
                                                ">; expected <rss>, <rdf:RDF>, Atom <feed>, <urlset> or <sitemapindex>" +

@@ -200,7 +200,8 @@ class FeedPoller::Impl : public std::enable_shared_from_this<Impl> {
 
   void finish(const std::shared_ptr<Poll>& poll) {
     if (!poll->items.empty()) {
-      const auto found = poll->state->tracker.update(poll->items, m_clock.now());
+      const auto found = poll->state->tracker.update(poll->items, m_clock.now(), &poll->result.too_old);
+      poll->result.new_items = found.size();
       for (const auto& tracked : found) report(poll, tracked);
     }
     // Documents no longer linked (last month's sitemap) are forgotten, so the cache stays bounded.

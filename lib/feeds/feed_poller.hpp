@@ -85,6 +85,8 @@ struct FeedPollResult {
   bool not_modified = false;  // the feed answered 304 or sent the same bytes: nothing was parsed
   size_t documents = 0;       // documents fetched (the feed and sitemap children)
   size_t items = 0;           // items parsed
+  size_t new_items = 0;       // items not seen before (or changed, in content mode)
+  size_t too_old = 0;         // items skipped for being older than the feed's max_age
   size_t reported = 0;        // on_new_link + on_content calls
   size_t errors = 0;          // on_error calls
 };

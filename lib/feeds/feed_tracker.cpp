@@ -33,12 +33,15 @@ std::optional<size_t> FeedTracker::find(const std::vector<std::string>& keys) co
 
 bool FeedTracker::knows(const FeedItem& item) const { return find(keys_of(item)).has_value(); }
 
-std::vector<TrackedItem> FeedTracker::update(const std::vector<FeedItem>& items, Timestamp now) {
+std::vector<TrackedItem> FeedTracker::update(const std::vector<FeedItem>& items, Timestamp now, size_t* too_old) {
   const Timestamp cutoff = now - m_options.max_age;
   std::vector<TrackedItem> found;
   for (const FeedItem& item : items) {
     const auto date = item.date();
-    if (date && *date < cutoff) continue;
+    if (date && *date < cutoff) {
+      if (too_old) ++*too_old;
+      continue;
+    }
     const std::vector<std::string> keys = keys_of(item);
     const std::string digest = m_options.track_content ? digest_of(item) : std::string();
     if (const auto serial = find(keys)) {

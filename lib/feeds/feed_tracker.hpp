@@ -42,7 +42,8 @@ class FeedTracker {
   // Returns the items that are new (or changed, with track_content), oldest first: items with a date
   // by date, then undated ones in reverse document order (feeds list the newest first). Marks them
   // and every other in-age item of `items` as seen.
-  std::vector<TrackedItem> update(const std::vector<FeedItem>& items, Timestamp now);
+  // `too_old`, when given, counts the items skipped for being older than max_age.
+  std::vector<TrackedItem> update(const std::vector<FeedItem>& items, Timestamp now, size_t* too_old = nullptr);
 
   // Changes age, content tracking and limits; what was seen is kept (a config reload must not
   // make every item new again).

@@ -205,14 +205,25 @@ void close_element(std::string& out, std::vector<std::string>& open, std::string
 
 }  // namespace
 
+namespace {
+
+// The encoding that the first bytes of an XML document show (XML 1.0 appendix F): a byte-order mark, or
+// the zero bytes around the "<" that UTF-16 and UTF-32 put there without one. Empty for ASCII-compatible
+// text. UTF-32LE's mark begins with UTF-16LE's, so the four-byte forms are tested first.
+std::string encoding_from_first_bytes(std::string_view b) {
+  using namespace std::string_view_literals;
+  if (b.starts_with("\xEF\xBB\xBF")) return "utf-8";
+  if (b.starts_with("\xFF\xFE\0\0"sv) || b.starts_with("<\0\0\0"sv)) return "utf-32le";
+  if (b.starts_with("\0\0\xFE\xFF"sv) || b.starts_with("\0\0\0<"sv)) return "utf-32be";
+  if (b.starts_with("\xFF\xFE") || b.starts_with("<\0"sv)) return "utf-16le";
+  if (b.starts_with("\xFE\xFF") || b.starts_with("\0<"sv)) return "utf-16be";
+  return {};
+}
+
+}  // namespace
+
 std::string decode(std::string_view bytes, std::string_view content_type) {
-  std::string label;
-  if (bytes.starts_with("\xEF\xBB\xBF"))
-    label = "utf-8";
-  else if (bytes.starts_with("\xFF\xFE"))
-    label = "utf-16le";
-  else if (bytes.starts_with("\xFE\xFF"))
-    label = "utf-16be";
+  std::string label = encoding_from_first_bytes(bytes);
   if (label.empty()) {
     label = declared_encoding(bytes);
     if (label.empty()) label = charset_from_content_type(content_type);

@@ -8,6 +8,7 @@
 #include "monitor/identity.hpp"
 #include "monitor/site_rules.hpp"
 #include "util/file.hpp"
+#include "util/url.hpp"
 
 namespace redline {
 
@@ -64,7 +65,7 @@ std::vector<std::string_view> split_captures(std::string_view text) {
 
 ArchiveImporter::ArchiveImporter(std::shared_ptr<const Config> config, Store& store, const Clock& clock,
                                  CaptureNotify notify)
-    : m_config(config), m_store(store), m_pipeline(std::move(config), store, clock), m_notify(notify) {}
+    : m_config(config), m_store(store), m_clock(clock), m_pipeline(std::move(config), store, clock), m_notify(notify) {}
 
 void ArchiveImporter::read_files(const std::vector<std::filesystem::path>& files, std::vector<SourcedCapture>& out,
                                  ImportReport& report) const {
@@ -109,6 +110,17 @@ Result<ImportReport> ArchiveImporter::import(std::vector<SourcedCapture> capture
 
 Status ArchiveImporter::import_one(const std::string& key, const SourcedCapture& sourced, ImportReport& report) {
   const ArchiveCapture& capture = sourced.capture;
+  if (auto checked = check_http_url(capture.url); !checked) {
+    report.skipped.push_back(sourced.source + ": " + checked.error().message);
+    return {};
+  }
+  // A time outside this window is a broken stamp, and one far in the future would make every later real
+  // capture look older than the newest version.
+  if (capture.captured_at < k_earliest_capture || capture.captured_at > m_clock.now() + k_capture_clock_skew) {
+    report.skipped.push_back(sourced.source + ": capture time " + format_rfc3339(capture.captured_at) +
+                             " is before 1990 or more than a day ahead of now");
+    return {};
+  }
   auto content = extract_archive(capture, extract_rules_for(*m_config, capture.url));
   if (!content) {
     report.skipped.push_back(sourced.source + ": extract: " + content.error().message);
@@ -127,7 +139,13 @@ Status ArchiveImporter::import_one(const std::string& key, const SourcedCapture&
   const VersionRecord* in_effect = nullptr;
   for (const auto& v : *history) {
     if (v.captured_at == capture.captured_at) {
-      ++report.already;
+      if (v.fingerprint == fingerprint(*content, compare_options_for(*m_config, capture.url))) {
+        ++report.already;
+      } else {
+        report.skipped.push_back(sourced.source + ": a version of " + key + " with the same time (" +
+                                 format_rfc3339(capture.captured_at) +
+                                 ") and different text is stored already; it is kept");
+      }
       return {};
     }
     if (v.captured_at < capture.captured_at) in_effect = &v;

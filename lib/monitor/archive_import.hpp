@@ -29,6 +29,10 @@
 
 namespace redline {
 
+// Captures are imported only when their time lies between 1990-01-01 and a day ahead of now.
+inline constexpr Timestamp k_earliest_capture{std::chrono::milliseconds(631152000000)};
+inline constexpr Duration k_capture_clock_skew = std::chrono::hours(24);
+
 struct SourcedCapture {
   std::string source;  // the file it came from, for messages
   ArchiveCapture capture;
@@ -71,6 +75,7 @@ class ArchiveImporter {
 
   std::shared_ptr<const Config> m_config;
   Store& m_store;
+  const Clock& m_clock;
   CheckPipeline m_pipeline;
   CaptureNotify m_notify;
 };

@@ -6,6 +6,7 @@
 #include "monitor/identity.hpp"
 #include "monitor/schedule.hpp"
 #include "monitor/site_rules.hpp"
+#include "util/url.hpp"
 
 namespace redline {
 
@@ -84,6 +85,9 @@ void FeedWatcher::poll(Feed& feed) {
     --m_in_flight;
     ++m_stats.polls;
     if (!result.ok) ++m_stats.failed_polls;
+    if (result.ok && !result.not_modified)
+      spdlog::info("feed {}: {} items seen, {} new, {} older than max_age", url, result.items, result.new_items,
+                   result.too_old);
     auto it = m_feeds.find(url);
     if (it != m_feeds.end()) {
       Feed& f = it->second;
@@ -106,7 +110,7 @@ void FeedWatcher::on_link(const FeedSource& source, const FeedItem& item) {
   if (!feed) return;
   auto added = m_monitor.add_watch(item.link, every_of(feed->config), "feed:" + source.name);
   if (!added) {
-    spdlog::error("feed {}: cannot add {}: {}", source.name, item.link, added.error().message);
+    spdlog::error("feed {}: cannot add an item's link: {}", source.name, added.error().message);
     return;
   }
   if (*added) {
@@ -117,17 +121,22 @@ void FeedWatcher::on_link(const FeedSource& source, const FeedItem& item) {
 
 void FeedWatcher::on_content(const FeedSource& source, const FeedItem& item, const Article& article) {
   if (item.link.empty()) return;
+  const auto link = check_http_url(item.link);
+  if (!link) {
+    spdlog::error("feed {}: an item's link is refused: {}", source.name, link.error().message);
+    return;
+  }
   const Timestamp now = m_clock.now();
-  auto record = m_store.ensure_article(article_key(*m_config, item.link), item.link, now);
+  auto record = m_store.ensure_article(article_key(*m_config, *link), *link, now);
   if (!record) {
     spdlog::error("feed {}: {}: {}", source.name, item.link, record.error().message);
     return;
   }
   CheckPipeline pipeline(m_config, m_store, m_clock);
   pipeline.set_feed(source.name);
-  auto outcome = pipeline.store_capture(*record, article, now, item.link);
+  auto outcome = pipeline.store_capture(*record, article, now, *link);
   if (!outcome) {
-    spdlog::error("feed {}: {}: {}", source.name, item.link, outcome.error().message);
+    spdlog::error("feed {}: {}: {}", source.name, *link, outcome.error().message);
     return;
   }
   ++m_stats.contents;

@@ -9,6 +9,7 @@
 
 #include "monitor/identity.hpp"
 #include "monitor/schedule.hpp"
+#include "util/url.hpp"
 
 namespace redline {
 
@@ -127,7 +128,11 @@ uint32_t Monitor::slot_for(const Watch& w, Timestamp now, std::vector<uint32_t>&
   return id;
 }
 
-Result<bool> Monitor::add_watch(const std::string& url, std::optional<Duration> every, const std::string& source) {
+Result<bool> Monitor::add_watch(const std::string& given_url, std::optional<Duration> every,
+                                const std::string& source) {
+  auto checked = check_http_url(given_url);
+  if (!checked) return checked.error();
+  const std::string& url = *checked;
   if (m_index.count(url)) return false;
   const Timestamp now = m_clock.now();
   auto article = m_store.ensure_article(article_key(*m_config, url), url, now);

@@ -1,5 +1,7 @@
 #include "store/sqlite_statement.hpp"
 
+#include <cstring>
+
 namespace redline::sqlite {
 
 Errc errc_for(int rc) {
@@ -47,12 +49,15 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
   return make_error(errc_for(rc), std::move(message));
 }
 
-Result<SqliteDb> SqliteDb::open(const std::filesystem::path& path, int flags) {
+Result<SqliteDb> SqliteDb::open(const std::filesystem::path& path, int flags, const std::string& name) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  const int rc = sqlite3_open_v2(name.empty() ? path.c_str() : name.c_str(), &raw, flags, nullptr);
   SqliteDb db(raw, path);  // owns the handle even when opening failed
   if (rc != SQLITE_OK) {
     std::string detail = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    // "unable to open database file" says nothing of why; the system's error does.
+    if (const int err = raw != nullptr ? sqlite3_system_errno(raw) : 0; err != 0)
+      detail += std::string(": ") + std::strerror(err);
     return make_error(Errc::io, "cannot open store " + path.string() + ": " + detail);
   }
   sqlite3_extended_result_codes(raw, 1);

@@ -39,7 +39,8 @@ class SqliteDb {
   SqliteDb(sqlite3* db, std::filesystem::path path) : m_db(db), m_path(std::move(path)) {}
 
   // Opens `path` with sqlite3_open_v2 `flags`. The error names the path.
-  static Result<SqliteDb> open(const std::filesystem::path& path, int flags);
+  // Opens `path` (or `name`, a "file:" URI with SQLITE_OPEN_URI, when given; `path` still names it in errors).
+  static Result<SqliteDb> open(const std::filesystem::path& path, int flags, const std::string& name = {});
 
   sqlite3* get() const { return m_db.get(); }
   const std::filesystem::path& path() const { return m_path; }

@@ -2,6 +2,9 @@
 // sqlite_store_write.cpp, the outbox and raw blobs in sqlite_store_outbox.cpp.
 #include "store/sqlite_store.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <system_error>
 
@@ -107,6 +110,49 @@ Status configure(SqliteDb& db, OpenMode mode, const SqliteOptions& options) {
   return {};
 }
 
+// A reader never creates files beside the store: -wal/-shm files made by another user than the store's
+// owner (root running `redline list`, say) would keep the daemon from opening it. When they are absent
+// (no connection is open: the store is wholly in its main file) and this process should not create
+// them, the store is read as immutable: no locks, no files. A write that starts meanwhile goes to a new
+// -wal file, which this reader does not see; it reads the state of when it opened.
+bool may_create_wal_files(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::exists(path.string() + "-wal", ec) && std::filesystem::exists(path.string() + "-shm", ec))
+    return true;  // opening them creates nothing
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return true;  // let SQLite report the error
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  return st.st_uid == ::geteuid() && ::access(dir.c_str(), W_OK) == 0;
+}
+
+std::string immutable_uri(const std::filesystem::path& path) {
+  std::string uri = "file:";
+  for (const unsigned char c : std::filesystem::absolute(path).string()) {
+    if (c == '%' || c == '?' || c == '#' || c < 0x20) {
+      static const char k_hex[] = "0123456789ABCDEF";
+      uri += '%';
+      uri += k_hex[c >> 4];
+      uri += k_hex[c & 15];
+    } else {
+      uri += static_cast<char>(c);
+    }
+  }
+  return uri + "?immutable=1";
+}
+
+// A database with tables but no schema version is another program's: redline must not add its tables.
+Status refuse_foreign_database(SqliteDb& db) {
+  auto version = db.query_int("PRAGMA user_version");
+  if (!version) return version.error();
+  if (*version != 0) return {};
+  auto tables = db.query_int("SELECT count(*) FROM sqlite_master");
+  if (!tables) return tables.error();
+  if (*tables == 0) return {};
+  return make_error(Errc::io, "store " + db.path().string() +
+                                  " is an SQLite database of another program (it has tables but no redline "
+                                  "schema version); redline neither reads nor writes it. Check [store] path");
+}
+
 }  // namespace
 
 std::optional<Synchronous> synchronous_from_string(std::string_view name) {
@@ -128,9 +174,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
                                                        const SqliteOptions& options) {
   std::error_code ec;
   int flags = SQLITE_OPEN_NOMUTEX;
+  std::string name = path.string();
   if (mode == OpenMode::read_only) {
     if (!std::filesystem::exists(path, ec)) return make_error(Errc::not_found, "no store at " + path.string());
     flags |= SQLITE_OPEN_READONLY;
+    if (!may_create_wal_files(path)) {
+      flags |= SQLITE_OPEN_URI;
+      name = immutable_uri(path);
+    }
   } else {
     if (path.has_parent_path()) {
       std::filesystem::create_directories(path.parent_path(), ec);
@@ -139,13 +190,15 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     }
     flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   }
-  auto db = SqliteDb::open(path, flags);
+  auto db = SqliteDb::open(path, flags, name);
   if (!db) return db.error();
   if (auto s = configure(*db, mode, options); !s) return s.error();
 
   if (mode == OpenMode::read_write) {
+    if (auto s = refuse_foreign_database(*db); !s) return s.error();
     if (auto s = sqlite::migrate(*db); !s) return s.error();
   } else {
+    if (auto s = refuse_foreign_database(*db); !s) return s.error();
     auto schema = db->query_int("PRAGMA user_version");
     if (!schema) return schema.error();
     const int latest = sqlite::latest_schema_version();

@@ -2,24 +2,78 @@
 
 #include <zlib.h>
 
-#include <fstream>
-#include <iostream>
-#include <iterator>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace redline {
 
-Result<std::string> read_file(const std::filesystem::path& path) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    return ss.str();
+namespace {
+
+Error too_large(const std::string& name, size_t max_size) {
+  return make_error(Errc::invalid_input,
+                    name + ": more than " + std::to_string(max_size >> 20) + " MiB; larger inputs are refused");
+}
+
+}  // namespace
+
+Result<std::string> read_file(const std::filesystem::path& path, size_t max_size) {
+  const bool stdin_ = path == "-";
+  const std::string name = stdin_ ? std::string("standard input") : path.string();
+  const int fd = stdin_ ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    return make_error(err == ENOENT ? Errc::not_found : Errc::io,
+                      name + ": cannot open for reading: " + std::strerror(err));
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(Errc::not_found, path.string() + ": cannot open for reading");
-  std::string data{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad()) return make_error(Errc::io, path.string() + ": read error");
+  struct Closer {
+    int fd;
+    bool own;
+    ~Closer() {
+      if (own) ::close(fd);
+    }
+  } closer{fd, !stdin_};
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) return make_error(Errc::invalid_input, name + ": is a directory");
+  std::string data;
+  // A regular file says its size: read it in one allocation (or refuse it at once).
+  if (S_ISREG(st.st_mode)) {
+    if (static_cast<uint64_t>(st.st_size) > max_size) return too_large(name, max_size);
+    data.reserve(static_cast<size_t>(st.st_size));
+  }
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return make_error(Errc::io, name + ": read error: " + std::strerror(errno));
+    if (n == 0) break;
+    if (data.size() + static_cast<size_t>(n) > max_size) return too_large(name, max_size);
+    data.append(buf, static_cast<size_t>(n));
+  }
   return data;
+}
+
+int write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return 0;
+}
+
+Status write_file(const std::filesystem::path& path, std::string_view data) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return make_error(Errc::io, path.string() + ": cannot open for writing: " + std::strerror(errno));
+  int error = write_all(fd, data);
+  if (error == 0 && ::fsync(fd) != 0) error = errno;
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error != 0) return make_error(Errc::io, path.string() + ": " + std::strerror(error));
+  return {};
 }
 
 Result<std::string> gunzip(std::string_view data, size_t max_size) {

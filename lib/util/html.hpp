@@ -1,4 +1,5 @@
-// HTML escaping, shared by diff/'s HTML renderer and notify/'s chat and e-mail formats and the feed-archive writer. Pure; thread-safe.
+// HTML escaping, shared by diff/'s HTML renderer and notify/'s chat and e-mail formats and the feed-archive writer.
+// Pure; thread-safe.
 #pragma once
 
 #include <string>

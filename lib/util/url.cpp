@@ -1,5 +1,10 @@
 #include "util/url.hpp"
 
+#include <curl/curl.h>
+#include <unicode/uidna.h>
+
+#include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "util/text.hpp"
@@ -44,6 +49,76 @@ std::optional<UrlParts> parse_url(std::string_view url) {
   }
   u.path = rest.empty() ? "/" : std::string(rest);
   return u;
+}
+
+namespace {
+
+struct CurlUrlFree {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+struct CurlStringFree {
+  void operator()(char* s) const { curl_free(s); }
+};
+using CurlString = std::unique_ptr<char, CurlStringFree>;
+
+CurlString url_part(CURLU* u, CURLUPart part, unsigned flags = 0) {
+  char* out = nullptr;
+  return CurlString(curl_url_get(u, part, &out, flags) == CURLUE_OK ? out : nullptr);
+}
+
+std::optional<std::string> idna_to_ascii(std::string_view host) {
+  UErrorCode status = U_ZERO_ERROR;
+  // Immutable after opening; ICU allows concurrent use of one UIDNA.
+  static UIDNA* const idna = uidna_openUTS46(UIDNA_NONTRANSITIONAL_TO_ASCII | UIDNA_CHECK_BIDI, &status);
+  if (!idna) return std::nullopt;
+  status = U_ZERO_ERROR;
+  UIDNAInfo info = UIDNA_INFO_INITIALIZER;
+  char out[256];
+  const int32_t n = uidna_nameToASCII_UTF8(idna, host.data(), static_cast<int32_t>(host.size()), out,
+                                           static_cast<int32_t>(sizeof out), &info, &status);
+  if (U_FAILURE(status) || info.errors != 0 || n <= 0 || n >= static_cast<int32_t>(sizeof out)) return std::nullopt;
+  return std::string(out, static_cast<size_t>(n));
+}
+
+}  // namespace
+
+Result<std::string> check_http_url(std::string_view url) {
+  url = trim(url);
+  if (url.empty()) return make_error(Errc::invalid_input, "the URL is empty");
+  if (url.size() > k_max_url_length)
+    return make_error(Errc::invalid_input, "the URL is " + std::to_string(url.size()) + " bytes long; at most " +
+                                               std::to_string(k_max_url_length) + " are accepted");
+  for (size_t i = 0; i < url.size(); ++i) {
+    const auto c = static_cast<unsigned char>(url[i]);
+    if (c <= 0x20 || c == 0x7f)
+      return make_error(Errc::invalid_input, "the URL has a space or a control character at byte " +
+                                                 std::to_string(i + 1) + " (spaces must be written %20)");
+  }
+  const std::string scheme_given = ascii_lower(url.substr(0, url.find(':')));
+  if (url.find(':') == std::string_view::npos || (scheme_given != "http" && scheme_given != "https"))
+    return make_error(Errc::invalid_input, "\"" + std::string(url) + "\" is not an http:// or https:// URL");
+  const std::unique_ptr<CURLU, CurlUrlFree> u(curl_url());
+  if (!u) return make_error(Errc::internal, "out of memory");
+  const std::string text(url);
+  if (const CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME);
+      rc != CURLUE_OK)
+    return make_error(Errc::invalid_input, "\"" + text + "\" is not a valid URL: " + curl_url_strerror(rc));
+  const auto host = url_part(u.get(), CURLUPART_HOST);
+  if (!host || !*host.get()) return make_error(Errc::invalid_input, "\"" + text + "\" has no host");
+  if (const auto port = url_part(u.get(), CURLUPART_PORT); port && std::string_view(port.get()) == "0")
+    return make_error(Errc::invalid_input, "\"" + text + "\" has port 0; expected 1..65535");
+  // The fragment is never sent; two URLs that differ only there are one page (and one watch).
+  curl_url_set(u.get(), CURLUPART_FRAGMENT, nullptr, 0);
+  const std::string_view h(host.get());
+  if (std::all_of(h.begin(), h.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+    return text.substr(0, text.find('#'));
+  // An internationalized host goes out as punycode (UTS #46, as browsers do).
+  const auto ascii_host = idna_to_ascii(h);
+  if (!ascii_host || curl_url_set(u.get(), CURLUPART_HOST, ascii_host->c_str(), 0) != CURLUE_OK)
+    return make_error(Errc::invalid_input, "\"" + text + "\" has a host name that is not valid (IDNA)");
+  const auto ascii = url_part(u.get(), CURLUPART_URL);
+  if (!ascii) return make_error(Errc::invalid_input, "\"" + text + "\" has a host name that is not valid (IDNA)");
+  return std::string(ascii.get());
 }
 
 namespace {

@@ -5,7 +5,13 @@
 #include <string>
 #include <string_view>
 
+#include "core/result.hpp"
+
 namespace redline {
+
+// The longest URL redline accepts (from a config, a feed, a capture or a command line); longer ones are
+// refused with an error of their own before any rule sees them.
+inline constexpr size_t k_max_url_length = 8192;
 
 struct UrlParts {
   std::string scheme;  // lower-case
@@ -17,6 +23,13 @@ struct UrlParts {
 };
 
 std::optional<UrlParts> parse_url(std::string_view url);
+
+// An http(s) URL from outside (a config, a feed item, a capture, a command line), checked with libcurl's URL
+// parser: at most k_max_url_length bytes, no space or control character inside (surrounding whitespace is
+// trimmed), a host, a port in 1..65535. Returns the URL to use: the input without its #fragment (never
+// sent to a server), with an internationalized host in its punycode (ASCII) form. The error says what is wrong in words
+// ("URL has a space or a control character at byte 11").
+Result<std::string> check_http_url(std::string_view url);
 
 // scheme://host[:port]: the unit of per-host limits.
 std::string url_origin(std::string_view url);

@@ -114,6 +114,10 @@ TEST(Config, DiffLogFilesAndRotation) {
 
 TEST(Config, ChatPresetsEmailAndFilters) {
   const auto cfg = parse(R"toml(
+[[feed]]
+url = "https://rss.dw.com/top"
+name = "dw-top"
+
 [[webhook]]
 name = "slack"
 url = "https://hooks.slack.com/services/T/B/X"
@@ -211,7 +215,7 @@ TEST(Config, ErrorsNameFileLineAndExpectation) {
 
 TEST(Config, RejectsBadValues) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"[[watch]]\nurl = \"ftp://a.example/\"\n", ":2: watch.url is \"ftp://a.example/\", expected an http"},
+      {"[[watch]]\nurl = \"ftp://a.example/\"\n", ":2: watch.url: \"ftp://a.example/\" is not an http"},
       {"[[watch]]\nurl = \"https://a.example/\"\nevery = \"500ms\"\n", ":3: watch.every must be a duration"},
       {"[[watch]]\nurl = \"https://a.example/\"\nevery = \"0s\"\n", ":3: watch.every must be at least 1s"},
       {"[[watch]]\nurl = \"https://a.example/\"\n[[watch]]\nurl = \"https://a.example/\"\n",
@@ -276,7 +280,7 @@ schedule = "news"
 TEST(Config, RejectsBadFeeds) {
   EXPECT_EQ(error_of("[[feed]]\nevery = \"1h\"\n"), "/etc/redline/redline.toml:1: feed.url is required");
   EXPECT_EQ(error_of("[[feed]]\nurl = \"ftp://x.example/rss\"\n"),
-            "/etc/redline/redline.toml:2: feed.url is \"ftp://x.example/rss\", expected an http:// or https:// URL");
+            "/etc/redline/redline.toml:2: feed.url: \"ftp://x.example/rss\" is not an http:// or https:// URL");
   EXPECT_EQ(error_of("[[feed]]\nurl = \"https://x.example/rss\"\nmode = \"full\"\n"),
             "/etc/redline/redline.toml:3: feed.mode is \"full\", expected \"link\" (follow each item's link) or "
             "\"content\" (store each item's text)");

@@ -47,3 +47,33 @@ TEST(Url, HostSuffixMatch) {
 
 }  // namespace
 }  // namespace redline
+
+namespace redline {
+namespace {
+
+TEST(CheckHttpUrl, Finding11_RefusesSpacesControlCharactersAndBadPorts) {
+  EXPECT_EQ(check_http_url("http://exa mple.com/x").error().message,
+            "the URL has a space or a control character at byte 11 (spaces must be written %20)");
+  EXPECT_FALSE(check_http_url(std::string("http://example.com/a\0b", 22)));
+  EXPECT_FALSE(check_http_url("http://example.com/a\nb"));
+  EXPECT_NE(check_http_url("http://example.com:99999/").error().message.find("Port number"), std::string::npos);
+  EXPECT_NE(check_http_url("http://example.com:0/").error().message.find("port 0"), std::string::npos);
+  EXPECT_EQ(check_http_url("javascript:alert(1)").error().message,
+            "\"javascript:alert(1)\" is not an http:// or https:// URL");
+  EXPECT_FALSE(check_http_url("ftp://example.com/x"));
+  EXPECT_FALSE(check_http_url("dw.com:62043662"));
+  EXPECT_FALSE(check_http_url(""));
+  EXPECT_EQ(check_http_url("http://" + std::string(9000, 'a') + ".com/").error().message,
+            "the URL is 9012 bytes long; at most 8192 are accepted");
+}
+
+TEST(CheckHttpUrl, Finding11_InternationalHostsBecomePunycodeAndFragmentsGo) {
+  EXPECT_EQ(*check_http_url("http://bücher.example/"), "http://xn--bcher-kva.example/");
+  EXPECT_EQ(*check_http_url("https://münchen.example/a?b=1#c"), "https://xn--mnchen-3ya.example/a?b=1");
+  EXPECT_EQ(*check_http_url("  https://www.dw.com/zh/a-1#top \n"), "https://www.dw.com/zh/a-1");
+  EXPECT_EQ(*check_http_url("http://[::1]:8080/x"), "http://[::1]:8080/x");
+  EXPECT_EQ(*check_http_url("HTTPS://User:pw@Example.com/%7Efoo"), "HTTPS://User:pw@Example.com/%7Efoo");
+}
+
+}  // namespace
+}  // namespace redline
