@@ -1,7 +1,9 @@
 #include "diff/facets.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <unordered_map>
 
 #include "core/time.hpp"
 #include "diff/facts.hpp"
@@ -16,18 +18,12 @@ using diff_detail::letters_key;
 
 namespace {
 
-// An updated line is short: longer blocks are not looked at.
-constexpr size_t k_max_updated_line_bytes = 240;
 // How alike the words around the quotes of a removed and an added paragraph must be for their quotes
 // to be compared (bigram Dice of their letters).
 constexpr double k_rewritten_quote_similarity = 0.5;
 
-bool may_be_updated_line(const std::string& text) {
-  return text.size() <= k_max_updated_line_bytes && is_updated_line(text);
-}
-
 // A block whose numbers and quotes are not the article's: a note or an "updated" line.
-bool is_apparatus(const std::string& text) { return may_be_updated_line(text) || is_correction_note(text); }
+bool is_apparatus(const std::string& text) { return is_updated_line(text) || is_correction_note(text); }
 
 // A number or quotation found in one of the compared texts. `pair` names the text pair it belongs to
 // (-1 the headline, else the index of the body entry); `text` is the text it was found in.
@@ -37,25 +33,44 @@ struct Found {
   std::string_view text;
   Span span;
   bool matched = false;
+  std::string_view full;  // numbers: the whole new text `text` (an op's text) is part of,
+  int full_cp = 0;        // and where `text` starts in it, in code points
 };
 
 template <typename Span>
 void collect(std::vector<Found<Span>>& out, int pair, std::string_view text,
              std::vector<Span> (*find)(std::string_view)) {
-  for (auto& s : find(text)) out.push_back(Found<Span>{pair, text, std::move(s), false});
+  for (auto& s : find(text)) out.push_back(Found<Span>{pair, text, std::move(s), false, text, 0});
 }
 
 // Marks the spans present on both sides (same key): first within the same text pair, then across pairs
-// (a number or quote that moved to another paragraph did not change).
+// (a number or quote that moved to another paragraph did not change). Both sides sorted by key and
+// merged, in document order among equal keys: an article where every word carries a number has tens
+// of thousands of them.
 template <typename Span>
 void match_equal(std::vector<Found<Span>>& olds, std::vector<Found<Span>>& news) {
   for (const bool same_pair : {true, false}) {
-    for (auto& o : olds) {
-      if (o.matched) continue;
-      for (auto& n : news) {
-        if (n.matched || n.span.key != o.span.key || (same_pair && n.pair != o.pair)) continue;
-        o.matched = n.matched = true;
-        break;
+    const auto less = [same_pair](const Found<Span>* x, const Found<Span>* y) {
+      if (same_pair && x->pair != y->pair) return x->pair < y->pair;
+      return x->span.key < y->span.key;
+    };
+    std::vector<Found<Span>*> os;
+    std::vector<Found<Span>*> ns;
+    for (auto& o : olds)
+      if (!o.matched) os.push_back(&o);
+    for (auto& n : news)
+      if (!n.matched) ns.push_back(&n);
+    if (os.empty() || ns.empty()) return;
+    std::stable_sort(os.begin(), os.end(), less);
+    std::stable_sort(ns.begin(), ns.end(), less);
+    for (size_t i = 0, j = 0; i < os.size() && j < ns.size();) {
+      if (less(os[i], ns[j])) {
+        ++i;
+      } else if (less(ns[j], os[i])) {
+        ++j;
+      } else {
+        os[i++]->matched = true;
+        ns[j++]->matched = true;
       }
     }
   }
@@ -87,16 +102,13 @@ double bigram_similarity(std::string_view a, std::string_view b) {
 // only one on each side).
 template <typename Span, typename Emit>
 void pair_leftovers(std::vector<Found<Span>>& olds, std::vector<Found<Span>>& news, bool by_similarity, Emit&& emit) {
-  std::set<int> pairs;
-  for (const auto& o : olds)
-    if (!o.matched) pairs.insert(o.pair);
-  for (const int p : pairs) {
-    std::vector<Found<Span>*> os;
-    std::vector<Found<Span>*> ns;
-    for (auto& o : olds)
-      if (!o.matched && o.pair == p) os.push_back(&o);
-    for (auto& n : news)
-      if (!n.matched && n.pair == p) ns.push_back(&n);
+  std::map<int, std::pair<std::vector<Found<Span>*>, std::vector<Found<Span>*>>> by_pair;
+  for (auto& o : olds)
+    if (!o.matched) by_pair[o.pair].first.push_back(&o);
+  for (auto& n : news)
+    if (!n.matched && by_pair.count(n.pair)) by_pair[n.pair].second.push_back(&n);
+  for (auto& entry : by_pair) {
+    auto& [os, ns] = entry.second;
     if (!by_similarity || (os.size() == 1 && ns.size() == 1)) {
       for (size_t i = 0; i < std::min(os.size(), ns.size()); ++i) emit(*os[i], *ns[i]);
       continue;
@@ -124,35 +136,52 @@ struct TextPair {
   int pair;
   std::string_view old_text;
   std::string_view new_text;
+  const std::vector<WordOp>* ops;  // compare()'s word diff of the two
 };
 
 std::vector<TextPair> edited_texts(const Change& change, const Article& a, const Article& b) {
   std::vector<TextPair> out;
-  if (!change.headline_ops.empty()) out.push_back({-1, a.headline, b.headline});
+  if (!change.headline_ops.empty()) out.push_back({-1, a.headline, b.headline, &change.headline_ops});
   for (size_t i = 0; i < change.body.size(); ++i) {
     const ParagraphDiff& p = change.body[i];
     if (p.fate != ParagraphFate::changed) continue;
     const std::string& ot = a.blocks[static_cast<size_t>(p.old_index)].text;
     const std::string& nt = b.blocks[static_cast<size_t>(p.new_index)].text;
     if (is_apparatus(ot) || is_apparatus(nt)) continue;
-    out.push_back({static_cast<int>(i), ot, nt});
+    out.push_back({static_cast<int>(i), ot, nt, &p.ops});
   }
   return out;
 }
 
+// Byte offset of code point `cp` of `text`.
+size_t byte_offset(std::string_view text, int cp) {
+  size_t i = 0;
+  for (; i < text.size() && cp > 0; --cp) {
+    ++i;
+    while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;
+  }
+  return i;
+}
+
+// Numbers are looked for only in what the word diff deleted and inserted: a number in kept text did
+// not change, and a number deleted in one place and inserted in another only moved.
 void find_number_facts(const std::vector<TextPair>& texts, ChangeFacts& facts) {
   std::vector<Found<diff_detail::NumberSpan>> olds;
   std::vector<Found<diff_detail::NumberSpan>> news;
-  for (const auto& t : texts) {
-    collect(olds, t.pair, t.old_text, &find_numbers);
-    collect(news, t.pair, t.new_text, &find_numbers);
-  }
+  for (const auto& t : texts)
+    for (const WordOp& op : *t.ops) {
+      if (op.kind == OpKind::keep || op.noise) continue;
+      auto& out = op.kind == OpKind::del ? olds : news;
+      for (auto& span : find_numbers(op.text))
+        out.push_back({t.pair, op.text, std::move(span), false, t.new_text, op.new_offset});
+    }
   match_equal(olds, news);
   pair_leftovers(olds, news, false, [&](const auto& o, const auto& n) {
     if (facts.numbers.size() >= k_max_facts) return;
+    const size_t base = byte_offset(n.full, n.full_cp);
     facts.numbers.push_back(NumberFact{std::string(o.text.substr(o.span.begin, o.span.end - o.span.begin)),
                                        std::string(n.text.substr(n.span.begin, n.span.end - n.span.begin)),
-                                       diff_detail::context_around(n.text, n.span.begin, n.span.end)});
+                                       diff_detail::context_around(n.full, base + n.span.begin, base + n.span.end)});
   });
 }
 
@@ -240,18 +269,28 @@ std::string modified_signal(const Article& article) {
   std::string signal;
   if (article.modified) signal = format_rfc3339(*article.modified);
   for (const auto& block : article.blocks)
-    if (may_be_updated_line(block.text)) signal += "\n" + letters_key(block.text);
+    if (is_updated_line(block.text)) signal += "\n" + letters_key(block.text);
   return signal;
 }
 
-// Letters and digits of the first paragraph (not a note or an "updated" line); empty when there is none.
-std::string lede_key(const Article& article) {
-  for (const auto& block : article.blocks) {
-    if (block.kind != BlockKind::paragraph || is_apparatus(block.text)) continue;
-    std::string key = letters_key(block.text);
-    if (!key.empty()) return key;
+// Index of the first paragraph (not a note or an "updated" line, with a letter or digit); -1 when none.
+int lede_index(const Article& article) {
+  for (size_t i = 0; i < article.blocks.size(); ++i) {
+    const Block& block = article.blocks[i];
+    if (block.kind == BlockKind::paragraph && !is_apparatus(block.text) && diff_detail::has_letters(block.text))
+      return static_cast<int>(i);
   }
-  return {};
+  return -1;
+}
+
+// Whether the first paragraph differs in its letters or digits (or one version has none).
+bool lede_changed(const Change& change, const Article& a, const Article& b) {
+  const int i = lede_index(a);
+  const int j = lede_index(b);
+  if (i < 0 || j < 0) return (i < 0) != (j < 0);
+  for (const auto& p : change.body)
+    if (p.fate == ParagraphFate::same && p.old_index == i && p.new_index == j) return false;
+  return !diff_detail::same_letters(a.blocks[static_cast<size_t>(i)].text, b.blocks[static_cast<size_t>(j)].text);
 }
 
 }  // namespace
@@ -274,7 +313,7 @@ void add_facets(Change& change, const Article& old_version, const Article& new_v
     const std::string old_signal = modified_signal(old_version);
     silent = !old_signal.empty() && old_signal == modified_signal(new_version);
   }
-  const bool lede = body && lede_key(old_version) != lede_key(new_version);
+  const bool lede = body && lede_changed(change, old_version, new_version);
 
   if (!facts.corrections.empty()) change.classes.emplace_back(k_class_correction);
   if (silent) change.classes.emplace_back(k_class_silent);

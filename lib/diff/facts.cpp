@@ -7,10 +7,17 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <unordered_map>
 
 namespace redline::diff_detail {
 
 namespace {
+
+// An "updated" line is short (a label and a date); longer blocks are not looked at.
+constexpr size_t k_max_updated_line_bytes = 240;
+// The opening of a block that a note's label or phrase must be in, in code points (the longest
+// phrase has 40).
+constexpr int k_note_head_cps = 48;
 
 // One code point of `text` at byte `i` (U+FFFD for invalid UTF-8); `i` is advanced past it.
 UChar32 next_cp(std::string_view text, size_t& i) {
@@ -354,6 +361,13 @@ std::vector<NumberSpan> find_numbers(std::string_view text) {
 
 std::vector<QuoteSpan> find_quotes(std::string_view text) {
   std::vector<QuoteSpan> out;
+  // Every quotation mark is '"' or starts with one of these bytes (U+00AB/BB, U+201C/E, U+2039,
+  // U+300C/E, U+FF02): most paragraphs are passed over without decoding.
+  const bool any = std::any_of(text.begin(), text.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c == '"' || c == 0xC2 || c == 0xE2 || c == 0xE3 || c == 0xEF;
+  });
+  if (!any) return out;
   std::u32string_view closers;
   size_t inner = 0;
   for (size_t i = 0; i < text.size();) {
@@ -414,8 +428,43 @@ std::string letters_key(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// The next letter or digit of `text` from byte `i` as letters_key() has it (-1 at the end).
+UChar32 next_letter(std::string_view text, size_t& i) {
+  while (i < text.size()) {
+    const UChar32 c = next_cp(text, i);
+    if (is_digit(c)) return '0' + u_charDigitValue(c);
+    if (u_isalnum(c)) return u_tolower(c);
+  }
+  return -1;
+}
+
+}  // namespace
+
+bool same_letters(std::string_view a, std::string_view b) {
+  size_t i = 0;
+  size_t j = 0;
+  for (;;) {
+    const UChar32 x = next_letter(a, i);
+    if (x != next_letter(b, j)) return false;
+    if (x < 0) return true;
+  }
+}
+
+bool has_letters(std::string_view text) {
+  size_t i = 0;
+  return next_letter(text, i) >= 0;
+}
+
 bool is_updated_line(std::string_view text) {
+  if (text.size() > k_max_updated_line_bytes) return false;
   const size_t from = skip_decoration(text);
+  // Most blocks fail on their first letter: only then is the whole opening lower-cased.
+  const std::string start = lowered(text, from, 1);
+  if (std::none_of(k_updated_labels.begin(), k_updated_labels.end(),
+                   [&](std::string_view label) { return label.substr(0, start.size()) == start; }))
+    return false;
   const std::string head = lowered(text, from, 160);
   for (const std::string_view label : k_updated_labels) {
     const auto after = starts_with_word(head, label);
@@ -425,18 +474,50 @@ bool is_updated_line(std::string_view text) {
   return false;
 }
 
+namespace {
+
+// The note labels and phrases by their first (lower-case) code point: most blocks start with a letter
+// no label or phrase starts with, and are passed over without lower-casing their opening.
+struct NoteOpening {
+  std::string_view text;
+  bool phrase = false;  // a phrase is a note by itself; a label needs a separator after it
+};
+const std::unordered_map<UChar32, std::vector<NoteOpening>>& note_openings() {
+  static const auto* table = [] {
+    auto* t = new std::unordered_map<UChar32, std::vector<NoteOpening>>();
+    for (const std::string_view phrase : k_note_phrases) {
+      size_t i = 0;
+      (*t)[next_cp(phrase, i)].push_back({phrase, true});
+    }
+    for (const std::string_view label : k_note_labels) {
+      size_t i = 0;
+      (*t)[next_cp(label, i)].push_back({label, false});
+    }
+    return t;
+  }();
+  return *table;
+}
+
+}  // namespace
+
 bool is_correction_note(std::string_view text) {
-  if (is_updated_line(text)) return false;
   const size_t from = skip_decoration(text);
-  const std::string head = lowered(text, from, 80);
-  for (const std::string_view phrase : k_note_phrases)
-    if (std::string_view(head).substr(0, phrase.size()) == phrase) return true;
-  for (const std::string_view label : k_note_labels) {
-    const auto after = starts_with_word(head, label);
+  if (from >= text.size()) return false;
+  size_t i = from;
+  const auto candidates = note_openings().find(u_tolower(next_cp(text, i)));
+  if (candidates == note_openings().end()) return false;
+  if (is_updated_line(text)) return false;
+  const std::string head = lowered(text, from, k_note_head_cps);
+  for (const NoteOpening& opening : candidates->second) {
+    if (opening.phrase) {
+      if (std::string_view(head).substr(0, opening.text.size()) == opening.text) return true;
+      continue;
+    }
+    const auto after = starts_with_word(head, opening.text);
     if (!after) continue;
-    size_t i = *after;
-    while (i < head.size() && u_isspace(cp_at(head, i))) next_cp(head, i);
-    if (i < head.size() && is_note_separator(cp_at(head, i))) return true;
+    size_t j = *after;
+    while (j < head.size() && u_isspace(cp_at(head, j))) next_cp(head, j);
+    if (j < head.size() && is_note_separator(cp_at(head, j))) return true;
   }
   return false;
 }

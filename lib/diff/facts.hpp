@@ -32,6 +32,10 @@ std::vector<QuoteSpan> find_quotes(std::string_view text);
 // Letters and digits of `text`, lower-cased: what two notes or two paragraphs must share to be the
 // same text when whitespace and punctuation do not count.
 std::string letters_key(std::string_view text);
+// letters_key(a) == letters_key(b), without building the keys (stops at the first difference).
+bool same_letters(std::string_view a, std::string_view b);
+// letters_key(text) is not empty.
+bool has_letters(std::string_view text);
 
 // A block that is a correction, clarification, editor's note or update note, by its opening words
 // ("Correction:", "An earlier version of this article…", "Korrektur:", "Rectificatif", "更正：", "訂正"…).
