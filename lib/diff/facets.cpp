@@ -165,16 +165,22 @@ size_t byte_offset(std::string_view text, int cp) {
 
 // Numbers are looked for only in what the word diff deleted and inserted: a number in kept text did
 // not change, and a number deleted in one place and inserted in another only moved.
-void find_number_facts(const std::vector<TextPair>& texts, ChangeFacts& facts) {
+void find_number_facts(const std::vector<TextPair>& texts, bool fell_back, ChangeFacts& facts) {
   std::vector<Found<diff_detail::NumberSpan>> olds;
   std::vector<Found<diff_detail::NumberSpan>> news;
-  for (const auto& t : texts)
+  for (const auto& t : texts) {
+    // A paragraph the cost cap replaced whole (one del, one ins) has no word-level pairing to go by:
+    // matching its every number would cost more than the diff itself.
+    if (fell_back && t.pair >= 0 && t.ops->size() == 2 && (*t.ops)[0].kind == OpKind::del &&
+        (*t.ops)[1].kind == OpKind::ins)
+      continue;
     for (const WordOp& op : *t.ops) {
       if (op.kind == OpKind::keep || op.noise) continue;
       auto& out = op.kind == OpKind::del ? olds : news;
       for (auto& span : find_numbers(op.text))
         out.push_back({t.pair, op.text, std::move(span), false, t.new_text, op.new_offset});
     }
+  }
   match_equal(olds, news);
   pair_leftovers(olds, news, false, [&](const auto& o, const auto& n) {
     if (facts.numbers.size() >= k_max_facts) return;
@@ -305,7 +311,7 @@ void add_facets(Change& change, const Article& old_version, const Article& new_v
   if (body) find_corrections(change, old_version, new_version, facts);
   if (!minor && (headline || body)) {
     const std::vector<TextPair> texts = edited_texts(change, old_version, new_version);
-    find_number_facts(texts, facts);
+    find_number_facts(texts, change.fell_back, facts);
     find_quote_facts(change, old_version, new_version, texts, facts);
   }
   bool silent = false;
