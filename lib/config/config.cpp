@@ -293,15 +293,18 @@ std::string unique_url(TableReader& reader, std::set<std::string>& seen) {
   return url;
 }
 
-const std::set<std::string> k_classes = {"headline", "body", "byline", "dates", "minor", "revert"};
+const std::set<std::string> k_classes = {"headline",   "body",   "byline",  "dates",  "minor", "revert",
+                                         "correction", "silent", "numbers", "quotes", "lede"};
 
 std::vector<std::string> read_classes(TableReader& reader, std::string_view key, std::vector<std::string> fallback) {
   auto list = reader.strings(key);
   if (!list) return fallback;
   for (const auto& c : *list)
     if (!k_classes.count(c))
-      reader.fail(reader.get(key), reader.where(key) + " has unknown class \"" + c +
-                                       "\"; expected headline, body, byline, dates, minor or revert");
+      reader.fail(
+          reader.get(key),
+          reader.where(key) + " has unknown class \"" + c +
+              "\"; expected headline, body, byline, dates, minor, revert, correction, silent, numbers, quotes or lede");
   return *list;
 }
 

@@ -18,6 +18,12 @@ inline constexpr std::string_view k_class_byline = "byline";
 inline constexpr std::string_view k_class_dates = "dates";
 inline constexpr std::string_view k_class_minor = "minor";
 inline constexpr std::string_view k_class_revert = "revert";
+// Facets: what kind of edit it was (diff/facets.hpp; docs/diff-format.md).
+inline constexpr std::string_view k_class_correction = "correction";
+inline constexpr std::string_view k_class_silent = "silent";
+inline constexpr std::string_view k_class_numbers = "numbers";
+inline constexpr std::string_view k_class_quotes = "quotes";
+inline constexpr std::string_view k_class_lede = "lede";
 
 struct ChangeStats {
   int words_added = 0;
@@ -66,6 +72,31 @@ struct ParagraphDiff {
   friend bool operator==(const ParagraphDiff&, const ParagraphDiff&) = default;
 };
 
+// The evidence of the facets. `numbers`: a number of the headline or an edited paragraph replaced by
+// another (as written, digits kept in their script), with a stretch of the new text around it.
+// `quotes`: the text inside a pair of quotation marks that changed (marks not included).
+// `corrections`: the text of each correction, clarification or update note that was added or changed.
+struct NumberFact {
+  std::string old_value;
+  std::string new_value;
+  std::string context;
+
+  friend bool operator==(const NumberFact&, const NumberFact&) = default;
+};
+struct QuoteFact {
+  std::string old_text;
+  std::string new_text;
+
+  friend bool operator==(const QuoteFact&, const QuoteFact&) = default;
+};
+struct ChangeFacts {
+  std::vector<NumberFact> numbers;
+  std::vector<QuoteFact> quotes;
+  std::vector<std::string> corrections;
+
+  friend bool operator==(const ChangeFacts&, const ChangeFacts&) = default;
+};
+
 struct Change {
   std::vector<std::string> classes;  // empty when nothing changed
   ChangeStats stats;
@@ -75,6 +106,8 @@ struct Change {
   bool fell_back = false;                  // a word diff was too expensive and a paragraph was replaced whole
   std::optional<Timestamp> published_old;  // the `published` dates compared (for the `dates` class)
   std::optional<Timestamp> published_new;
+  ChangeFacts facts;
+  std::string summary;  // one English sentence (diff/summary.hpp); empty when nothing changed
 
   bool changed() const { return !classes.empty(); }
   bool has_class(std::string_view c) const;

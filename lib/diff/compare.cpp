@@ -6,6 +6,8 @@
 
 #include "core/time.hpp"
 #include "diff/align.hpp"
+#include "diff/facets.hpp"
+#include "diff/summary.hpp"
 #include "diff/tokenize.hpp"
 #include "diff/word_diff.hpp"
 #include "util/crypto.hpp"
@@ -329,6 +331,8 @@ Change compare(const Article& old_version, const Article& new_version, const Com
   const long long total = real_tokens(old_p) + real_tokens(new_p);
   const double similarity = total == 0 ? 1.0 : 2.0 * static_cast<double>(kept) / static_cast<double>(total);
   change.stats.similarity = std::round(similarity * 10000.0) / 10000.0;
+  add_facets(change, old_version, new_version);
+  if (change.changed()) change.summary = summarize(change);
   return change;
 }
 

@@ -20,10 +20,13 @@ std::optional<DiffFormat> diff_format_from_string(std::string_view name);
 // Renders `change` between `old_version` and `new_version` (the change must come from compare() on them).
 std::string render(const Change& change, const Article& old_version, const Article& new_version, DiffFormat format);
 
-// The JSON form (schema in docs/diff-format.md): {"classes", "stats", "headline", "byline", "body"}.
+// The JSON form (schema in docs/diff-format.md): {"classes", "summary", "stats", "facts", "headline", "byline",
+// "body"}.
 nlohmann::json to_json(const Change& change);
 // Its "stats" member alone.
 nlohmann::json to_json(const ChangeStats& stats);
+// Its "facts" member alone: {"numbers": [{"old","new","context"}], "quotes": [{"old","new"}], "corrections": [text]}.
+nlohmann::json to_json(const ChangeFacts& facts);
 
 // The inverse of to_json(): change_from_json(to_json(c)) == c. Errc::invalid_input when `json`
 // does not follow the schema.

@@ -54,7 +54,29 @@ std::optional<Timestamp> time_from_json(const nlohmann::json& j) {
   return t;
 }
 
+nlohmann::json facts_to_json(const ChangeFacts& f) {
+  auto numbers = nlohmann::json::array();
+  for (const auto& n : f.numbers)
+    numbers.push_back({{"old", n.old_value}, {"new", n.new_value}, {"context", n.context}});
+  auto quotes = nlohmann::json::array();
+  for (const auto& q : f.quotes) quotes.push_back({{"old", q.old_text}, {"new", q.new_text}});
+  return {{"numbers", std::move(numbers)}, {"quotes", std::move(quotes)}, {"corrections", f.corrections}};
+}
+
+ChangeFacts facts_from_json(const nlohmann::json& j) {
+  ChangeFacts f;
+  for (const auto& n : j.value("numbers", nlohmann::json::array()))
+    f.numbers.push_back(
+        NumberFact{n.at("old").get<std::string>(), n.at("new").get<std::string>(), n.value("context", std::string())});
+  for (const auto& q : j.value("quotes", nlohmann::json::array()))
+    f.quotes.push_back(QuoteFact{q.at("old").get<std::string>(), q.at("new").get<std::string>()});
+  f.corrections = j.value("corrections", std::vector<std::string>{});
+  return f;
+}
+
 }  // namespace
+
+nlohmann::json to_json(const ChangeFacts& facts) { return facts_to_json(facts); }
 
 nlohmann::json to_json(const ChangeStats& s) {
   return {{"words_added", s.words_added},
@@ -69,7 +91,9 @@ nlohmann::json to_json(const ChangeStats& s) {
 nlohmann::json to_json(const Change& change) {
   nlohmann::json out{
       {"classes", change.classes},
+      {"summary", change.summary},
       {"stats", to_json(change.stats)},
+      {"facts", facts_to_json(change.facts)},
       {"fell_back", change.fell_back},
       {"published", {{"old", time_or_null(change.published_old)}, {"new", time_or_null(change.published_new)}}},
       {"headline", ops_to_json(change.headline_ops)},
@@ -99,6 +123,8 @@ Result<Change> change_from_json(const nlohmann::json& json) {
     c.stats.paragraphs_moved = s.at("paragraphs_moved").get<int>();
     c.stats.similarity = s.at("similarity").get<double>();
     c.fell_back = json.value("fell_back", false);
+    c.summary = json.value("summary", std::string());
+    if (json.contains("facts")) c.facts = facts_from_json(json["facts"]);
     if (json.contains("published")) {
       c.published_old = time_from_json(json["published"].at("old"));
       c.published_new = time_from_json(json["published"].at("new"));

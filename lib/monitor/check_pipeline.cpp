@@ -4,6 +4,7 @@
 
 #include "diff/compare.hpp"
 #include "diff/render.hpp"
+#include "diff/summary.hpp"
 #include "monitor/identity.hpp"
 #include "monitor/notifications.hpp"
 #include "monitor/site_rules.hpp"
@@ -332,6 +333,13 @@ Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp 
   event.classes = classes;
   event.stats = to_json(change.stats);
   event.diff = work.diff_text;
+  event.facts = to_json(change.facts);
+  event.summary = change.summary;
+  if (*revert) {
+    Change reported = change;
+    reported.classes = classes;
+    event.summary = summarize(reported);
+  }
   const std::string payload = render_event(event);
 
   ChangeRecord rec;

@@ -76,7 +76,7 @@ std::string classes_text(const Event& e) {
 std::string summary_line(const Event& e) {
   switch (e.type) {
     case EventType::changed:
-      return "Article changed: " + classes_text(e);
+      return e.summary.empty() ? "Article changed: " + classes_text(e) : e.summary;
     case EventType::deleted:
       return "Article deleted";
     case EventType::redirected:

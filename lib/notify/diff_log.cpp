@@ -39,6 +39,7 @@ std::string render_diff_log_entry(const Event& e) {
   std::string out = "=== " + format_rfc3339(e.occurred_at) + " " + std::string(to_string(e.type)) + " [";
   for (size_t i = 0; i < e.classes.size(); ++i) out += (i ? ", " : "") + e.classes[i];
   out += "] " + e.id + "\n";
+  if (!e.summary.empty()) out += "summary: " + e.summary + "\n";
 
   out += "headline: ";
   if (e.old_version && e.new_version && e.old_version->headline == e.new_version->headline) {

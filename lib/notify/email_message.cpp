@@ -140,7 +140,9 @@ std::string render_email(const Event& e, const EmailAddresses& addresses) {
   header("Date", format_email_date(e.occurred_at));
   header("From", header_safe(addresses.from));
   header("To", to);
-  header("Subject", encode_header_words(truncate_utf8(header_safe("[redline] " + headline_line(e)), 300)));
+  // The change's summary first (the sentence says what kind of edit it is), then the headline.
+  const std::string subject = e.summary.empty() ? headline_line(e) : e.summary + " \u2014 " + headline_line(e);
+  header("Subject", encode_header_words(truncate_utf8(header_safe("[redline] " + subject), 300)));
   header("Message-ID", "<" + e.id + "@" + header_safe(domain) + ">");
   header("MIME-Version", "1.0");
   header("Content-Type", "multipart/alternative; boundary=\"" + boundary + "\"");

@@ -68,6 +68,10 @@ std::string render_event(const Event& event) {
       {"stats", event.stats.is_null() ? nlohmann::json::object() : event.stats},
       {"diff", event.diff},
   };
+  if (event.type == EventType::changed) {
+    data["summary"] = event.summary;
+    data["facts"] = event.facts.is_object() ? event.facts : nlohmann::json::object();
+  }
   const nlohmann::json envelope = {
       {"type", to_string(event.type)},
       {"timestamp", format_rfc3339(event.occurred_at)},
@@ -96,6 +100,8 @@ Result<Event> parse_event(std::string_view payload) {
     event.classes = data.value("classes", std::vector<std::string>{});
     event.stats = data.value("stats", nlohmann::json::object());
     event.diff = data.value("diff", std::string());
+    event.summary = data.value("summary", std::string());
+    if (data.contains("facts")) event.facts = data["facts"];
     return event;
   } catch (const std::exception& e) {
     return make_error(Errc::invalid_input, std::string("event payload: ") + e.what());

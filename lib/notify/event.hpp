@@ -4,7 +4,8 @@
 // Envelope as Standard Webhooks recommends:
 //   {"type": "article.changed", "timestamp": "<RFC 3339 ms>",
 //    "data": {"event_id", "article_id", "url", "old": {"version","captured_at","headline"} | null,
-//             "new": {…} | null, "classes": [...], "stats": {...}, "diff": "<text word diff>"}}
+//             "new": {…} | null, "classes": [...], "stats": {...}, "diff": "<text word diff>",
+//             "summary": "<one sentence>", "facts": {...}}}   (summary and facts: article.changed only)
 // Inputs are plain values so that notify does not depend on diff/.
 //
 // Pure functions; thread-safe (make_event_id draws from OpenSSL's CSPRNG).
@@ -46,6 +47,10 @@ struct Event {
   std::vector<std::string> classes;         // change classes, e.g. "headline", "body", "minor"
   nlohmann::json stats = nlohmann::json::object();
   std::string diff;  // the text word diff, as rendered by diff/
+  // article.changed: the one-line English summary and the facets' evidence (diff/summary.hpp,
+  // diff/facets.hpp): {"numbers": [...], "quotes": [...], "corrections": [...]}. Empty/null otherwise.
+  std::string summary;
+  nlohmann::json facts;
 };
 
 // "evt_" followed by 24 random characters of the lower-case base32 alphabet (a-z, 2-7): 120 bits.

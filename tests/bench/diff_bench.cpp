@@ -19,6 +19,8 @@
 #include <vector>
 
 #include "diff/compare.hpp"
+#include "diff/facets.hpp"
+#include "diff/summary.hpp"
 #include "diff/tokenize.hpp"
 
 namespace {
@@ -186,6 +188,54 @@ int count_words(const Article& a) {
   return spaces > static_cast<int>(a.blocks.size()) ? spaces : chars;
 }
 
+// What the facets and the summary add to compare(), measured side by side in the same rounds: each
+// round times compare() (which includes them) and then add_facets() + summarize() alone on the same
+// change with its facets taken off again. Prints the medians and the share of compare() without them.
+void facets_cost(const std::string& name, const Article& a, const Article& b, int rounds) {
+  std::vector<double> full;
+  std::vector<double> facets;
+  std::string classes;
+  for (int i = 0; i < rounds; ++i) {
+    const double t0 = cpu_ms();
+    const redline::Change change = redline::compare(a, b);
+    const double t1 = cpu_ms();
+    redline::Change bare = change;
+    std::erase_if(bare.classes, [](const std::string& c) {
+      return c == "correction" || c == "silent" || c == "numbers" || c == "quotes" || c == "lede";
+    });
+    bare.facts = {};
+    bare.summary.clear();
+    const double t2 = cpu_ms();
+    redline::add_facets(bare, a, b);
+    bare.summary = redline::summarize(bare);
+    const double t3 = cpu_ms();
+    if (bare != change) std::fprintf(stderr, "facets differ when recomputed\n");
+    full.push_back(t1 - t0);
+    facets.push_back(t3 - t2);
+    if (i == 0)
+      for (const auto& c : change.classes) classes += (classes.empty() ? "" : ",") + c;
+  }
+  std::sort(full.begin(), full.end());
+  std::sort(facets.begin(), facets.end());
+  const double f = full[full.size() / 2];
+  const double x = facets[facets.size() / 2];
+  std::printf("%-44s compare() %7.2f ms, of which facets+summary %6.3f ms = %5.1f %% on top of the rest [%s]\n",
+              name.c_str(), f, x, 100.0 * x / (f - x), classes.c_str());
+}
+
+// `a` with a dated figure and a quotation at the start of every paragraph; `edit_every`-th paragraphs
+// get another figure and another quoted word (0: none).
+Article with_numbers_and_quotes(const Article& a, int edit_every) {
+  Article out = a;
+  for (size_t i = 0; i < out.blocks.size(); ++i) {
+    const bool edit = edit_every > 0 && i % static_cast<size_t>(edit_every) == 0;
+    out.blocks[i].text = "In " + std::to_string(1990 + i % 30) + ", " + std::to_string(i + (edit ? 7 : 0)) +
+                         " people said \u201c" + (edit ? "we changed our minds" : "we stand by this") + "\u201d. " +
+                         out.blocks[i].text;
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -295,5 +345,11 @@ int main(int argc, char** argv) {
   std::printf("\nfallback on ordinary edits (1-30 edits incl. clause rotations, 1.5k-word articles): %d of %d\n",
               fell_back, runs);
   std::printf("mean CPU time of those compare() calls: %.2f ms\n", total_cpu / runs);
+
+  std::printf("\nfacets and summary (CPU time, median of 21 rounds, side by side in each round):\n");
+  for (const Case& c : cases)
+    facets_cost(c.name, c.old_version, c.new_version, c.name.rfind("typical", 0) == 0 ? 21 : 5);
+  facets_cost("typical + a figure and a quote per paragraph", with_numbers_and_quotes(cases[0].old_version, 0),
+              with_numbers_and_quotes(cases[0].new_version, 10), 21);
   return 0;
 }

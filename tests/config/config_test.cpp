@@ -140,7 +140,7 @@ to = ["desk@example.org", "ed@example.org"]
 username = "redline"
 password = "pw"
 starttls = "opportunistic"
-classes = ["headline"]
+classes = ["correction", "silent"]
 timeout = "20s"
 )toml");
   ASSERT_EQ(cfg.webhooks.size(), 2u);
@@ -155,7 +155,7 @@ timeout = "20s"
   EXPECT_EQ(m.smtp_url, "smtps://mail.example.org:465");
   EXPECT_EQ(m.to.size(), 2u);
   EXPECT_EQ(m.starttls, "opportunistic");
-  EXPECT_EQ(m.classes, (std::vector<std::string>{"headline"}));
+  EXPECT_EQ(m.classes, (std::vector<std::string>{"correction", "silent"}));  // facets filter like classes
   EXPECT_EQ(m.timeout, 20s);
   EXPECT_EQ(parse("[[email]]\nname = \"m\"\nsmtp_url = \"smtp://localhost:25\"\nfrom = \"a@b.c\"\nto = \"d@e.f\"\n")
                 .emails[0]

@@ -29,7 +29,9 @@ expect_status 1 "json" "$redline" compare --format json "$data/budget_v1.html" "
 python3 - "$tmp/out" <<'PY' || fail "json: wrong content"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["classes"] == ["body"], d["classes"]
+assert d["classes"] == ["body", "lede"], d["classes"]  # Tuesday -> Wednesday in the first paragraph
+assert d["summary"] == "1 paragraph added, 1 changed (+21/\u22121 words); lede changed", d["summary"]
+assert d["facts"] == {"numbers": [], "quotes": [], "corrections": []}, d["facts"]
 s = d["stats"]
 assert (s["paragraphs_changed"], s["paragraphs_added"], s["words_removed"]) == (1, 1, 1), s
 ops = [o for p in d["body"] for o in p.get("ops", []) if o["op"] == "del"]

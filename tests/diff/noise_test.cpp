@@ -73,7 +73,7 @@ TEST(Noise, NoiseInsideAChangedParagraphIsNotCounted) {
   const Article a = make_article("Storm", {"Winds  of 100 km/h hit the caf\u00E9."});
   const Article b = make_article("Storm", {"Winds of 120 km/h hit the cafe\u0301."});
   const Change c = compare(a, b);
-  EXPECT_EQ(c.classes, std::vector<std::string>{"body"});
+  EXPECT_EQ(c.classes, (std::vector<std::string>{"body", "numbers", "lede"}));
   EXPECT_EQ(c.stats.words_added, 1);
   EXPECT_EQ(c.stats.words_removed, 1);
   ASSERT_EQ(c.body.size(), 1u);

@@ -70,7 +70,12 @@ TEST_F(Rendered, HtmlEscapesHeadlineOps) {
 
 TEST_F(Rendered, JsonHasClassesStatsAndOffsets) {
   const nlohmann::json j = nlohmann::json::parse(render(c, a, b, DiffFormat::json));
-  EXPECT_EQ(j["classes"], (nlohmann::json{"headline", "body"}));
+  EXPECT_EQ(j["classes"], (nlohmann::json{"headline", "body", "lede"}));
+  EXPECT_EQ(j["summary"], c.summary);
+  EXPECT_FALSE(c.summary.empty());
+  EXPECT_TRUE(j["facts"]["numbers"].is_array());
+  EXPECT_TRUE(j["facts"]["quotes"].is_array());
+  EXPECT_TRUE(j["facts"]["corrections"].is_array());
   for (const char* key : {"words_added", "words_removed", "paragraphs_added", "paragraphs_removed",
                           "paragraphs_changed", "paragraphs_moved", "similarity"})
     EXPECT_TRUE(j["stats"].contains(key)) << key;

@@ -81,7 +81,8 @@ TEST_F(FeedWatcherTest, ContentModeStoresEachItemTextAsVersions) {
   });
   const auto config = make_config(
       "[[feed]]\nurl = \"https://news.example/full.xml\"\nname = \"full\"\nmode = \"content\"\n"
-      "[[webhook]]\nname = \"hook\"\nurl = \"http://127.0.0.1:9/\"\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\n");
+      "[[webhook]]\nname = \"hook\"\nurl = \"http://127.0.0.1:9/\"\nsecret = "
+      "\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\n");
   Monitor monitor(config, *store_, http, clock, 1);
   ASSERT_TRUE(monitor.load());
   FeedWatcher feeds(config, *store_, http, clock, monitor, 2);
@@ -104,8 +105,8 @@ TEST_F(FeedWatcherTest, ContentModeStoresEachItemTextAsVersions) {
   EXPECT_EQ(versions->back().content.blocks.size(), 4u);
   const auto changes = store_->changes((*article)->id);
   ASSERT_EQ(changes->size(), 1u);
-  EXPECT_EQ(changes->front().classes, (std::vector<std::string>{"body"}));
-  EXPECT_EQ(store_->list_outbox(OutboxState::pending)->size(), 2u);  // hook + difflog
+  EXPECT_EQ(changes->front().classes, (std::vector<std::string>{"body", "correction"}));  // an update note
+  EXPECT_EQ(store_->list_outbox(OutboxState::pending)->size(), 2u);                       // hook + difflog
 
   // Unchanged text: no version.
   clock.advance(10min);

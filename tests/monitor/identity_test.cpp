@@ -35,6 +35,11 @@ TEST(Notifications, MinorChangesAreQuietUnlessAskedFor) {
   EXPECT_FALSE(classes_notify({"dates"}, defaults));
   EXPECT_TRUE(classes_notify({"headline", "minor"}, {"headline", "minor"}));
   EXPECT_FALSE(classes_notify({}, defaults));
+  // A desk that subscribes to facets hears of those only.
+  const std::vector<std::string> desk{"correction", "silent"};
+  EXPECT_TRUE(classes_notify({"body", "correction"}, desk));
+  EXPECT_TRUE(classes_notify({"headline", "silent", "numbers"}, desk));
+  EXPECT_FALSE(classes_notify({"headline", "body", "numbers", "lede"}, desk));
 }
 
 TEST(Notifications, SitesAndFeedsFilterPerNotifier) {
