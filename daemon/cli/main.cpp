@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "app/version.hpp"
 #include "cli/command.hpp"
 #include "core/exit_code.hpp"
 
@@ -10,7 +11,7 @@ int main(int argc, char** argv) {
   using namespace redline;
   CLI::App app{"redline: review how watched news articles changed"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("redline ") + REDLINE_VERSION);
+  app.set_version_flag("--version", app::version_text("redline"));
   cli::CommandContext ctx;
   cli::add_config_option(app, ctx);
   cli::add_list_command(app, ctx);
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   cli::add_export_command(app, ctx);
   cli::add_outbox_command(app, ctx);
   cli::add_gc_command(app, ctx);
+  cli::add_config_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
