@@ -10,6 +10,7 @@ packages=(
   libxml2-dev libsqlite3-dev sqlite3 libtomlplusplus-dev nlohmann-json3-dev libicu-dev
   libzstd-dev libsystemd-dev libcli11-dev libssl-dev zlib1g-dev libre2-dev
   python3 time curl nginx-light systemd clang-format ccache urlwatch
+  pandoc debhelper dpkg-dev lintian man-db bash-completion
 )
 
 missing=()

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "app/version.hpp"
 #include "cli/command.hpp"
 #include "cli/output.hpp"
 #include "core/exit_code.hpp"
@@ -12,7 +13,7 @@ int main(int argc, char** argv) {
   cli::install_checked_stdout();
   CLI::App app{"redline: review how watched news articles changed"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("redline ") + REDLINE_VERSION);
+  app.set_version_flag("--version", app::version_text("redline"));
   cli::CommandContext ctx;
   cli::add_config_option(app, ctx);
   cli::add_list_command(app, ctx);
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   cli::add_export_command(app, ctx);
   cli::add_outbox_command(app, ctx);
   cli::add_gc_command(app, ctx);
+  cli::add_config_command(app, ctx);
   if (const auto unknown = cli::unknown_command(app, argc, argv)) {
     std::cerr << "redline: unknown command \"" << *unknown << "\"; see `redline --help` for the commands\n";
     return cli::finish_output(k_exit_usage);

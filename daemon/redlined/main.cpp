@@ -2,13 +2,37 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "app/logging.hpp"
+#include "app/version.hpp"
 #include "config/config.hpp"
 #include "core/exit_code.hpp"
 #include "redlined/service.hpp"
+
+namespace {
+
+// What is done is stored by the time run()/run_once() returns. Joining the worker threads after that
+// must not keep a stopping service alive: a page that takes long to extract or an SMTP server that
+// never answers would hold the process past systemd's patience. Past the grace, exit without them.
+constexpr auto k_stop_grace = std::chrono::milliseconds(1500);
+
+void exit_within(std::chrono::milliseconds grace, int rc) {
+  std::thread([grace, rc] {
+    std::this_thread::sleep_for(grace);
+    spdlog::warn(
+        "a worker is still busy {} ms after the stop (a long extraction or an unanswered e-mail); exiting "
+        "without it",
+        grace.count());
+    spdlog::default_logger()->flush();
+    std::_Exit(rc);
+  }).detach();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace redline;
@@ -18,7 +42,7 @@ int main(int argc, char** argv) {
   cli.add_option("--config", config_path,
                  "configuration file (default $REDLINE_CONFIG, else /etc/redline/redline.toml)");
   cli.add_flag("--once", once, "check every watch now, attempt due deliveries once, then exit");
-  cli.set_version_flag("--version", std::string("redlined ") + REDLINE_VERSION);
+  cli.set_version_flag("--version", app::version_text("redlined"));
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -41,5 +65,7 @@ int main(int argc, char** argv) {
 
   Service service(config_path, std::move(config));
   if (const int rc = service.start(); rc != k_exit_ok) return rc;
-  return once ? service.run_once() : service.run();
+  const int rc = once ? service.run_once() : service.run();
+  exit_within(k_stop_grace, rc);
+  return rc;  // ~Service waits for the extraction threads and the e-mail worker
 }

@@ -66,18 +66,32 @@ int Service::run_once() {
   // The loop must not run dry between the checks and the deliveries (curl may briefly have neither a
   // socket nor a timer registered): keep it alive until the round is done.
   auto keep_alive = boost::asio::make_work_guard(m_io);
+  wait_signals();  // SIGTERM/SIGINT end the round early (stop())
   // Feeds first, so that the articles they announce are checked in the same round.
   m_feeds->poll_all([this] {
+    if (m_stopping) return;
     m_monitor->check_all([this] {
-      m_dispatcher->run_once([this] {
+      if (m_stopping) return;
+      // Every due delivery, in per-article order (Dispatcher::drain).
+      m_dispatcher->drain([this](const DrainReport& r) {
+        if (m_stopping) return;
         const auto& s = m_monitor->stats();
-        spdlog::info("round done: {} checked, {} failed, {} new, {} changed, {} unchanged; {} feeds polled", s.checks,
-                     s.failures, s.first_versions, s.changes, s.unchanged + s.not_modified, m_feeds->stats().polls);
+        spdlog::info(
+            "round done: {} checked, {} failed, {} new, {} changed, {} unchanged; {} feeds polled; "
+            "deliveries: {} delivered, {} failed, {} left for later",
+            s.checks, s.failures, s.first_versions, s.changes, s.unchanged + s.not_modified, m_feeds->stats().polls,
+            r.delivered, r.failed, r.left);
+        m_signals.cancel();
         m_io.stop();
       });
     });
   });
   m_io.run();
+  if (m_stopping) {
+    const auto& d = m_dispatcher->stats();
+    spdlog::info("round stopped: {} checked, {} delivered, {} failed; the rest is left for the next run",
+                 m_monitor->stats().checks, d.delivered, d.retried + d.dead);
+  }
   return k_exit_ok;
 }
 
@@ -177,6 +191,8 @@ void Service::stop() {
   // In-flight checks are abandoned: nothing of theirs was written, they run again after the restart.
   m_http->cancel_all();
   m_webhook_http->cancel_all();
+  // What is done is stored: versions and deliveries already are; the batched check bookkeeping now.
+  if (auto s = m_monitor->flush(); !s) spdlog::error("store: could not write the last checks: {}", s.error().message);
   m_io.stop();
 }
 

@@ -102,6 +102,15 @@ void check_toml_limits(std::string_view text, const std::string& file) {
   }
 }
 
+// A ConfigError that knows the node at fault (or the table, for a table-level problem) and its table,
+// so that check_config_file() can set it aside and read on.
+struct NodeError : ConfigError {
+  NodeError(const std::string& what, const toml::node* at, const toml::table* in)
+      : ConfigError(what), node(at), table(in) {}
+  const toml::node* node;
+  const toml::table* table;
+};
+
 // Reads one TOML table, remembering which keys were consumed so that unknown ones can be reported.
 class TableReader {
  public:
@@ -110,7 +119,7 @@ class TableReader {
 
   [[noreturn]] void fail(const toml::node* node, const std::string& message) const {
     const int line = node ? static_cast<int>(node->source().begin.line) : static_cast<int>(m_table.source().begin.line);
-    throw ConfigError(m_file + ":" + std::to_string(line) + ": " + message);
+    throw NodeError(m_file + ":" + std::to_string(line) + ": " + message, node ? node : &m_table, &m_table);
   }
 
   const toml::node* get(std::string_view key) {
@@ -612,15 +621,19 @@ ConfigEnvironment ConfigEnvironment::from_process() {
   return env;
 }
 
-Config parse_config(std::string_view text, const std::filesystem::path& file, const ConfigEnvironment& env) {
-  const std::string name = file.string();
+namespace {
+
+toml::table parse_toml(std::string_view text, const std::string& name) {
   check_toml_limits(text, name);
-  toml::table root;
   try {
-    root = toml::parse(text, name);
+    return toml::parse(text, name);
   } catch (const toml::parse_error& e) {
     throw ConfigError(name + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
   }
+}
+
+Config read_config(const toml::table& root, const std::filesystem::path& file, const ConfigEnvironment& env) {
+  const std::string name = file.string();
   Config cfg;
   cfg.file = file;
   TableReader reader(root, "the top level", name);
@@ -629,10 +642,79 @@ Config parse_config(std::string_view text, const std::filesystem::path& file, co
   return cfg;
 }
 
-Config load_config(const std::filesystem::path& file, const ConfigEnvironment& env) {
+std::string read_config_text(const std::filesystem::path& file) {
   auto text = read_file(file, k_max_config_bytes);
   if (!text) throw ConfigError(text.error().message);
-  return parse_config(*text, file, env);
+  return std::move(*text);
+}
+
+// Removes `target` from the tree under `parent`; false when it is not there.
+bool erase_node(toml::node& parent, const toml::node* target) {
+  if (auto* t = parent.as_table()) {
+    for (auto it = t->begin(); it != t->end(); ++it) {
+      if (&it->second == target) {
+        t->erase(it);
+        return true;
+      }
+      if (erase_node(it->second, target)) {
+        // An array of tables whose last table was set aside goes too ("must be [[x]] tables" otherwise).
+        if (const auto* a = it->second.as_array(); a && a->empty()) t->erase(it);
+        return true;
+      }
+    }
+  } else if (auto* a = parent.as_array()) {
+    for (auto it = a->begin(); it != a->end(); ++it) {
+      if (&*it == target) {
+        a->erase(it);
+        return true;
+      }
+      if (erase_node(*it, target)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Config parse_config(std::string_view text, const std::filesystem::path& file, const ConfigEnvironment& env) {
+  return read_config(parse_toml(text, file.string()), file, env);
+}
+
+Config load_config(const std::filesystem::path& file, const ConfigEnvironment& env) {
+  return parse_config(read_config_text(file), file, env);
+}
+
+// Reads the file as load_config() does; at each problem, the node at fault is recorded and removed
+// from the tree, and the reading starts over, until it reads clean. A table-level problem of a table
+// that already had one (typically "x is required" once its bad x was removed) is not repeated.
+ConfigCheck check_config_file(const std::filesystem::path& file, const ConfigEnvironment& env) {
+  ConfigCheck out;
+  toml::table root;
+  try {
+    root = parse_toml(read_config_text(file), file.string());
+  } catch (const ConfigError& e) {
+    out.errors.emplace_back(e.what());  // unreadable, or not TOML: nothing more can be read
+    return out;
+  }
+  std::set<const toml::table*> faulty;
+  for (;;) {
+    try {
+      Config cfg = read_config(root, file, env);
+      if (out.errors.empty()) out.config = std::move(cfg);
+      break;
+    } catch (const NodeError& e) {
+      const bool repeat = e.node == e.table && faulty.count(e.table);
+      if (!repeat) out.errors.emplace_back(e.what());
+      faulty.insert(e.table);
+      if (e.node == &root || !erase_node(root, e.node)) break;  // nothing left to set aside
+    }
+  }
+  // Every message starts with "<file>:<line>:".
+  const size_t prefix = file.string().size() + 1;
+  const auto line_of = [prefix](const std::string& e) { return std::atoi(e.c_str() + std::min(prefix, e.size())); };
+  std::stable_sort(out.errors.begin(), out.errors.end(),
+                   [&](const std::string& a, const std::string& b) { return line_of(a) < line_of(b); });
+  return out;
 }
 
 }  // namespace redline

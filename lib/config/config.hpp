@@ -166,4 +166,13 @@ inline constexpr int k_max_config_depth = 32;  // levels of dotted keys, tables 
 Config load_config(const std::filesystem::path& file, const ConfigEnvironment& env);
 Config parse_config(std::string_view text, const std::filesystem::path& file, const ConfigEnvironment& env);
 
+// `redline config check`: every problem of the file, not only the first, each as "file:line: …" in
+// line order (a TOML syntax error stops the reading: it is then the only one). `config` is set when
+// there is none; it is then what load_config() returns.
+struct ConfigCheck {
+  std::optional<Config> config;
+  std::vector<std::string> errors;
+};
+ConfigCheck check_config_file(const std::filesystem::path& file, const ConfigEnvironment& env);
+
 }  // namespace redline

@@ -43,7 +43,41 @@ Dispatcher::Dispatcher(Store& store, Clock& clock, boost::asio::any_io_executor 
       m_log(m_options.logger ? m_options.logger : spdlog::default_logger()),
       m_rng(m_options.seed ? *m_options.seed : random_seed()) {}
 
-void Dispatcher::run_once(std::function<void()> done) {
+void Dispatcher::run_once(std::function<void()> done) { start_round(std::move(done), nullptr); }
+
+void Dispatcher::drain(std::function<void(const DrainReport&)> done) {
+  auto drain = std::make_shared<Drain>();
+  drain->done = std::move(done);
+  drain->before = m_stats;
+  drain_round(drain);
+}
+
+void Dispatcher::drain_round(const std::shared_ptr<Drain>& drain) {
+  auto taken = std::make_shared<size_t>(0);
+  auto finished = [this, drain, taken] {
+    ++drain->report.rounds;
+    if (*taken > 0) {
+      // Not from inside the reply callback that ended the round: the next round starts afresh.
+      boost::asio::post(m_executor, [this, drain] { drain_round(drain); });
+      return;
+    }
+    DrainReport& r = drain->report;
+    r.delivered = m_stats.delivered - drain->before.delivered;
+    r.failed = (m_stats.retried - drain->before.retried) + (m_stats.dead - drain->before.dead);
+    if (auto pending = m_store.list_outbox(OutboxState::pending)) {
+      r.left = pending->size();
+    } else {
+      m_log->error("notify: cannot read the outbox: {}", pending.error().message);
+      r.read_failed = true;
+    }
+    auto callback = std::move(drain->done);
+    callback(r);
+  };
+  // `finished` never runs inside start_round(), so `taken` is set before it reads it.
+  *taken = start_round(std::move(finished), &drain->attempted);
+}
+
+size_t Dispatcher::start_round(std::function<void()> done, std::set<int64_t>* skip) {
   auto round = std::make_shared<Round>();
   round->done = std::move(done);
 
@@ -51,8 +85,13 @@ void Dispatcher::run_once(std::function<void()> done) {
   if (!due) {
     m_log->error("notify: cannot read the outbox: {}", due.error().message);
     release(round, true);
-    return;
+    return 0;
   }
+  if (skip) {
+    std::erase_if(*due, [&](const OutboxEntry& e) { return skip->count(e.id) || m_busy.count(e.id); });
+    for (const auto& e : *due) skip->insert(e.id);
+  }
+  const size_t taken = due->size();
   // Diff logs: every due entry of one log written together (one fsync per file, not per entry).
   std::map<std::string, std::vector<const OutboxEntry*>, std::less<>> local;
   for (const auto& entry : *due)
@@ -77,6 +116,7 @@ void Dispatcher::run_once(std::function<void()> done) {
   }
   pump();
   release(round, true);
+  return taken;
 }
 
 void Dispatcher::pump() {

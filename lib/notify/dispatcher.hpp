@@ -69,6 +69,15 @@ struct DispatchStats {
   uint64_t dead = 0;
 };
 
+// What one drain() did.
+struct DrainReport {
+  uint64_t delivered = 0;
+  uint64_t failed = 0;  // attempts that ended in a scheduled retry or dead
+  size_t left = 0;      // rows still pending afterwards (not due yet, or behind one that failed)
+  size_t rounds = 0;
+  bool read_failed = false;  // the outbox could not be read (logged)
+};
+
 class Dispatcher {
  public:
   // Errc::config when a target is invalid (see Delivery::create). `mail` may be null when no target
@@ -83,6 +92,13 @@ class Dispatcher {
 
   void run_once(std::function<void()> done);
 
+  // `redlined --once`: attempts every due row, in per-article order. Rounds run one after the other
+  // until one finds nothing new: delivering the head of an article's chain makes the next row of that
+  // chain eligible in the next round, so a row waits only for an earlier row of its article (per
+  // notifier) that is not due or that failed during this drain. No row is attempted twice in one
+  // drain. `done` runs once, after the last round, never inside drain().
+  void drain(std::function<void(const DrainReport&)> done);
+
   // Rows of any round still being delivered (waiting for a slot or sent).
   size_t in_flight() const { return m_busy.size(); }
   const DispatchStats& stats() const { return m_stats; }
@@ -92,6 +108,12 @@ class Dispatcher {
     std::function<void()> done;
     size_t outstanding = 1;  // the extra 1 is run_once() itself, released at its end
   };
+  struct Drain {
+    std::function<void(const DrainReport&)> done;
+    DispatchStats before;
+    std::set<int64_t> attempted;  // rows taken by an earlier round of this drain
+    DrainReport report;
+  };
   struct Job {
     std::shared_ptr<Round> round;
     OutboxEntry entry;
@@ -99,6 +121,9 @@ class Dispatcher {
 
   Dispatcher(Store& store, Clock& clock, boost::asio::any_io_executor executor, DispatcherOptions options);
 
+  // One round: the due rows not in `skip` (when given); returns how many it took.
+  size_t start_round(std::function<void()> done, std::set<int64_t>* skip);
+  void drain_round(const std::shared_ptr<Drain>& drain);
   void pump();
   void send(Job job);
   void on_outcome(const Job& job, const AttemptOutcome& outcome);

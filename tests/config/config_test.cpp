@@ -244,8 +244,26 @@ TEST(Config, RejectsBadValues) {
 
 TEST(Config, ShippedExampleIsValid) {
   const auto cfg = load_config(std::string(REDLINE_SOURCE_DIR) + "/config/redline.toml", k_env);
-  EXPECT_FALSE(cfg.watches.empty());
+  ASSERT_EQ(cfg.feeds.size(), 1u);
+  EXPECT_EQ(cfg.feeds[0].url, "https://rss.dw.com/rdf/rss-chi-all");
+  EXPECT_NE(cfg.site_for(cfg.feeds[0].url), nullptr) << "the feed's site has its [[site]] rule";
   EXPECT_NE(cfg.site_for("https://www.dw.com/zh/a-61992878"), nullptr);
+}
+
+// The packaged /etc/redline/redline.toml (generated from the example at build time) watches nothing
+// until edited, keeps the daemon's state where the unit's StateDirectory/LogsDirectory are, and says so.
+TEST(Config, PackagedConffileIsValidAndInert) {
+  const std::string path = std::string(REDLINE_BINARY_DIR) + "/config/redline.toml";
+  const auto cfg = load_config(path, k_env);
+  EXPECT_TRUE(cfg.feeds.empty());
+  EXPECT_TRUE(cfg.watches.empty());
+  EXPECT_EQ(cfg.store.path, "/var/lib/redline/redline.db");
+  EXPECT_EQ(cfg.difflog, "/var/log/redline/diff.log");
+  EXPECT_NE(cfg.site_for("https://www.dw.com/zh/a-61992878"), nullptr);
+  std::ifstream in(path);
+  std::string first;
+  std::getline(in, first);
+  EXPECT_NE(first.find("watches nothing until"), std::string::npos) << first;
 }
 
 TEST(Config, Feeds) {

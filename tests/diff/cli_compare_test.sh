@@ -4,7 +4,7 @@
 set -u
 redline=$1
 data=$2
-corpus=${3:-$(dirname "$0")/../../../shared/eval/revisions/dw}
+corpus=${3:-$(dirname "$0")/../data/revisions/dw}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
@@ -52,13 +52,12 @@ expect_status 2 "missing file" "$redline" compare "$tmp/nope.html" "$data/budget
 expect_status 2 "unknown format" "$redline" compare --format xml "$data/budget_v1.html" "$data/budget_v2.html"
 expect_status 2 "one file only" "$redline" compare "$data/budget_v1.html"
 
-if [ -d "$corpus/a-70131509" ]; then
-  expect_status 1 "feed archive" "$redline" compare --format json "$corpus"/a-70131509/1725452224000.txt \
-    "$corpus"/a-70131509/1725454025000.txt
-  grep -q '"minor"' "$tmp/out" || fail "feed archive: quote fix is not minor"
-  expect_status 0 "feed archive recapture" "$redline" compare "$corpus"/a-70072918/1725202024000.txt \
-    "$corpus"/a-70072918/1725949024000.txt
-fi
+[ -d "$corpus/a-70131509" ] || fail "no DW corpus at $corpus"
+expect_status 1 "feed archive" "$redline" compare --format json "$corpus"/a-70131509/1725452224000.txt \
+  "$corpus"/a-70131509/1725454025000.txt
+grep -q '"minor"' "$tmp/out" || fail "feed archive: quote fix is not minor"
+expect_status 0 "feed archive recapture" "$redline" compare "$corpus"/a-70072918/1725202024000.txt \
+  "$corpus"/a-70072918/1725949024000.txt
 
 [ "$failures" -eq 0 ] && echo "all redline compare checks passed"
 exit "$failures"

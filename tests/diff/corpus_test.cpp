@@ -1,4 +1,4 @@
-// The 22 consecutive-version transitions of the DW revision corpus (shared/eval/revisions/dw,
+// The 22 consecutive-version transitions of the DW revision corpus (tests/data/revisions/dw,
 // its README has the table of what changed). Each expectation below was written from reading the pair
 // (headline, and a paragraph-by-paragraph diff of the HTML) before the diff engine was run on it.
 // Facets (issue 16) were added where the pair truly has them, checked by reading each lede and quote:
@@ -233,7 +233,7 @@ const std::vector<Expected>& expectations() {
 
 fs::path corpus_dir() {
   if (const char* env = std::getenv("REDLINE_DW_CORPUS"); env && *env) return env;
-  return REDLINE_SHARED_DIR "/eval/revisions/dw";
+  return REDLINE_TEST_DATA_DIR "/revisions/dw";
 }
 
 // The [[site]] rule a DW watch would carry: the feedx promotional footer is not part of the article.
@@ -258,7 +258,7 @@ Article load(const std::string& article, const std::string& epoch) {
 class DwCorpus : public ::testing::TestWithParam<size_t> {};
 
 TEST_P(DwCorpus, ClassesAndCounts) {
-  if (!fs::exists(corpus_dir())) GTEST_SKIP() << "corpus not found at " << corpus_dir();
+  ASSERT_TRUE(fs::exists(corpus_dir())) << corpus_dir();
   const Expected& e = expectations()[GetParam()];
   SCOPED_TRACE(std::string(e.article) + " " + e.old_epoch + "→" + e.new_epoch + ": " + e.why);
   const Article old_a = load(e.article, e.old_epoch);
@@ -298,7 +298,7 @@ INSTANTIATE_TEST_SUITE_P(Transitions, DwCorpus, ::testing::Range<size_t>(0, 22),
 
 // Named checks from the brief, on top of the table.
 TEST(DwCorpusDetails, NameFixIsThreeSmallWordOperations) {
-  if (!fs::exists(corpus_dir())) GTEST_SKIP();
+  ASSERT_TRUE(fs::exists(corpus_dir())) << corpus_dir();
   const Article a = load("a-70241396", "1726582624000");
   const Article b = load("a-70241396", "1726584423000");
   const Change c = compare(a, b);
@@ -319,7 +319,7 @@ TEST(DwCorpusDetails, NameFixIsThreeSmallWordOperations) {
 }
 
 TEST(DwCorpusDetails, FooterWithoutRuleIsAChange) {
-  if (!fs::exists(corpus_dir())) GTEST_SKIP();
+  ASSERT_TRUE(fs::exists(corpus_dir())) << corpus_dir();
   // Without the drop_text rule the footer shows up; with it (the table above) it does not.
   const auto read = [](const char* epoch) {
     const auto text = read_file(corpus_dir() / "a-70111745" / (std::string(epoch) + ".txt"));
@@ -331,7 +331,7 @@ TEST(DwCorpusDetails, FooterWithoutRuleIsAChange) {
 }
 
 TEST(DwCorpusDetails, NoChangeRecaptureHasNoChangeAndEqualFingerprints) {
-  if (!fs::exists(corpus_dir())) GTEST_SKIP();
+  ASSERT_TRUE(fs::exists(corpus_dir())) << corpus_dir();
   const Article a = load("a-70072918", "1725202024000");
   const Article b = load("a-70072918", "1725949024000");
   EXPECT_FALSE(compare(a, b).changed());

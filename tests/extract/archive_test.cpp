@@ -1,4 +1,4 @@
-// Feed-archive captures (see shared/eval/revisions/README.md for the format and its variants).
+// Feed-archive captures (see tests/data/revisions/README.md for the format and its variants).
 #include "extract/archive.hpp"
 
 #include <gtest/gtest.h>
@@ -11,7 +11,7 @@
 namespace redline {
 namespace {
 
-const std::filesystem::path k_corpus = REDLINE_SHARED_DIR "/eval/revisions/dw";
+const std::filesystem::path k_corpus = REDLINE_TEST_DATA_DIR "/revisions/dw";
 
 std::string capture(const std::string& header, const std::string& body_tail = "") {
   return "<!--1654512425000-->\n[俄外长出访计划恐受阻](https://www.dw.com/zh/x/a-62043662)\n------\n\n" + header +
@@ -90,7 +90,7 @@ TEST(Archive, FeedxFooterStaysUnlessADropTextRuleRemovesIt) {
 // Every capture of the real corpus parses, has the link's headline, and versions of the no-change
 // control chain extract to identical articles.
 TEST(Archive, RealCorpus) {
-  if (!std::filesystem::exists(k_corpus)) GTEST_SKIP() << "no corpus at " << k_corpus;
+  ASSERT_TRUE(std::filesystem::exists(k_corpus)) << k_corpus;
   int files = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(k_corpus)) {
     if (entry.path().extension() != ".txt") continue;

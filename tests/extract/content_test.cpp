@@ -151,7 +151,7 @@ TEST(Content, FragmentKeepsEverything) {
 // paragraph, nothing of the page chrome (nav, related box, footer).
 TEST(Content, MkpagesPagesExtractExactly) {
   const std::filesystem::path script = REDLINE_SHARED_DIR "/bench/mkpages.py";
-  if (!std::filesystem::exists(script)) GTEST_SKIP() << "no " << script;
+  if (!std::filesystem::exists(script)) GTEST_SKIP() << "needs the bench page generator " << script << ", absent";
   const auto dir = std::filesystem::temp_directory_path() / ("redline-mkpages-" + std::to_string(::getpid()));
   const std::string cmd = "python3 " + script.string() + " " + dir.string() + " 20 >/dev/null 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0);

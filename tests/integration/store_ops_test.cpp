@@ -17,7 +17,7 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-const std::filesystem::path k_corpus = REDLINE_SHARED_DIR "/eval/revisions/dw";
+const std::filesystem::path k_corpus = REDLINE_TEST_DATA_DIR "/revisions/dw";
 
 SiteArticle river_article() {
   return {"Floods close the river road",

@@ -7,9 +7,12 @@ trap 'rm -rf "$stage"' EXIT
 cmake --install "$build" --prefix "$stage/usr" >/dev/null
 unit="$stage/usr/lib/systemd/system/redline.service"
 test -f "$unit"
-# The unit names the installed binary; point it at the staged one so verify can find it.
-sed -i "s|ExecStart=[^ ]*/redlined|ExecStart=$stage/usr/bin/redlined|" "$unit"
-test -x "$stage/usr/bin/redlined"
+# The unit names the installed binaries; point it at the staged ones so verify can find them.
+sed -i -e "s|ExecStart=[^ ]*/redlined|ExecStart=$stage/usr/sbin/redlined|" \
+  -e "s|ExecReload=[^ ]*/redline |ExecReload=$stage/usr/bin/redline |" "$unit"
+test -x "$stage/usr/sbin/redlined"
+test -x "$stage/usr/bin/redline"
+grep -q "^ExecReload=$stage/usr/bin/redline config check" "$unit"
 test -f "$stage/usr/etc/redline/redline.toml"
 out="$(SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no "$unit" 2>&1)" || { echo "$out"; exit 1; }
 # verify exits 0 on some warnings; treat any output about our unit as a failure.

@@ -1,4 +1,4 @@
-// Archive import: the DW revision corpus (shared/eval/revisions/dw, see its README) into a real store.
+// Archive import: the DW revision corpus (tests/data/revisions/dw, see its README) into a real store.
 #include "monitor/archive_import.hpp"
 
 #include <gtest/gtest.h>
@@ -18,7 +18,7 @@
 namespace redline::testing {
 namespace {
 
-const std::filesystem::path k_corpus = REDLINE_SHARED_DIR "/eval/revisions/dw";
+const std::filesystem::path k_corpus = REDLINE_TEST_DATA_DIR "/revisions/dw";
 
 // The [[site]] rule of config/redline.toml: DW articles are keyed by their a-NNN id, feedx footers dropped.
 const std::string k_dw_site = R"toml(

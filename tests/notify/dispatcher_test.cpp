@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
 #include <fstream>
@@ -428,6 +429,73 @@ TEST_F(DispatcherTest, StoreWriteFailureIsLoggedAndTheRowIsSentAgainLater) {
   EXPECT_EQ(store.row(id).state, OutboxState::delivered);
   ASSERT_EQ(http.request_count(), 2u);
   EXPECT_EQ(header_of(http.requests()[0], "webhook-id"), header_of(http.requests()[1], "webhook-id"));
+}
+
+// `redlined --once`: one drain delivers whole chains, each article's rows in order.
+TEST_F(DispatcherTest, DrainDeliversEveryDueRowOfEveryChainInOrder) {
+  make();
+  std::vector<int64_t> rows;
+  for (int i = 0; i < 3; ++i) {
+    rows.push_back(add("evt_a" + std::to_string(i), 1));
+    rows.push_back(add("evt_a" + std::to_string(i), 1, "difflog"));
+    if (i < 2) rows.push_back(add("evt_b" + std::to_string(i), 2));
+    clock.advance(1s);
+  }
+  http.set(k_url, ScriptedHttpClient::reply(204, ""));
+  std::optional<DrainReport> report;
+  dispatcher->drain([&](const DrainReport& r) { report = r; });
+  EXPECT_FALSE(report) << "done ran inside drain()";
+  io.run();
+  ASSERT_TRUE(report);
+  for (const int64_t id : rows) EXPECT_EQ(store.row(id).state, OutboxState::delivered) << id;
+  EXPECT_EQ(report->delivered, rows.size());
+  EXPECT_EQ(report->failed, 0u);
+  EXPECT_EQ(report->left, 0u);
+  EXPECT_EQ(report->rounds, 4u);  // one per chain position, and one that finds nothing
+  std::vector<std::string> sent;
+  for (const auto& r : http.requests()) sent.push_back(header_of(r, "webhook-id"));
+  EXPECT_EQ(sent, (std::vector<std::string>{"evt_a0", "evt_b0", "evt_a1", "evt_b1", "evt_a2"}));
+  EXPECT_EQ(std::count(sent.begin(), sent.end(), "evt_a0"), 1);
+}
+
+TEST_F(DispatcherTest, DrainHoldsOnlyTheChainBehindAFailureAndTriesNothingTwice) {
+  make();
+  const int64_t a0 = add("evt_a0", 1);
+  const int64_t b0 = add("evt_b0", 2);
+  clock.advance(1s);
+  const int64_t a1 = add("evt_a1", 1);
+  const int64_t b1 = add("evt_b1", 2);
+  http.push(ScriptedHttpClient::reply(503, ""));  // evt_a0
+  http.push(ScriptedHttpClient::reply(200, ""));  // evt_b0
+  http.push(ScriptedHttpClient::reply(200, ""));  // evt_b1
+  std::optional<DrainReport> report;
+  dispatcher->drain([&](const DrainReport& r) { report = r; });
+  io.run();
+  ASSERT_TRUE(report);
+  EXPECT_EQ(store.row(a0).state, OutboxState::pending);
+  EXPECT_EQ(store.row(a0).attempts, 1);
+  EXPECT_EQ(store.row(a1).state, OutboxState::pending);
+  EXPECT_EQ(store.row(a1).attempts, 0);  // waits for evt_a0: per-article order
+  EXPECT_EQ(store.row(b0).state, OutboxState::delivered);
+  EXPECT_EQ(store.row(b1).state, OutboxState::delivered);
+  EXPECT_EQ(http.request_count(), 3u);
+  EXPECT_EQ(report->delivered, 2u);
+  EXPECT_EQ(report->failed, 1u);
+  EXPECT_EQ(report->left, 2u);
+}
+
+TEST_F(DispatcherTest, DrainNeverTriesARowTwiceEvenWhenItStaysDue) {
+  make();
+  const int64_t id = add("evt_unrecorded");
+  http.set(k_url, ScriptedHttpClient::reply(200, ""));
+  store.fail_marks = true;  // delivered, not recorded: the row stays due
+  std::optional<DrainReport> report;
+  dispatcher->drain([&](const DrainReport& r) { report = r; });
+  io.run();
+  ASSERT_TRUE(report);
+  EXPECT_EQ(http.request_count(), 1u);
+  EXPECT_EQ(store.row(id).state, OutboxState::pending);
+  EXPECT_EQ(report->left, 1u);
 }
 
 TEST_F(DispatcherTest, InvalidTargetsAreRejected) {
