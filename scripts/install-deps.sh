@@ -10,6 +10,7 @@ packages=(
   libxml2-dev libsqlite3-dev sqlite3 libtomlplusplus-dev nlohmann-json3-dev libicu-dev
   libzstd-dev libsystemd-dev libcli11-dev libssl-dev zlib1g-dev
   python3 time curl nginx-light systemd clang-format ccache urlwatch
+  prometheus-cpp-dev python3-feedparser python3-jsonschema python3-yaml newsboat prometheus wrk
 )
 
 missing=()

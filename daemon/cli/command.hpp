@@ -50,5 +50,6 @@ void add_import_command(CLI::App& app, CommandContext& ctx);
 void add_export_command(CLI::App& app, CommandContext& ctx);
 void add_outbox_command(CLI::App& app, CommandContext& ctx);
 void add_gc_command(CLI::App& app, CommandContext& ctx);
+void add_serve_command(CLI::App& app, CommandContext& ctx);
 
 }  // namespace redline::cli

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   cli::add_export_command(app, ctx);
   cli::add_outbox_command(app, ctx);
   cli::add_gc_command(app, ctx);
+  cli::add_serve_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
