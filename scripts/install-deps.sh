@@ -11,6 +11,7 @@ packages=(
   libzstd-dev libsystemd-dev libcli11-dev libssl-dev zlib1g-dev libre2-dev
   python3 time curl nginx-light systemd clang-format ccache urlwatch
   pandoc debhelper dpkg-dev lintian man-db bash-completion
+  prometheus-cpp-dev python3-feedparser python3-jsonschema python3-yaml newsboat prometheus wrk
 )
 
 missing=()

@@ -5,16 +5,9 @@
 #include "cli/watch_commands.hpp"
 #include "core/clock.hpp"
 #include "core/exit_code.hpp"
-#include "monitor/identity.hpp"
-#include "util/url.hpp"
+#include "monitor/watch_edit.hpp"
 
 namespace redline::cli {
-
-const WatchConfig* config_watch(const Config& config, const std::string& url) {
-  for (const auto& w : config.watches)
-    if (w.url == url) return &w;
-  return nullptr;
-}
 
 void add_add_command(CLI::App& app, CommandContext& ctx) {
   auto* cmd = app.add_subcommand("add", "watch an article URL (kept in the store; a running daemon picks it up)");
@@ -33,14 +26,9 @@ void add_add_command(CLI::App& app, CommandContext& ctx) {
       const auto checked = check_http_url(*url);
       if (!checked) return fail(k_exit_usage, checked.error().message);
       *url = *checked;
-      std::optional<Duration> interval;
-      if (!every->empty()) {
-        interval = parse_duration(*every);
-        if (!interval || *interval < std::chrono::seconds(1))
-          return fail(k_exit_usage, "--every \"" + *every + "\" is not a duration of at least 1s, such as 30m");
-      }
-      if (!schedule->empty() && *schedule != "news")
-        return fail(k_exit_usage, "--schedule \"" + *schedule + "\" is unknown; expected \"news\"");
+      // Checked before the store is opened, so that a typo creates nothing.
+      const WatchRequest request{*url, *every, *schedule};
+      if (auto valid = validate_watch_request(request); !valid) return fail(k_exit_usage, valid.error().message);
       if (const auto* w = config_watch(*config, *url)) {
         std::cout << *url << " is already watched (" << config->file.string() << ":" << w->line << ")\n";
         return k_exit_ok;
@@ -48,17 +36,19 @@ void add_add_command(CLI::App& app, CommandContext& ctx) {
       int status = k_exit_ok;
       auto store = open_store_for_writing(*config, status);
       if (!store) return status;
-      const Timestamp now = SystemClock().now();
-      auto article = store->ensure_article(article_key(*config, *url), *url, now);
-      if (!article) return fail(exit_code_for(article.error().code), article.error().message);
-      auto added = store->add_watch({*url, article->id, interval, "cli", now, {}, {}});
-      if (!added) return fail(exit_code_for(added.error().code), added.error().message);
-      if (!*added) {
-        std::cout << *url << " is already watched\n";
-        return k_exit_ok;
+      auto edit = add_watch(*config, *store, request, SystemClock().now());
+      if (!edit) return fail(exit_code_for(edit.error().code), edit.error().message);
+      switch (edit->outcome) {
+        case WatchEdit::Outcome::in_config:
+          std::cout << *url << " is already watched (" << config->file.string() << ":" << edit->config_line << ")\n";
+          break;
+        case WatchEdit::Outcome::already_watched:
+          std::cout << *url << " is already watched\n";
+          break;
+        default:
+          std::cout << "watching " << *url << " (" << (edit->every ? "every " + *every : std::string("news schedule"))
+                    << ", article " << edit->key << ")\n";
       }
-      std::cout << "watching " << *url << " (" << (interval ? "every " + *every : std::string("news schedule"))
-                << ", article " << article->key << ")\n";
       return k_exit_ok;
     };
   });

@@ -22,9 +22,10 @@ void add_remove_command(CLI::App& app, CommandContext& ctx) {
       int status = k_exit_ok;
       auto store = open_store_for_writing(*config, status);
       if (!store) return status;
-      auto removed = store->remove_watch(*url);
+      auto removed = remove_watch(*config, *store, *url);
+      if (!removed && removed.error().code == Errc::not_found)
+        return fail(k_exit_usage, *url + " is not watched (see `redline status`)");
       if (!removed) return fail(exit_code_for(removed.error().code), removed.error().message);
-      if (!*removed) return fail(k_exit_usage, *url + " is not watched (see `redline status`)");
       std::cout << "stopped watching " << *url << "; its versions stay in the store\n";
       return k_exit_ok;
     };

@@ -7,10 +7,10 @@
 
 #include "cli/command.hpp"
 #include "cli/store_access.hpp"
+#include "monitor/watch_edit.hpp"
 
 namespace redline::cli {
 
-// The [[watch]] of the configuration with this URL, or nullptr.
-const WatchConfig* config_watch(const Config& config, const std::string& url);
+using redline::config_watch;  // monitor/watch_edit.hpp
 
 }  // namespace redline::cli

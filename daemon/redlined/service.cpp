@@ -29,7 +29,45 @@ Service::Service(std::string config_path, Config config)
       m_tick_timer(m_io),
       m_signals(m_io, SIGINT, SIGTERM, SIGHUP) {}
 
-Service::~Service() = default;
+Service::~Service() {
+  if (m_api) m_api->stop();
+}
+
+int Service::start_api() {
+  if (m_config->api.listen.empty()) return k_exit_ok;
+  m_api = std::make_unique<api::ApiService>(m_config, m_clock, m_metrics);
+  auto bound = m_api->start();
+  if (!bound) {
+    m_api.reset();
+    if (!m_config->api.listen_configured) {  // the built-in default may be taken by another daemon
+      spdlog::warn("API not served: {} (set [api] listen, or \"\" to turn it off)", bound.error().message);
+      return k_exit_ok;
+    }
+    spdlog::critical("cannot serve the API: {}", bound.error().message);
+    return k_exit_unavailable;
+  }
+  spdlog::info("API listening on {} ({})", *bound, m_api->base_url());
+  return k_exit_ok;
+}
+
+// Hands the monitor's counts to the metrics (the monitor's thread counts; the API's thread reads).
+void Service::publish_metrics() {
+  const MonitorStats& s = m_monitor->stats();
+  const auto add = [this](uint64_t now, uint64_t& before, std::string_view result) {
+    for (; before < now; ++before) m_metrics.count_check(result);
+  };
+  add(s.not_modified, m_published.not_modified, "not_modified");
+  add(s.unchanged, m_published.unchanged, "unchanged");
+  add(s.failures, m_published.failures, "error");
+  for (; m_published.first_versions < s.first_versions; ++m_published.first_versions) {
+    m_metrics.count_check("first_version");
+    m_metrics.count_version();
+  }
+  for (; m_published.changes < s.changes; ++m_published.changes) {
+    m_metrics.count_check("changed");
+    m_metrics.count_version();
+  }
+}
 
 int Service::start() {
   auto store = app::open_store(*m_config, OpenMode::read_write);
@@ -98,6 +136,7 @@ int Service::run_once() {
 int Service::run() {
   // Deliver as soon as a change is stored (--once delivers once, after all checks).
   m_monitor->on_change([this] { request_dispatch(); });
+  if (const int rc = start_api(); rc != k_exit_ok) return rc;
   wait_signals();
   schedule_tick();
   request_dispatch();  // deliveries left over from a previous run
@@ -119,6 +158,7 @@ void Service::schedule_tick() {
 void Service::on_tick() {
   m_feeds->tick();
   m_monitor->tick();
+  publish_metrics();
   if (++m_ticks % k_dispatch_every_ticks == 0) {
     request_dispatch();
     app::notify_status(status_line());
@@ -194,6 +234,7 @@ void Service::stop() {
   // What is done is stored: versions and deliveries already are; the batched check bookkeeping now.
   if (auto s = m_monitor->flush(); !s) spdlog::error("store: could not write the last checks: {}", s.error().message);
   m_io.stop();
+  if (m_api) m_api->stop();
 }
 
 std::string Service::status_line() const {

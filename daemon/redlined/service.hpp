@@ -10,6 +10,8 @@
 #include <memory>
 #include <string>
 
+#include "api/api_service.hpp"
+#include "api/metrics.hpp"
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "http/curl_client.hpp"
@@ -33,6 +35,9 @@ class Service {
   int run();
 
  private:
+  // [api] listen: serves the API on its own thread. Returns an exit status (0 when serving or off).
+  int start_api();
+  void publish_metrics();
   void schedule_tick();
   void on_tick();
   void request_dispatch();
@@ -50,7 +55,7 @@ class Service {
   std::unique_ptr<SqliteStore> m_store;
   std::unique_ptr<CurlClient> m_http;          // article pages: per-origin politeness
   std::unique_ptr<CurlClient> m_webhook_http;  // webhook deliveries: the dispatcher paces those
-  std::unique_ptr<CurlMailSender> m_mail;  // [[email]] delivery on its own worker thread
+  std::unique_ptr<CurlMailSender> m_mail;      // [[email]] delivery on its own worker thread
   std::unique_ptr<Monitor> m_monitor;
   std::unique_ptr<FeedWatcher> m_feeds;
   std::unique_ptr<Dispatcher> m_dispatcher;
@@ -59,6 +64,9 @@ class Service {
   bool m_dispatch_again = false;
   bool m_stopping = false;
   unsigned m_ticks = 0;
+  api::Metrics m_metrics{REDLINE_VERSION};
+  MonitorStats m_published;  // what publish_metrics() already counted
+  std::unique_ptr<api::ApiService> m_api;
   // Extraction and comparison run here, off the io_context thread. Declared last: joined first.
   std::unique_ptr<boost::asio::thread_pool> m_cpu_pool;
 };

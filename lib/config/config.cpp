@@ -398,6 +398,52 @@ void read_feeds(TableReader& root, Config& cfg, const std::string& file) {
   });
 }
 
+// [api] and its [[api.token]] tables (docs/configuration.md). A listen address other than loopback
+// needs a token: the API would otherwise be open to the network.
+void read_api(TableReader& r, ApiConfig& api, const std::string& file) {
+  if (auto l = r.string("listen")) {
+    api.listen = *l;
+    api.listen_configured = true;
+  }
+  std::optional<ListenAddress> address;
+  if (!api.listen.empty()) {
+    address = parse_listen(api.listen);
+    if (!address)
+      r.fail(r.get("listen"), "api.listen is \"" + api.listen +
+                                  "\", expected \"host:port\" (IPv4, [IPv6] or localhost), \"unix:/path\" or \"\"");
+  }
+  if (auto b = r.string("base_url")) {
+    check_http_url(r, "base_url", *b);
+    api.base_url = *b;
+    while (!api.base_url.empty() && api.base_url.back() == '/') api.base_url.pop_back();
+  }
+  if (auto n = r.integer("max_connections", 1, 100000)) api.max_connections = static_cast<int>(*n);
+  std::set<std::string> names;
+  each_table(r, "token", [&](const toml::table& t) {
+    TableReader tr(t, "api.token", file);
+    ApiToken token;
+    token.line = tr.line();
+    token.name = tr.required_string("name");
+    if (!names.insert(token.name).second)
+      tr.fail(tr.get("name"), "api.token.name \"" + token.name + "\" is used twice");
+    token.token = tr.required_string("token");
+    if (token.token.size() < 32)
+      tr.fail(tr.get("token"), "api.token.token of \"" + token.name + "\" is " + std::to_string(token.token.size()) +
+                                   " characters, expected at least 32 (generate one with: head -c 32 /dev/urandom | "
+                                   "base64)");
+    const std::string scope = tr.string("scope").value_or("read");
+    if (scope != "read" && scope != "write")
+      tr.fail(tr.get("scope"), "api.token.scope is \"" + scope + "\", expected \"read\" or \"write\"");
+    token.scope = scope == "write" ? TokenScope::write : TokenScope::read;
+    tr.reject_unknown();
+    api.tokens.push_back(std::move(token));
+  });
+  if (address && !is_loopback(*address) && api.tokens.empty())
+    r.fail(r.get("listen"), "api.listen \"" + api.listen +
+                                "\" is not a loopback address and no [[api.token]] is configured; add a token "
+                                "(scope \"read\" or \"write\") or listen on 127.0.0.1");
+}
+
 void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& dir, const std::string& file,
                    const ConfigEnvironment& env) {
   // Defaults that depend on the environment.
@@ -469,6 +515,7 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
   });
   section("diff", [&](TableReader& r) { cfg.ignore = r.ignore_patterns("ignore"); });
   section("schedule", [&](TableReader& r) { read_schedule(r, cfg.schedule, file); });
+  section("api", [&](TableReader& r) { read_api(r, cfg.api, file); });
 
   const auto default_log = [&](const char* name) {
     return env.logs_directory.empty() ? cfg.store.path.parent_path() / name

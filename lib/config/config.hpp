@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "config/api_config.hpp"
 #include "core/time.hpp"
 #include "util/pattern.hpp"
 
@@ -139,6 +140,7 @@ struct Config {
   std::vector<WebhookConfig> webhooks;
   std::vector<EmailConfig> emails;
   std::vector<SiteConfig> sites;
+  ApiConfig api;
 
   // The first [[site]] whose `match` suffix-matches the URL's host, or nullptr.
   const SiteConfig* site_for(std::string_view url) const;

@@ -148,12 +148,9 @@ std::string html_tag(const Article& article, int index) {
   }
 }
 
-std::string render_html(const Change& change, const Article& old_version, const Article& new_version) {
+std::string html_fragment(const Change& change, const Article& old_version, const Article& new_version) {
   const Style& style = k_html_style;
-  std::string out(k_html_head);
-  out = replace_all(out, "%LANG%", escape_html(new_version.language.empty() ? "und" : new_version.language));
-  out = replace_all(out, "%TITLE%", escape_html(new_version.headline));
-  out += "<header>\n<p class=\"classes\">";
+  std::string out = "<header>\n<p class=\"classes\">";
   if (change.classes.empty()) out += "<span>no change</span>";
   for (const auto& c : change.classes) out += "<span>" + escape_html(c) + "</span>";
   const ChangeStats& s = change.stats;
@@ -197,11 +194,22 @@ std::string render_html(const Change& change, const Article& old_version, const 
     out += render_paragraph(style, p, old_version, new_version);
     out += "</" + tag + ">\n";
   }
-  out += "</article>\n</body>\n</html>\n";
+  out += "</article>\n";
   return out;
 }
 
+std::string render_html(const Change& change, const Article& old_version, const Article& new_version) {
+  std::string out(k_html_head);
+  out = replace_all(out, "%LANG%", escape_html(new_version.language.empty() ? "und" : new_version.language));
+  out = replace_all(out, "%TITLE%", escape_html(new_version.headline));
+  return out + html_fragment(change, old_version, new_version) + "</body>\n</html>\n";
+}
+
 }  // namespace
+
+std::string render_html_fragment(const Change& change, const Article& old_version, const Article& new_version) {
+  return html_fragment(change, old_version, new_version);
+}
 
 std::string render(const Change& change, const Article& old_version, const Article& new_version, DiffFormat format) {
   switch (format) {

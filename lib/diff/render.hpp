@@ -20,6 +20,10 @@ std::optional<DiffFormat> diff_format_from_string(std::string_view name);
 // Renders `change` between `old_version` and `new_version` (the change must come from compare() on them).
 std::string render(const Change& change, const Article& old_version, const Article& new_version, DiffFormat format);
 
+// The body of the html page: <header> (classes, stats, link) and <article> with <del>/<ins>, every
+// text escaped; for embedding (Atom content, the web UI).
+std::string render_html_fragment(const Change& change, const Article& old_version, const Article& new_version);
+
 // The JSON form (schema in docs/diff-format.md): {"classes", "summary", "stats", "facts", "headline", "byline",
 // "body"}.
 nlohmann::json to_json(const Change& change);

@@ -144,8 +144,78 @@ ALTER TABLE article DROP COLUMN last_checked;
 ALTER TABLE article DROP COLUMN next_check;
 )sql";
 
+// The read side of the API (lib/api, store/sqlite_read_model.cpp): every event (change, deleted,
+// redirected, restored) kept for good in `event` (copied by a trigger from its first outbox row, so the
+// write path stays as it was and the history outlives the outbox's garbage collection); headline search
+// in any language (FTS5 trigrams need no word breaker, so Chinese works); articles by last change; and
+// counts by state kept by triggers, so /metrics reads a few rows however large the store grows.
+constexpr std::string_view k_v7 = R"sql(
+CREATE TABLE event (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,  -- recording order: the API's keyset cursor
+  event_id   TEXT    NOT NULL UNIQUE,
+  article_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+  version_id INTEGER,
+  type       TEXT    NOT NULL,
+  created_at INTEGER NOT NULL,
+  payload    TEXT    NOT NULL  -- the webhook envelope, as rendered for the outbox
+);
+CREATE INDEX event_article ON event(article_id, id);
+CREATE INDEX event_created ON event(created_at);
+INSERT OR IGNORE INTO event (event_id, article_id, version_id, type, created_at, payload)
+  SELECT event_id, article_id, version_id, coalesce(json_extract(payload, '$.type'), ''), created_at, payload
+  FROM outbox ORDER BY id;
+CREATE TRIGGER outbox_records_event AFTER INSERT ON outbox BEGIN
+  INSERT OR IGNORE INTO event (event_id, article_id, version_id, type, created_at, payload)
+  VALUES (new.event_id, new.article_id, new.version_id, coalesce(json_extract(new.payload, '$.type'), ''),
+          new.created_at, new.payload);
+END;
+
+CREATE VIRTUAL TABLE headline_search USING fts5(headline, content='version', content_rowid='id', tokenize='trigram');
+INSERT INTO headline_search (headline_search) VALUES ('rebuild');
+CREATE TRIGGER version_search_insert AFTER INSERT ON version BEGIN
+  INSERT INTO headline_search (rowid, headline) VALUES (new.id, new.headline);
+END;
+CREATE TRIGGER version_search_delete AFTER DELETE ON version BEGIN
+  INSERT INTO headline_search (headline_search, rowid, headline) VALUES ('delete', old.id, old.headline);
+END;
+CREATE TRIGGER version_search_update AFTER UPDATE OF headline ON version BEGIN
+  INSERT INTO headline_search (headline_search, rowid, headline) VALUES ('delete', old.id, old.headline);
+  INSERT INTO headline_search (rowid, headline) VALUES (new.id, new.headline);
+END;
+
+CREATE INDEX article_recent ON article(coalesce(last_changed, -1), id);
+
+INSERT OR REPLACE INTO counter (name, value) VALUES
+  ('outbox:pending', (SELECT count(*) FROM outbox WHERE state = 'pending')),
+  ('outbox:delivered', (SELECT count(*) FROM outbox WHERE state = 'delivered')),
+  ('outbox:dead', (SELECT count(*) FROM outbox WHERE state = 'dead')),
+  ('articles:active', (SELECT count(*) FROM article WHERE state = 'active')),
+  ('articles:deleted', (SELECT count(*) FROM article WHERE state = 'deleted')),
+  ('articles:redirected', (SELECT count(*) FROM article WHERE state = 'redirected'));
+CREATE TRIGGER outbox_count_insert AFTER INSERT ON outbox BEGIN
+  UPDATE counter SET value = value + 1 WHERE name = 'outbox:' || new.state;
+END;
+CREATE TRIGGER outbox_count_delete AFTER DELETE ON outbox BEGIN
+  UPDATE counter SET value = value - 1 WHERE name = 'outbox:' || old.state;
+END;
+CREATE TRIGGER outbox_count_update AFTER UPDATE OF state ON outbox WHEN old.state <> new.state BEGIN
+  UPDATE counter SET value = value - 1 WHERE name = 'outbox:' || old.state;
+  UPDATE counter SET value = value + 1 WHERE name = 'outbox:' || new.state;
+END;
+CREATE TRIGGER article_count_insert AFTER INSERT ON article BEGIN
+  UPDATE counter SET value = value + 1 WHERE name = 'articles:' || new.state;
+END;
+CREATE TRIGGER article_count_delete AFTER DELETE ON article BEGIN
+  UPDATE counter SET value = value - 1 WHERE name = 'articles:' || old.state;
+END;
+CREATE TRIGGER article_count_update AFTER UPDATE OF state ON article WHEN old.state <> new.state BEGIN
+  UPDATE counter SET value = value - 1 WHERE name = 'articles:' || old.state;
+  UPDATE counter SET value = value + 1 WHERE name = 'articles:' || new.state;
+END;
+)sql";
+
 constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3},
-                                     Migration{4, k_v4}, Migration{5, k_v5}, Migration{6, k_v6}};
+                                     Migration{4, k_v4}, Migration{5, k_v5}, Migration{6, k_v6}, Migration{7, k_v7}};
 
 }  // namespace
 

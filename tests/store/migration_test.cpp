@@ -83,10 +83,17 @@ TEST_P(EveryOlderSchema, OpensWithTheNewestCodeAndKeepsItsData) {
   {
     SqliteDb db = raw_db();
     ASSERT_TRUE(sqlite::migrate(db, sqlite::store_migrations(), old_version).ok());
+    // Schema 6 moved the check times to article_check.
+    const char* article_sql =
+        "INSERT INTO article (id, key, url, first_seen, last_checked, last_changed, next_check, etag, body_hash) "
+        "VALUES (5, 'dw.com:1', 'https://www.dw.com/zh/x/a-1', 1000, 4000, 3000, 9000, '\"e\"', 'h');";
+    const char* article_sql_v6 =
+        "INSERT INTO article (id, key, url, first_seen, last_changed, etag, body_hash) "
+        "VALUES (5, 'dw.com:1', 'https://www.dw.com/zh/x/a-1', 1000, 3000, '\"e\"', 'h');"
+        "INSERT INTO article_check (article_id, last_checked, next_check) VALUES (5, 4000, 9000);";
+    ASSERT_TRUE(db.exec(old_version >= 6 ? article_sql_v6 : article_sql).ok());
     ASSERT_EQ(*db.query_int("PRAGMA user_version"), old_version);
     ASSERT_TRUE(db.exec(R"sql(
-      INSERT INTO article (id, key, url, first_seen, last_checked, last_changed, next_check, etag, body_hash)
-        VALUES (5, 'dw.com:1', 'https://www.dw.com/zh/x/a-1', 1000, 4000, 3000, 9000, '"e"', 'h');
       INSERT INTO article_url (url, article_id, first_seen) VALUES ('https://www.dw.com/zh/x/a-1', 5, 1000);
       INSERT INTO article_url (url, article_id, first_seen) VALUES ('https://www.dw.com/zh/y/a-1', 5, 3000);
       INSERT INTO version (id, article_id, captured_at, url, headline, byline, published, modified, canonical_url,

@@ -1,0 +1,54 @@
+#include "monitor/status_report.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+#include "monitor/check_pipeline.hpp"
+
+namespace redline {
+
+std::filesystem::path api_address_file(const std::filesystem::path& store_path) { return store_path.string() + ".api"; }
+
+Result<StatusReport> status_report(const Config& config, Store& store, size_t next_count) {
+  auto articles = store.list_articles();
+  if (!articles) return articles.error();
+  auto watches = store.list_watches();
+  if (!watches) return watches.error();
+  auto pending = store.list_outbox(OutboxState::pending);
+  if (!pending) return pending.error();
+  auto dead = store.list_outbox(OutboxState::dead);
+  if (!dead) return dead.error();
+
+  StatusReport r;
+  r.watches["config"] = config.watches.size();
+  for (const auto& w : *watches) ++r.watches[w.source];
+  std::vector<const ArticleRecord*> upcoming;
+  for (const auto& a : *articles) {
+    ++r.articles[a.state];
+    r.versions += a.version_count;
+    if (!a.last_error.empty()) ++r.failing[failure_class(a.last_error)];
+    if (a.next_check) upcoming.push_back(&a);
+  }
+  const size_t n = std::min(next_count, upcoming.size());
+  std::partial_sort(upcoming.begin(), upcoming.begin() + static_cast<long>(n), upcoming.end(),
+                    [](const auto* x, const auto* y) { return *x->next_check < *y->next_check; });
+  for (size_t i = 0; i < n; ++i) r.next_checks.emplace_back(upcoming[i]->url, *upcoming[i]->next_check);
+  r.outbox_pending = pending->size();
+  r.outbox_dead = dead->size();
+  std::ifstream(api_address_file(config.store.path)) >> r.api;
+  return r;
+}
+
+nlohmann::json to_json(const StatusReport& r) {
+  nlohmann::json next = nlohmann::json::array();
+  for (const auto& [url, at] : r.next_checks) next.push_back({{"url", url}, {"at", format_rfc3339(at)}});
+  return {{"watches", r.watches},
+          {"articles", r.articles},
+          {"versions", r.versions},
+          {"failing", r.failing},
+          {"next_checks", next},
+          {"outbox", {{"pending", r.outbox_pending}, {"dead", r.outbox_dead}}},
+          {"api", r.api.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.api)}};
+}
+
+}  // namespace redline

@@ -1,0 +1,36 @@
+// StatusReport: what `redline status` and the API's /api/v1/status show: watches by origin,
+// articles by state, failing checks by error class, the next checks and the outbox.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/result.hpp"
+#include "store/store.hpp"
+
+namespace redline {
+
+struct StatusReport {
+  std::map<std::string, size_t> watches;   // by source: "config", "cli", "feed:<name>"
+  std::map<std::string, size_t> articles;  // by state
+  int64_t versions = 0;
+  std::map<std::string, size_t> failing;                       // by failure_class()
+  std::vector<std::pair<std::string, Timestamp>> next_checks;  // url, time; soonest first
+  size_t outbox_pending = 0;
+  size_t outbox_dead = 0;
+  std::string api;  // where the running daemon serves its API ("" when not known)
+};
+
+// The file beside the store where redlined notes the address of its API: "<store>.api".
+std::filesystem::path api_address_file(const std::filesystem::path& store_path);
+
+// Reads the report from `store` (reads every article: for operators, not for scrapers).
+Result<StatusReport> status_report(const Config& config, Store& store, size_t next_count);
+// The JSON `redline status --json` prints.
+nlohmann::json to_json(const StatusReport& report);
+
+}  // namespace redline

@@ -1,0 +1,102 @@
+// ReadModel: the queries the review surfaces (JSON API, Atom feeds, /metrics) need beside Store's:
+// keyset-paged article and event lists with filters, headline search, and cheap counts.
+//
+// Paging is by keyset, never OFFSET: a page's cursor is the sort key of its last row, so pages stay
+// stable (no duplicate, no gap) while new rows arrive, and each page costs the same however deep.
+// Events are the envelopes recorded in the `event` table (migration 7): one per change, deletion,
+// redirection or restoration, copied from the event's first outbox row, kept when the outbox is
+// collected.
+//
+// Thread safety: one object per thread (SqliteReadModel owns one read-only connection).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/time.hpp"
+
+namespace redline {
+
+struct ArticleSummary {
+  int64_t id = 0;
+  std::string key;
+  std::string url;
+  std::string headline;  // of the newest version; "" before the first
+  std::string state;
+  int64_t versions = 0;
+  Timestamp first_seen{};
+  std::optional<Timestamp> last_checked;
+  std::optional<Timestamp> last_changed;
+  std::optional<Timestamp> next_check;
+};
+
+// Articles newest change first (never-changed ones last), then by id descending.
+struct ArticleCursor {
+  int64_t last_changed_ms = -1;  // -1: no version yet
+  int64_t id = 0;
+};
+
+struct ArticleQuery {
+  std::string site;    // host suffix ("dw.com" matches www.dw.com); "" = any
+  std::string state;   // active | deleted | redirected; "" = any
+  std::string search;  // substring of any version's headline, any language, case-insensitive for ASCII
+  size_t limit = 50;
+  std::optional<ArticleCursor> after;  // the previous page's last row
+};
+
+struct ArticlePage {
+  std::vector<ArticleSummary> items;
+  std::optional<ArticleCursor> next;  // set when more rows may follow
+};
+
+struct EventRecord {
+  int64_t seq = 0;  // recording order
+  std::string event_id;
+  int64_t article_id = 0;
+  int64_t version_id = 0;  // 0 for state events
+  std::string type;        // article.changed | article.deleted | …
+  Timestamp created_at{};
+  std::string payload;  // the webhook envelope
+};
+
+struct EventQuery {
+  std::optional<Timestamp> since;     // created_at >= since
+  std::optional<Timestamp> until;     // created_at < until
+  std::vector<std::string> classes;   // carries at least one of them; empty = any
+  std::string site;                   // host suffix of the article's URL
+  std::string feed;                   // the [[feed]] whose item the article is
+  std::optional<int64_t> article_id;  // one article's events
+  size_t limit = 50;
+  std::optional<int64_t> before_seq;  // newest first: rows with seq < before_seq
+};
+
+struct EventPage {
+  std::vector<EventRecord> items;  // newest first
+  std::optional<int64_t> next;     // the cursor of the next page when more rows may follow
+};
+
+// Counts read from rows that triggers keep up to date (no table scan).
+struct StoreGauges {
+  std::map<std::string, int64_t> articles_by_state;
+  int64_t outbox_pending = 0;
+  int64_t outbox_dead = 0;
+  std::optional<Timestamp> oldest_pending;  // created_at of the oldest pending outbox row
+  int64_t store_bytes = 0;                  // page_count × page_size of the main file
+  int64_t events = 0;                       // the newest event's seq
+};
+
+class ReadModel {
+ public:
+  virtual ~ReadModel() = default;
+  virtual Result<ArticlePage> articles(const ArticleQuery& query) = 0;
+  virtual Result<std::optional<ArticleSummary>> article(int64_t id) = 0;
+  virtual Result<EventPage> events(const EventQuery& query) = 0;
+  virtual Result<std::optional<EventRecord>> event(std::string_view event_id) = 0;
+  virtual Result<StoreGauges> gauges() = 0;
+};
+
+}  // namespace redline
