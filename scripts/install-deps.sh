@@ -8,7 +8,7 @@ packages=(
   libboost-dev libboost-system-dev libcurl4-openssl-dev libdtl-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev googletest
   libxml2-dev libsqlite3-dev sqlite3 libtomlplusplus-dev nlohmann-json3-dev libicu-dev
-  libzstd-dev libsystemd-dev libcli11-dev libssl-dev zlib1g-dev
+  libzstd-dev libsystemd-dev libcli11-dev libssl-dev zlib1g-dev libpq-dev postgresql-15
   python3 time curl nginx-light systemd clang-format ccache urlwatch
 )
 

@@ -2,7 +2,9 @@
 
 #include <libxml/xpath.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
+#include <array>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -325,7 +327,15 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
 
   bool difflog_set = false;
   section("store", [&](TableReader& r) {
-    if (auto p = r.string("path")) cfg.store.path = resolve_path(dir, *p);
+    const auto path = r.string("path");
+    if (path) cfg.store.path = resolve_path(dir, *path);
+    if (auto u = r.string("url")) {
+      if (path)
+        r.fail(r.get("url"), "store.url and store.path are both set: url selects PostgreSQL, path SQLite; keep one");
+      if (!u->starts_with("postgresql://") && !u->starts_with("postgres://"))
+        r.fail(r.get("url"), "store.url is \"" + *u + "\", expected a PostgreSQL URI (postgresql://user@host/db)");
+      cfg.store.url = *u;
+    }
     if (auto s = r.string("synchronous")) {
       if (*s != "off" && *s != "normal" && *s != "full" && *s != "extra")
         r.fail(r.get("synchronous"), "store.synchronous is \"" + *s + "\", expected off, normal, full or extra");
@@ -334,6 +344,20 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
     if (auto n = r.integer("keep_raw_days", 0, 365000)) cfg.store.keep_raw_days = static_cast<int>(*n);
     if (auto n = r.integer("keep_delivered_days", 0, 365000)) cfg.store.keep_delivered_days = static_cast<int>(*n);
   });
+  section("node", [&](TableReader& r) {
+    if (auto n = r.string("name")) {
+      if (n->empty()) r.fail(r.get("name"), "node.name must not be empty");
+      cfg.node.name = *n;
+    }
+    if (auto d = r.duration("lease")) {
+      if (*d < std::chrono::seconds(2)) r.fail(r.get("lease"), "node.lease must be at least 2s");
+      cfg.node.lease = *d;
+    }
+  });
+  if (cfg.node.name.empty()) {
+    std::array<char, 256> host{};
+    cfg.node.name = gethostname(host.data(), host.size() - 1) == 0 && host[0] ? host.data() : "redline";
+  }
   section("log", [&](TableReader& r) {
     if (auto l = r.string("level")) {
       static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};

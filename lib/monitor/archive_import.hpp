@@ -70,7 +70,7 @@ class ArchiveImporter {
   Status import_one(const std::string& key, const SourcedCapture& sourced, ImportReport& report);
 
   std::shared_ptr<const Config> m_config;
-  Store& m_store;
+  ArticleStore& m_store;
   CheckPipeline m_pipeline;
   CaptureNotify m_notify;
 };

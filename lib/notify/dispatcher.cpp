@@ -21,7 +21,7 @@ uint64_t random_seed() {
 
 }  // namespace
 
-Result<std::unique_ptr<Dispatcher>> Dispatcher::create(Store& store, HttpClient& http, Clock& clock,
+Result<std::unique_ptr<Dispatcher>> Dispatcher::create(OutboxStore& store, HttpClient& http, Clock& clock,
                                                        boost::asio::any_io_executor executor,
                                                        std::vector<NotifierTarget> targets, DispatcherOptions options,
                                                        MailSender* mail) {
@@ -35,7 +35,8 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::create(Store& store, HttpClient&
   return d;
 }
 
-Dispatcher::Dispatcher(Store& store, Clock& clock, boost::asio::any_io_executor executor, DispatcherOptions options)
+Dispatcher::Dispatcher(OutboxStore& store, Clock& clock, boost::asio::any_io_executor executor,
+                       DispatcherOptions options)
     : m_store(store),
       m_clock(clock),
       m_executor(std::move(executor)),
