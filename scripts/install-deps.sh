@@ -8,7 +8,7 @@ packages=(
   libboost-dev libboost-system-dev libcurl4-openssl-dev libdtl-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev googletest
   libxml2-dev libsqlite3-dev sqlite3 libtomlplusplus-dev nlohmann-json3-dev libicu-dev
-  libzstd-dev libsystemd-dev libcli11-dev libssl-dev zlib1g-dev libre2-dev
+  libzstd-dev libsystemd-dev libcli11-dev libssl-dev zlib1g-dev libre2-dev libpq-dev postgresql-15
   python3 time curl nginx-light systemd clang-format ccache urlwatch
   pandoc debhelper dpkg-dev lintian man-db bash-completion
   prometheus-cpp-dev python3-feedparser python3-jsonschema python3-yaml newsboat prometheus wrk

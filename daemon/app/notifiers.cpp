@@ -27,8 +27,9 @@ std::vector<NotifierTarget> notifier_targets(const Config& config) {
   return targets;
 }
 
-Result<std::unique_ptr<Dispatcher>> make_dispatcher(const Config& config, Store& store, HttpClient& http, Clock& clock,
-                                                    boost::asio::any_io_executor executor, MailSender* mail) {
+Result<std::unique_ptr<Dispatcher>> make_dispatcher(const Config& config, OutboxStore& store, HttpClient& http,
+                                                    Clock& clock, boost::asio::any_io_executor executor,
+                                                    MailSender* mail) {
   DispatcherOptions options;
   options.max_age = config.notify.max_age;
   if (!config.http.user_agent.empty()) options.user_agent = config.http.user_agent;

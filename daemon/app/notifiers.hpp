@@ -19,7 +19,8 @@ namespace redline::app {
 std::vector<NotifierTarget> notifier_targets(const Config& config);
 
 // `mail` sends the [[email]] notifiers' messages; it may be null only when there are none.
-Result<std::unique_ptr<Dispatcher>> make_dispatcher(const Config& config, Store& store, HttpClient& http, Clock& clock,
-                                                    boost::asio::any_io_executor executor, MailSender* mail);
+Result<std::unique_ptr<Dispatcher>> make_dispatcher(const Config& config, OutboxStore& store, HttpClient& http,
+                                                    Clock& clock, boost::asio::any_io_executor executor,
+                                                    MailSender* mail);
 
 }  // namespace redline::app

@@ -1,11 +1,33 @@
 #include "app/open_store.hpp"
 
+#include "store/postgres_store.hpp"
+
 namespace redline::app {
 
-Result<std::unique_ptr<SqliteStore>> open_store(const Config& config, OpenMode mode) {
+Result<std::unique_ptr<Store>> open_store(const Config& config, OpenMode mode) {
+  if (!config.store.url.empty()) {
+    auto store = PostgresStore::open(config.store.url, mode, PostgresOptions{.node = config.node.name});
+    if (!store) return store.error();
+    return std::unique_ptr<Store>(std::move(*store));
+  }
   SqliteOptions options;
   options.synchronous = synchronous_from_string(config.store.synchronous).value_or(Synchronous::normal);
-  return SqliteStore::open(config.store.path, mode, options);
+  auto store = SqliteStore::open(config.store.path, mode, options);
+  if (!store) return store.error();
+  return std::unique_ptr<Store>(std::move(*store));
+}
+
+std::string store_name(const Config& config) {
+  if (config.store.url.empty()) return config.store.path.string();
+  // postgresql://user:secret@host/db -> postgresql://user:***@host/db
+  std::string url = config.store.url;
+  const auto scheme = url.find("://");
+  const auto at = url.find('@', scheme == std::string::npos ? 0 : scheme + 3);
+  if (scheme != std::string::npos && at != std::string::npos) {
+    const auto colon = url.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) url.replace(colon + 1, at - colon - 1, "***");
+  }
+  return url;
 }
 
 }  // namespace redline::app

@@ -1,7 +1,9 @@
-// Opening the configured store, shared by redlined and redline.
+// Opening the configured store, shared by redlined and redline: SQLite ([store] path) or
+// PostgreSQL ([store] url).
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "config/config.hpp"
 #include "core/result.hpp"
@@ -9,6 +11,9 @@
 
 namespace redline::app {
 
-Result<std::unique_ptr<SqliteStore>> open_store(const Config& config, OpenMode mode);
+Result<std::unique_ptr<Store>> open_store(const Config& config, OpenMode mode);
+
+// The store for logs and messages: the SQLite path, or the PostgreSQL URI without its password.
+std::string store_name(const Config& config);
 
 }  // namespace redline::app

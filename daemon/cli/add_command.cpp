@@ -5,6 +5,7 @@
 #include "cli/watch_commands.hpp"
 #include "core/clock.hpp"
 #include "core/exit_code.hpp"
+#include "util/url.hpp"
 #include "monitor/watch_edit.hpp"
 
 namespace redline::cli {

@@ -117,8 +117,9 @@ json effective(const Config& c) {
   j["site"] = json::array();
   for (const auto& s : c.sites) {
     json x = {{"match", s.match}};
-    if (!s.id.empty()) x["id"] = s.id;
-    x["drop_text"] = s.drop_text;
+    if (!s.id.empty()) x["id"] = s.id.source();
+    x["drop_text"] = json::array();
+    for (const auto& p : s.drop_text) x["drop_text"].push_back(p.source());
     x["ignore"] = s.ignore;
     if (!s.headline_xpath.empty()) x["headline"] = s.headline_xpath;
     if (!s.body_xpath.empty()) x["body"] = s.body_xpath;

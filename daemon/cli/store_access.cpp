@@ -7,7 +7,7 @@
 
 namespace redline::cli {
 
-std::unique_ptr<SqliteStore> open_store_for_reading(const Config& config, int& status) {
+std::unique_ptr<Store> open_store_for_reading(const Config& config, int& status) {
   auto store = app::open_store(config, OpenMode::read_only);
   if (!store) {
     status = fail(exit_code_for(store.error().code), store.error().message);
@@ -16,7 +16,7 @@ std::unique_ptr<SqliteStore> open_store_for_reading(const Config& config, int& s
   return std::move(*store);
 }
 
-std::unique_ptr<SqliteStore> open_store_for_writing(const Config& config, int& status) {
+std::unique_ptr<Store> open_store_for_writing(const Config& config, int& status) {
   auto store = app::open_store(config, OpenMode::read_write);
   if (!store) {
     status = fail(exit_code_for(store.error().code), store.error().message);
@@ -25,7 +25,8 @@ std::unique_ptr<SqliteStore> open_store_for_writing(const Config& config, int& s
   return std::move(*store);
 }
 
-std::optional<ArticleHistory> find_history(const Config& config, Store& store, const std::string& url, int& status) {
+std::optional<ArticleHistory> find_history(const Config& config, ArticleStore& store, const std::string& url,
+                                           int& status) {
   std::optional<ArticleRecord> found;
   for (const std::string& key : {url, canonicalize_url(url), article_key(config, url)}) {
     auto r = store.find_article(key);

@@ -18,20 +18,21 @@ struct ArticleHistory {
 };
 
 // Opens the configured store read-only; prints the error and sets `status` on failure.
-std::unique_ptr<SqliteStore> open_store_for_reading(const Config& config, int& status);
+std::unique_ptr<Store> open_store_for_reading(const Config& config, int& status);
 
 // Opens the configured store for the writing commands (import, gc, outbox retry|drop): creates and
 // migrates it like the daemon does; every write is a short transaction, so the daemon may be running.
 // Prints the error and sets `status` (74) on failure.
-std::unique_ptr<SqliteStore> open_store_for_writing(const Config& config, int& status);
+std::unique_ptr<Store> open_store_for_writing(const Config& config, int& status);
 
 // Finds the article for any URL ever seen for it (or its key, or a URL whose [[site]] id matches),
 // with its versions. Prints the error and sets `status` on failure.
-std::optional<ArticleHistory> find_history(const Config& config, Store& store, const std::string& url, int& status);
+std::optional<ArticleHistory> find_history(const Config& config, ArticleStore& store, const std::string& url,
+                                           int& status);
 
 struct OpenedHistory {
   Config config;
-  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<Store> store;
   ArticleHistory history;
 };
 

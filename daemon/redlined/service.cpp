@@ -96,7 +96,7 @@ int Service::start() {
   }
   m_dispatcher = std::move(*dispatcher);
   spdlog::info("redlined {} started: {} watches, {} feeds, store {}", REDLINE_VERSION, m_monitor->watch_count(),
-               m_config->feeds.size(), m_config->store.path.string());
+               m_config->feeds.size(), app::store_name(*m_config));
   return k_exit_ok;
 }
 

@@ -52,7 +52,7 @@ class Service {
   boost::asio::io_context m_io;
   boost::asio::steady_timer m_tick_timer;
   boost::asio::signal_set m_signals;
-  std::unique_ptr<SqliteStore> m_store;
+  std::unique_ptr<Store> m_store;
   std::unique_ptr<CurlClient> m_http;          // article pages: per-origin politeness
   std::unique_ptr<CurlClient> m_webhook_http;  // webhook deliveries: the dispatcher paces those
   std::unique_ptr<CurlMailSender> m_mail;      // [[email]] delivery on its own worker thread

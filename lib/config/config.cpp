@@ -2,8 +2,10 @@
 
 #include <libxml/xpath.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <set>
 #include <sstream>
@@ -413,7 +415,7 @@ void read_api(TableReader& r, ApiConfig& api, const std::string& file) {
                                   "\", expected \"host:port\" (IPv4, [IPv6] or localhost), \"unix:/path\" or \"\"");
   }
   if (auto b = r.string("base_url")) {
-    check_http_url(r, "base_url", *b);
+    require_http_url(r, "base_url", *b);
     api.base_url = *b;
     while (!api.base_url.empty() && api.base_url.back() == '/') api.base_url.pop_back();
   }
@@ -427,6 +429,7 @@ void read_api(TableReader& r, ApiConfig& api, const std::string& file) {
     if (!names.insert(token.name).second)
       tr.fail(tr.get("name"), "api.token.name \"" + token.name + "\" is used twice");
     token.token = tr.required_string("token");
+    tr.reject_control_characters("token", token.token);
     if (token.token.size() < 32)
       tr.fail(tr.get("token"), "api.token.token of \"" + token.name + "\" is " + std::to_string(token.token.size()) +
                                    " characters, expected at least 32 (generate one with: head -c 32 /dev/urandom | "
@@ -462,9 +465,16 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
 
   bool difflog_set = false;
   section("store", [&](TableReader& r) {
-    if (auto p = r.string("path")) {
-      if (p->empty()) r.fail(r.get("path"), "store.path must not be empty: the SQLite file of the store");
-      cfg.store.path = resolve_path(dir, *p);
+    const auto path = r.string("path");
+    if (path && path->empty())
+      r.fail(r.get("path"), "store.path must not be empty: the SQLite file of the store");
+    if (path) cfg.store.path = resolve_path(dir, *path);
+    if (auto u = r.string("url")) {
+      if (path)
+        r.fail(r.get("url"), "store.url and store.path are both set: url selects PostgreSQL, path SQLite; keep one");
+      if (!u->starts_with("postgresql://") && !u->starts_with("postgres://"))
+        r.fail(r.get("url"), "store.url is \"" + *u + "\", expected a PostgreSQL URI (postgresql://user@host/db)");
+      cfg.store.url = *u;
     }
     if (auto s = r.string("synchronous")) {
       if (*s != "off" && *s != "normal" && *s != "full" && *s != "extra")
@@ -474,6 +484,20 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
     if (auto n = r.integer("keep_raw_days", 0, 365000)) cfg.store.keep_raw_days = static_cast<int>(*n);
     if (auto n = r.integer("keep_delivered_days", 0, 365000)) cfg.store.keep_delivered_days = static_cast<int>(*n);
   });
+  section("node", [&](TableReader& r) {
+    if (auto n = r.string("name")) {
+      if (n->empty()) r.fail(r.get("name"), "node.name must not be empty");
+      cfg.node.name = *n;
+    }
+    if (auto d = r.duration("lease")) {
+      if (*d < std::chrono::seconds(2)) r.fail(r.get("lease"), "node.lease must be at least 2s");
+      cfg.node.lease = *d;
+    }
+  });
+  if (cfg.node.name.empty()) {
+    std::array<char, 256> host{};
+    cfg.node.name = gethostname(host.data(), host.size() - 1) == 0 && host[0] ? host.data() : "redline";
+  }
   section("log", [&](TableReader& r) {
     if (auto l = r.string("level")) {
       static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};

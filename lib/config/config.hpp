@@ -16,11 +16,20 @@
 namespace redline {
 
 struct StoreConfig {
-  std::filesystem::path path;
+  std::filesystem::path path;  // SQLite (the default)
+  // PostgreSQL instead: a libpq URI ("postgresql://user@host:5432/redline?sslmode=verify-full").
+  // Setting both url and path is a configuration error.
+  std::string url;
   std::string synchronous = "normal";  // off | normal | full | extra
   // Retention, applied by `redline gc`; 0 keeps forever. Versions themselves are always kept.
   int keep_raw_days = 0;         // raw fetched bytes no version of the last N days references
   int keep_delivered_days = 30;  // delivered outbox rows
+};
+
+// [node]: this process among the nodes that share one PostgreSQL store (docs/scale-out.md).
+struct NodeConfig {
+  std::string name;                           // default: the host name
+  Duration lease = std::chrono::seconds(30);  // how long a claimed check or delivery stays this node's
 };
 
 struct HttpConfig {
@@ -128,6 +137,7 @@ struct SiteConfig {
 struct Config {
   std::filesystem::path file;  // the file it was read from
   StoreConfig store;
+  NodeConfig node;
   std::string log_level = "info";
   std::filesystem::path difflog;
   DiffLogConfig difflog_files;  // the rest of [difflog]

@@ -74,7 +74,7 @@ class ArchiveImporter {
   Status import_one(const std::string& key, const SourcedCapture& sourced, ImportReport& report);
 
   std::shared_ptr<const Config> m_config;
-  Store& m_store;
+  ArticleStore& m_store;
   const Clock& m_clock;
   CheckPipeline m_pipeline;
   CaptureNotify m_notify;

@@ -21,7 +21,7 @@ uint64_t random_seed() {
 
 }  // namespace
 
-Result<std::unique_ptr<Dispatcher>> Dispatcher::create(Store& store, HttpClient& http, Clock& clock,
+Result<std::unique_ptr<Dispatcher>> Dispatcher::create(OutboxStore& store, HttpClient& http, Clock& clock,
                                                        boost::asio::any_io_executor executor,
                                                        std::vector<NotifierTarget> targets, DispatcherOptions options,
                                                        MailSender* mail) {
@@ -35,7 +35,8 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::create(Store& store, HttpClient&
   return d;
 }
 
-Dispatcher::Dispatcher(Store& store, Clock& clock, boost::asio::any_io_executor executor, DispatcherOptions options)
+Dispatcher::Dispatcher(OutboxStore& store, Clock& clock, boost::asio::any_io_executor executor,
+                       DispatcherOptions options)
     : m_store(store),
       m_clock(clock),
       m_executor(std::move(executor)),
@@ -64,8 +65,8 @@ void Dispatcher::drain_round(const std::shared_ptr<Drain>& drain) {
     DrainReport& r = drain->report;
     r.delivered = m_stats.delivered - drain->before.delivered;
     r.failed = (m_stats.retried - drain->before.retried) + (m_stats.dead - drain->before.dead);
-    if (auto pending = m_store.list_outbox(OutboxState::pending)) {
-      r.left = pending->size();
+    if (auto pending = m_store.count_pending_outbox()) {
+      r.left = static_cast<size_t>(*pending);
     } else {
       m_log->error("notify: cannot read the outbox: {}", pending.error().message);
       r.read_failed = true;

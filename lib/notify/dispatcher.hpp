@@ -1,6 +1,6 @@
 // Dispatcher: delivers the notification outbox.
 //
-// Each run_once() takes the due rows from the Store (Store::due_outbox returns at most the oldest
+// Each run_once() takes the due rows from the Store (OutboxStore::due_outbox returns at most the oldest
 // pending row per (article, notifier), which is what keeps events of one article in order per
 // notifier) and delivers each to its notifier through a Delivery (delivery.hpp):
 //   webhook  standard: POST of the stored payload, signed per Standard Webhooks with a fresh
@@ -14,7 +14,7 @@
 // with the reason. Webhooks and e-mails share the max_in_flight limit.
 //
 // Threading: not thread-safe. run_once() and the HttpClient's callbacks must all run on one thread
-// (the daemon's io_context thread), which is also the only thread using the Store.
+// (the daemon's io_context thread), which is also the only thread using the OutboxStore.
 // Completion: `done` runs exactly once per run_once(), after every attempt of that round has been
 // recorded in the Store. It never runs inside run_once(): with nothing to send over HTTP, it is
 // posted to `executor`; otherwise it runs inside the HttpClient callback of the round's last reply.
@@ -82,7 +82,7 @@ class Dispatcher {
  public:
   // Errc::config when a target is invalid (see Delivery::create). `mail` may be null when no target
   // is an e-mail.
-  static Result<std::unique_ptr<Dispatcher>> create(Store& store, HttpClient& http, Clock& clock,
+  static Result<std::unique_ptr<Dispatcher>> create(OutboxStore& store, HttpClient& http, Clock& clock,
                                                     boost::asio::any_io_executor executor,
                                                     std::vector<NotifierTarget> targets, DispatcherOptions options = {},
                                                     MailSender* mail = nullptr);
@@ -119,7 +119,7 @@ class Dispatcher {
     OutboxEntry entry;
   };
 
-  Dispatcher(Store& store, Clock& clock, boost::asio::any_io_executor executor, DispatcherOptions options);
+  Dispatcher(OutboxStore& store, Clock& clock, boost::asio::any_io_executor executor, DispatcherOptions options);
 
   // One round: the due rows not in `skip` (when given); returns how many it took.
   size_t start_round(std::function<void()> done, std::set<int64_t>* skip);
@@ -133,7 +133,7 @@ class Dispatcher {
   void note_health(const std::string& notifier, bool ok, const std::string& reason);
   void release(const std::shared_ptr<Round>& round, bool inside_run_once);
 
-  Store& m_store;
+  OutboxStore& m_store;
   Clock& m_clock;
   boost::asio::any_io_executor m_executor;
   DispatcherOptions m_options;

@@ -47,27 +47,6 @@ struct SqliteOptions {
   int64_t max_page_count = 0;
 };
 
-struct GcOptions {
-  // Raw blobs that no version captured at or after this time references are deleted (the versions
-  // keep their text; their raw_sha256 becomes empty). nullopt keeps every raw blob.
-  std::optional<Timestamp> raw_before;
-  // Delivered outbox rows delivered before this time are deleted (pending and dead rows are kept).
-  std::optional<Timestamp> delivered_before;
-  bool dry_run = false;
-  bool vacuum = false;  // VACUUM afterwards: gives the space back to the file system (rewrites the file)
-};
-
-struct GcReport {
-  int64_t raw_blobs = 0;          // raw blobs deleted (or that would be)
-  int64_t raw_bytes = 0;          // their stored (compressed) size
-  int64_t versions_unlinked = 0;  // versions whose raw_sha256 was cleared
-  int64_t outbox_rows = 0;        // delivered outbox rows deleted
-  int64_t outbox_bytes = 0;       // their payload size
-  int64_t file_bytes_before = 0;  // page_count × page_size
-  int64_t file_bytes_after = 0;
-  int64_t free_bytes_after = 0;  // freelist pages × page_size: reused by later writes (0 after VACUUM)
-};
-
 class SqliteStore final : public Store {
  public:
   static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& path, OpenMode mode,
@@ -98,6 +77,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<OutboxEntry>> due_outbox(Timestamp now, size_t limit) override;
   Result<std::vector<OutboxEntry>> list_outbox(std::optional<OutboxState> state) override;
+  Result<int64_t> count_pending_outbox() override;
   Status mark_delivered(int64_t outbox_id, Timestamp now) override;
   Status mark_retry(int64_t outbox_id, int attempts, Timestamp next_attempt, std::string_view error) override;
   Status mark_dead(int64_t outbox_id, int attempts, std::string_view error) override;
@@ -114,20 +94,13 @@ class SqliteStore final : public Store {
   Result<int> drop_outbox(std::string_view event_id, std::string_view notifier, Timestamp now) override;
   Status note_seen(int64_t article_id, Timestamp at) override;
 
-  // Deletes what the retention settings no longer keep (see GcOptions), in short transactions of at
-  // most a few hundred rows so that a running daemon waits milliseconds, not seconds. Versions are
-  // never deleted. With dry_run nothing changes and the report says what would go.
-  Result<GcReport> collect_garbage(const GcOptions& options);
-
-  // Raw fetched bytes, stored zstd-compressed under their sha256 (hex), once per distinct content.
-  // put_raw returns the hash; get_raw returns nullopt for an unknown hash.
-  Result<std::string> put_raw(std::string_view bytes);
-  Result<std::optional<std::string>> get_raw(std::string_view sha256);
-
-  // PRAGMA integrity_check: "ok", or SQLite's description of the damage.
-  Result<std::string> integrity_check();
-  // The schema version of the open file (PRAGMA user_version).
-  Result<int> schema_version();
+  // Raw bytes are stored zstd-compressed; gc's vacuum is SQLite's VACUUM; the schema version is
+  // PRAGMA user_version.
+  Result<GcReport> collect_garbage(const GcOptions& options) override;
+  Result<std::string> put_raw(std::string_view bytes) override;
+  Result<std::optional<std::string>> get_raw(std::string_view sha256) override;
+  Result<std::string> integrity_check() override;
+  Result<int> schema_version() override;
   const std::filesystem::path& path() const { return m_db.path(); }
 
  private:

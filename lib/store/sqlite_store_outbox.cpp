@@ -76,6 +76,14 @@ Result<std::vector<OutboxEntry>> SqliteStore::list_outbox(std::optional<OutboxSt
   return read_all_outbox(**stmt);
 }
 
+Result<int64_t> SqliteStore::count_pending_outbox() {
+  auto stmt = m_cache.use("SELECT count(*) FROM outbox WHERE state = 'pending'");
+  if (!stmt) return stmt.error();
+  auto row = (*stmt)->step();
+  if (!row) return row.error();
+  return *row ? (*stmt)->column_int(0) : int64_t{0};
+}
+
 // Runs `update` (which must bind ?1 = id and match only pending rows); explains a miss.
 namespace {
 Status explain_miss(sqlite::StatementCache& cache, int64_t outbox_id) {

@@ -35,13 +35,13 @@ CheckBasis check_basis_of(const ArticleRecord& article, std::string_view watch_u
   return b;
 }
 
-Result<int64_t> Store::latest_version_id(int64_t article_id) {
+Result<int64_t> ArticleStore::latest_version_id(int64_t article_id) {
   auto latest = latest_version(article_id);
   if (!latest) return latest.error();
   return *latest ? (*latest)->id : 0;
 }
 
-Result<bool> Store::has_fingerprint(int64_t article_id, std::string_view fingerprint, int64_t except_version) {
+Result<bool> ArticleStore::has_fingerprint(int64_t article_id, std::string_view fingerprint, int64_t except_version) {
   auto all = versions(article_id);
   if (!all) return all.error();
   for (const auto& v : *all)
@@ -49,10 +49,7 @@ Result<bool> Store::has_fingerprint(int64_t article_id, std::string_view fingerp
   return false;
 }
 
-Status Store::begin_group() { return {}; }
-Status Store::commit_group() { return {}; }
-
-Result<std::vector<int64_t>> Store::add_versions(std::span<const NewVersion> versions) {
+Result<std::vector<int64_t>> ArticleStore::add_versions(std::span<const NewVersion> versions) {
   std::vector<int64_t> ids;
   ids.reserve(versions.size());
   for (const auto& v : versions) {
@@ -63,15 +60,7 @@ Result<std::vector<int64_t>> Store::add_versions(std::span<const NewVersion> ver
   return ids;
 }
 
-Status Store::record_state(const StateChange&) {
-  return make_error(Errc::internal, "this store does not record article states");
-}
-
-namespace {
-Error no_watches() { return Error{Errc::internal, "this store does not keep watches"}; }
-}  // namespace
-
-Result<std::vector<ArticleRecord>> Store::ensure_articles(
+Result<std::vector<ArticleRecord>> ArticleStore::ensure_articles(
     std::span<const std::pair<std::string, std::string>> keys_urls, Timestamp now) {
   std::vector<ArticleRecord> out;
   out.reserve(keys_urls.size());
@@ -83,32 +72,10 @@ Result<std::vector<ArticleRecord>> Store::ensure_articles(
   return out;
 }
 
-Result<bool> Store::rekey_article(int64_t, std::string_view) {
-  return make_error(Errc::internal, "this store cannot re-key articles");
-}
-Result<bool> Store::add_watch(const WatchRecord&) { return no_watches(); }
-Result<bool> Store::remove_watch(std::string_view) { return no_watches(); }
-Result<std::vector<WatchRecord>> Store::list_watches() { return no_watches(); }
-Result<int64_t> Store::watch_generation() { return no_watches(); }
-Result<int64_t> Store::data_version() { return make_error(Errc::internal, "this store has no data version"); }
-Result<std::optional<std::string>> Store::watch_source(int64_t) { return std::optional<std::string>(); }
-
-Status Store::record_checks(std::span<const CheckRecord> checks) {
+Status WatchStore::record_checks(std::span<const CheckRecord> checks) {
   for (const auto& c : checks)
     if (auto s = record_check(c); !s) return s;
   return {};
-}
-
-Result<int> Store::retry_outbox(std::string_view, std::string_view, Timestamp) {
-  return make_error(Errc::internal, "this store has no operator outbox actions");
-}
-
-Result<int> Store::drop_outbox(std::string_view, std::string_view, Timestamp) {
-  return make_error(Errc::internal, "this store has no operator outbox actions");
-}
-
-Status Store::note_seen(int64_t, Timestamp) {
-  return make_error(Errc::internal, "this store does not record sightings");
 }
 
 }  // namespace redline

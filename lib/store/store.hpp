@@ -1,5 +1,7 @@
-// Store: articles, their versions, the changes between versions and the notification outbox.
-// SqliteStore is the embedded default; a PostgreSQL backend comes later behind the same interface.
+// Store: articles, their versions, the changes between versions, the watch list and the notification
+// outbox, as role interfaces (ArticleStore, WatchStore, OutboxStore, OutboxAdmin, GroupedWrites, RawStore,
+// StoreMaintenance) that Store composes. SqliteStore is the embedded default; PostgresStore shares one
+// database between several nodes.
 //
 // Contract: add_version() commits the version, its change and its outbox rows in ONE transaction,
 // so after a crash either all of them exist or none. Every method may be called from one thread at
@@ -147,20 +149,48 @@ struct StateChange {
   std::vector<OutboxEntry> outbox;  // as in NewVersion; version_id stays 0
 };
 
-class Store {
+// GarbageCollection options and report (StoreMaintenance::collect_garbage).
+struct GcOptions {
+  // Raw blobs that no version captured at or after this time references are deleted (the versions
+  // keep their text; their raw_sha256 becomes empty). nullopt keeps every raw blob.
+  std::optional<Timestamp> raw_before;
+  // Delivered outbox rows delivered before this time are deleted (pending and dead rows are kept).
+  std::optional<Timestamp> delivered_before;
+  bool dry_run = false;
+  bool vacuum = false;  // give the space back to the file system afterwards (SQLite: VACUUM rewrites the file)
+};
+
+struct GcReport {
+  int64_t raw_blobs = 0;          // raw blobs deleted (or that would be)
+  int64_t raw_bytes = 0;          // their stored (compressed) size
+  int64_t versions_unlinked = 0;  // versions whose raw_sha256 was cleared
+  int64_t outbox_rows = 0;        // delivered outbox rows deleted
+  int64_t outbox_bytes = 0;       // their payload size
+  int64_t file_bytes_before = 0;  // size of the store (SQLite: page_count × page_size)
+  int64_t file_bytes_after = 0;
+  int64_t free_bytes_after = 0;  // space reused by later writes (SQLite: freelist pages; 0 after VACUUM)
+};
+
+// The store is split into roles; each caller takes the narrowest one it needs (the Dispatcher an
+// OutboxStore, `redline gc` a StoreMaintenance...). Store is all of them, for the code that opens a
+// backend and hands its roles out. Every backend (SqliteStore, PostgresStore) implements every role;
+// tests/store/contract_*.cpp hold the tests every backend must pass.
+
+// Articles, their versions and the changes between versions.
+class ArticleStore {
  public:
-  virtual ~Store() = default;
+  virtual ~ArticleStore() = default;
 
   // The article with this key, else the article `url` was already recorded for (its key may have
   // changed: see rekey_article), else a new one (first_seen = now). Records `url` as one of its URLs.
   virtual Result<ArticleRecord> ensure_article(std::string_view key, std::string_view url, Timestamp now) = 0;
-  // ensure_article() for many (key, url) pairs; SqliteStore does them in ONE transaction (a daemon
+  // ensure_article() for many (key, url) pairs; the backends do them in ONE transaction (a daemon
   // with ten thousand [[watch]] tables starts in milliseconds). The default calls ensure_article().
   virtual Result<std::vector<ArticleRecord>> ensure_articles(
       std::span<const std::pair<std::string, std::string>> keys_urls, Timestamp now);
   // Gives the article a new identity key (its canonical URL became known). False, and nothing
-  // changes, when another article already has that key. The default reports Errc::internal.
-  virtual Result<bool> rekey_article(int64_t article_id, std::string_view key);
+  // changes, when another article already has that key.
+  virtual Result<bool> rekey_article(int64_t article_id, std::string_view key) = 0;
   // Looks an article up by key or by any URL ever recorded for it.
   virtual Result<std::optional<ArticleRecord>> find_article(std::string_view key_or_url) = 0;
   virtual Result<std::vector<ArticleRecord>> list_articles() = 0;
@@ -174,72 +204,156 @@ class Store {
   virtual Result<bool> has_fingerprint(int64_t article_id, std::string_view fingerprint, int64_t except_version);
   virtual Result<std::vector<ChangeRecord>> changes(int64_t article_id) = 0;
 
-  // Updates the article's check bookkeeping. On success (error empty): last_checked, next_check,
-  // url (when non-empty; also recorded as one of its URLs), validators and hash; last_error cleared.
-  // On failure: only last_checked, next_check and last_error; the last good validators stay.
-  // With schedule_only: only last_checked and next_check. Errc::not_found for an unknown article.
-  virtual Status record_check(const CheckRecord& check) = 0;
   // Version + change + outbox rows in one transaction; returns the new version's id. Sets the
   // article's last_changed to the newest capture time. A second version with the same
   // (article_id, captured_at), or an outbox row with a used (event_id, notifier), is
   // Errc::invalid_input and nothing is written.
   virtual Result<int64_t> add_version(const NewVersion& version) = 0;
-  // Several versions; ids in the same order. SqliteStore writes them all in ONE transaction (all or
+  // Several versions; ids in the same order. The backends write them all in ONE transaction (all or
   // nothing, and much faster than one by one); this default adds them one by one and stops at the
   // first error.
   virtual Result<std::vector<int64_t>> add_versions(std::span<const NewVersion> versions);
-  // The writes between begin_group() and commit_group() share one transaction (SqliteStore; the
-  // default does nothing): each still succeeds or fails whole, but none is durable, or seen by other
-  // connections, before commit_group() succeeds, and after a failed commit_group() none was made.
-  // A daemon storing many checks at once commits them together. Groups do not nest.
-  virtual Status begin_group();
-  virtual Status commit_group();
   // Sets the article's state and writes the outbox rows in one transaction. Errc::invalid_input for an
-  // unknown state name or a used (event_id, notifier); Errc::not_found for an unknown article. The
-  // default implementation (for test doubles) reports Errc::internal.
-  virtual Status record_state(const StateChange& change);
+  // unknown state name or a used (event_id, notifier); Errc::not_found for an unknown article.
+  virtual Status record_state(const StateChange& change) = 0;
+  // An article was seen unchanged outside a fetch (an imported capture equal to a stored version):
+  // last_checked becomes max(last_checked, at); validators, next_check and last_error stay.
+  virtual Status note_seen(int64_t article_id, Timestamp at) = 0;
+};
+
+// The watch list and the bookkeeping of checks.
+class WatchStore {
+ public:
+  virtual ~WatchStore() = default;
+
+  // Updates the article's check bookkeeping. On success (error empty): last_checked, next_check,
+  // url (when non-empty; also recorded as one of its URLs), validators and hash; last_error cleared.
+  // On failure: only last_checked, next_check and last_error; the last good validators stay.
+  // With schedule_only: only last_checked and next_check. Errc::not_found for an unknown article.
+  virtual Status record_check(const CheckRecord& check) = 0;
+  // Several checks in one transaction (the scheduler batches the bookkeeping of unchanged pages).
+  // The default records them one by one.
+  virtual Status record_checks(std::span<const CheckRecord> checks);
+
+  // Run-time watches. add_watch() returns false when the URL was already watched (the stored watch
+  // is then left as it was). Every add or remove bumps watch_generation(), so a daemon can poll one
+  // integer to learn that another process changed the list.
+  virtual Result<bool> add_watch(const WatchRecord& watch) = 0;
+  virtual Result<bool> remove_watch(std::string_view url) = 0;
+  virtual Result<std::vector<WatchRecord>> list_watches() = 0;
+  virtual Result<int64_t> watch_generation() = 0;
+  // The source of the run-time watch of an article ("cli", "feed:<name>"), or nullopt.
+  virtual Result<std::optional<std::string>> watch_source(int64_t article_id) = 0;
+  // A number that changes whenever another connection (another process: the CLI, an import) commits
+  // a change to the store, and stays the same while only this object writes (SQLite's data_version).
+  // Lets a caller keep what it read until someone else wrote.
+  virtual Result<int64_t> data_version() = 0;
+};
+
+// The notification outbox as the Dispatcher sees it: what is due, and how each attempt went.
+class OutboxStore {
+ public:
+  virtual ~OutboxStore() = default;
 
   // Pending outbox rows whose next_attempt <= now, oldest first (by id). Per (article, notifier) only
   // the oldest pending row is eligible: a later event waits until the earlier one is delivered or dead.
   virtual Result<std::vector<OutboxEntry>> due_outbox(Timestamp now, size_t limit) = 0;
-  virtual Result<std::vector<OutboxEntry>> list_outbox(std::optional<OutboxState> state) = 0;
   // The mark_* methods apply to pending rows: Errc::not_found for an unknown id, Errc::invalid_input
   // for a row already delivered or dead.
   virtual Status mark_delivered(int64_t outbox_id, Timestamp now) = 0;
   virtual Status mark_retry(int64_t outbox_id, int attempts, Timestamp next_attempt, std::string_view error) = 0;
   virtual Status mark_dead(int64_t outbox_id, int attempts, std::string_view error) = 0;
+  // How many rows are pending (due or not): what a run leaves for later.
+  virtual Result<int64_t> count_pending_outbox() = 0;
+};
 
-  // Run-time watches. add_watch() returns false when the URL was already watched (the stored watch
-  // is then left as it was). Every add or remove bumps watch_generation(), so a daemon can poll one
-  // integer to learn that another process changed the list. The defaults (for test doubles) report
-  // Errc::internal.
-  virtual Result<bool> add_watch(const WatchRecord& watch);
-  virtual Result<bool> remove_watch(std::string_view url);
-  virtual Result<std::vector<WatchRecord>> list_watches();
-  virtual Result<int64_t> watch_generation();
-  // A number that changes whenever another connection (another process: the CLI, an import) commits
-  // a change to the store, and stays the same while only this object writes (SQLite's data_version).
-  // Lets a caller keep what it read until someone else wrote. The default reports Errc::internal:
-  // nothing may be kept.
-  virtual Result<int64_t> data_version();
-  // The source of the run-time watch of an article ("cli", "feed:<name>"), or nullopt.
-  virtual Result<std::optional<std::string>> watch_source(int64_t article_id);
-  // Several checks in one transaction (the scheduler batches the bookkeeping of unchanged pages).
-  // The default records them one by one.
-  virtual Status record_checks(std::span<const CheckRecord> checks);
+// The outbox as the operator sees it (`redline outbox`, `redline status`).
+class OutboxAdmin {
+ public:
+  virtual ~OutboxAdmin() = default;
+
+  // Every row, or the rows in one state, by id.
+  virtual Result<std::vector<OutboxEntry>> list_outbox(std::optional<OutboxState> state) = 0;
   // Operator actions (`redline outbox`) on the rows of one event: all its notifiers, or only
   // `notifier` when non-empty. retry: dead and pending rows become pending, due at `now`, with 0
   // attempts and created_at = now (the [notify] max_age window starts again); delivered rows are left
   // alone. drop: pending rows become dead with last_error "dropped by operator"; they stay listable and
   // can be retried. Both return the number of rows changed; Errc::not_found when the event has no row
-  // (for that notifier), Errc::invalid_input when it has rows but none could change. The defaults (for
-  // test doubles) report Errc::internal.
-  virtual Result<int> retry_outbox(std::string_view event_id, std::string_view notifier, Timestamp now);
-  virtual Result<int> drop_outbox(std::string_view event_id, std::string_view notifier, Timestamp now);
-  // An article was seen unchanged outside a fetch (an imported capture equal to a stored version):
-  // last_checked becomes max(last_checked, at); validators, next_check and last_error stay. The
-  // default reports Errc::internal.
-  virtual Status note_seen(int64_t article_id, Timestamp at);
+  // (for that notifier), Errc::invalid_input when it has rows but none could change.
+  virtual Result<int> retry_outbox(std::string_view event_id, std::string_view notifier, Timestamp now) = 0;
+  virtual Result<int> drop_outbox(std::string_view event_id, std::string_view notifier, Timestamp now) = 0;
 };
+
+// Writes of several roles committed together.
+class GroupedWrites {
+ public:
+  virtual ~GroupedWrites() = default;
+
+  // The writes between begin_group() and commit_group() share one transaction: each still succeeds
+  // or fails whole, but none is durable, or seen by other connections, before commit_group()
+  // succeeds, and after a failed commit_group() none was made. A daemon storing many checks at once
+  // commits them together. Groups do not nest.
+  virtual Status begin_group() = 0;
+  virtual Status commit_group() = 0;
+};
+
+// Raw fetched bytes, stored compressed under their sha256 (hex), once per distinct content.
+class RawStore {
+ public:
+  virtual ~RawStore() = default;
+
+  // put_raw returns the hash; get_raw returns nullopt for an unknown hash.
+  virtual Result<std::string> put_raw(std::string_view bytes) = 0;
+  virtual Result<std::optional<std::string>> get_raw(std::string_view sha256) = 0;
+};
+
+// What an operator runs now and then (`redline gc`, checks after a crash, upgrades).
+class StoreMaintenance {
+ public:
+  virtual ~StoreMaintenance() = default;
+
+  // Deletes what the retention settings no longer keep (see GcOptions), in short transactions of at
+  // most a few hundred rows so that a running daemon waits milliseconds, not seconds. Versions are
+  // never deleted. With dry_run nothing changes and the report says what would go.
+  virtual Result<GcReport> collect_garbage(const GcOptions& options) = 0;
+  // "ok", or the backend's description of the damage (SQLite: PRAGMA integrity_check).
+  virtual Result<std::string> integrity_check() = 0;
+  // The schema version of the store (its newest applied migration).
+  virtual Result<int> schema_version() = 0;
+};
+
+// Work shared by several nodes on one store (PostgresStore; docs/scale-out.md). A claim is a lease:
+// the row is this node's until `now + lease`, and no other node's claim returns it before then; a
+// node renews the leases of work it still does; a node that dies stops renewing and its rows are
+// claimed by another node once the lease ran out. Not part of Store: a single SQLite node has nobody
+// to share with.
+class WorkClaims {
+ public:
+  virtual ~WorkClaims() = default;
+
+  // Up to `limit` articles whose next check is due (next_check <= now) and whose lease is free or
+  // expired, oldest due first; they are leased to `node` until now + lease.
+  virtual Result<std::vector<int64_t>> claim_checks(std::string_view node, Timestamp now, Duration lease,
+                                                    size_t limit) = 0;
+  // Extends the leases `node` still holds on these articles to now + lease; returns how many it held.
+  virtual Result<int64_t> renew_checks(std::string_view node, std::span<const int64_t> article_ids, Timestamp now,
+                                       Duration lease) = 0;
+  // Gives the leases back (the check was recorded, or will not run).
+  virtual Status release_checks(std::string_view node, std::span<const int64_t> article_ids) = 0;
+  // due_outbox() as a claim: the rows returned are leased to `node` until now + lease, and another
+  // node's claim skips them until they are marked or the lease expires (then they are delivered again,
+  // with the same event id: at least once).
+  virtual Result<std::vector<OutboxEntry>> claim_outbox(std::string_view node, Timestamp now, Duration lease,
+                                                        size_t limit) = 0;
+};
+
+// Every role: what a backend is.
+class Store : public ArticleStore,
+              public WatchStore,
+              public OutboxStore,
+              public OutboxAdmin,
+              public GroupedWrites,
+              public RawStore,
+              public StoreMaintenance {};
 
 }  // namespace redline

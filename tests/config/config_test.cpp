@@ -196,6 +196,19 @@ TEST(Config, RetentionDefaultsKeepRawForeverAndDeliveredRowsThirtyDays) {
             "/etc/redline/redline.toml:2: store.keep_raw_days is -1, expected 0..365000");
 }
 
+TEST(Config, PostgresStoreAndNode) {
+  const auto cfg = parse(
+      "[store]\nurl = \"postgresql://redline@db.internal:5432/redline?sslmode=verify-full\"\n"
+      "[node]\nname = \"node-2\"\nlease = \"45s\"\n");
+  EXPECT_EQ(cfg.store.url, "postgresql://redline@db.internal:5432/redline?sslmode=verify-full");
+  EXPECT_EQ(cfg.node.name, "node-2");
+  EXPECT_EQ(cfg.node.lease, std::chrono::seconds(45));
+  const auto defaults = parse("");
+  EXPECT_TRUE(defaults.store.url.empty());
+  EXPECT_FALSE(defaults.node.name.empty());  // the host name
+  EXPECT_EQ(defaults.node.lease, std::chrono::seconds(30));
+}
+
 TEST(Config, SecretRotationAcceptsAnArray) {
   const auto cfg = parse("[[webhook]]\nname = \"a\"\nurl = \"https://h.example/\"\nsecret = [\"" + k_secret +
                          "\", \"whsec_" + std::string(32, 'A') + "\"]\n");
@@ -205,7 +218,7 @@ TEST(Config, SecretRotationAcceptsAnArray) {
 TEST(Config, ErrorsNameFileLineAndExpectation) {
   EXPECT_EQ(error_of("[store]\npath = \"x\"\ncolour = \"red\"\n"),
             "/etc/redline/redline.toml:3: unknown key \"colour\" in store; expected one of: keep_delivered_days, "
-            "keep_raw_days, path, synchronous");
+            "keep_raw_days, path, synchronous, url");
   EXPECT_EQ(
       error_of("\n\n[[watch]]\nurl = \"https://a.example/\"\nevery = \"soon\"\n"),
       "/etc/redline/redline.toml:5: watch.every must be a duration such as \"30s\", \"15m\", \"1h30m\" or \"2d\"");
@@ -234,6 +247,11 @@ TEST(Config, RejectsBadValues) {
       {"[store\n", ":1: "},
       {"[[watch]]\nurl = \"https://a.example/\"\nevry = \"1h\"\n", ":3: unknown key \"evry\" in watch"},
       {"wtach = 1\n", ":1: unknown key \"wtach\" in the top level"},
+      {"[store]\npath = \"x.db\"\nurl = \"postgresql://r@db/redline\"\n",
+       ":3: store.url and store.path are both set: url selects PostgreSQL, path SQLite; keep one"},
+      {"[store]\nurl = \"mysql://r@db/redline\"\n", ":2: store.url is \"mysql://r@db/redline\", expected a PostgreSQL"},
+      {"[node]\nname = \"\"\n", ":2: node.name must not be empty"},
+      {"[node]\nlease = \"1s\"\n", ":2: node.lease must be at least 2s"},
   };
   for (const auto& [text, expected] : cases) {
     const auto message = error_of(text);

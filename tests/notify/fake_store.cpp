@@ -7,10 +7,6 @@
 
 namespace redline::testing {
 
-namespace {
-Error unsupported() { return make_error(Errc::internal, "not implemented by FakeStore"); }
-}  // namespace
-
 int64_t FakeStore::add(OutboxEntry entry) {
   entry.id = m_next_id++;
   entry.state = OutboxState::pending;
@@ -32,15 +28,6 @@ OutboxEntry* FakeStore::find(int64_t id) {
   return nullptr;
 }
 
-Result<ArticleRecord> FakeStore::ensure_article(std::string_view, std::string_view, Timestamp) { return unsupported(); }
-Result<std::optional<ArticleRecord>> FakeStore::find_article(std::string_view) { return unsupported(); }
-Result<std::vector<ArticleRecord>> FakeStore::list_articles() { return unsupported(); }
-Result<std::vector<VersionRecord>> FakeStore::versions(int64_t) { return unsupported(); }
-Result<std::optional<VersionRecord>> FakeStore::latest_version(int64_t) { return unsupported(); }
-Result<std::vector<ChangeRecord>> FakeStore::changes(int64_t) { return unsupported(); }
-Status FakeStore::record_check(const CheckRecord&) { return unsupported(); }
-Result<int64_t> FakeStore::add_version(const NewVersion&) { return unsupported(); }
-
 Result<std::vector<OutboxEntry>> FakeStore::due_outbox(Timestamp now, size_t limit) {
   if (fail_reads) return make_error(Errc::io, "disk on fire");
   std::vector<const OutboxEntry*> pending;
@@ -58,11 +45,10 @@ Result<std::vector<OutboxEntry>> FakeStore::due_outbox(Timestamp now, size_t lim
   return out;
 }
 
-Result<std::vector<OutboxEntry>> FakeStore::list_outbox(std::optional<OutboxState> state) {
-  std::vector<OutboxEntry> out;
-  for (const auto& r : m_rows)
-    if (!state || r.state == *state) out.push_back(r);
-  return out;
+Result<int64_t> FakeStore::count_pending_outbox() {
+  if (fail_reads) return make_error(Errc::io, "disk on fire");
+  return static_cast<int64_t>(
+      std::count_if(m_rows.begin(), m_rows.end(), [](const OutboxEntry& r) { return r.state == OutboxState::pending; }));
 }
 
 Status FakeStore::mark_delivered(int64_t outbox_id, Timestamp) {

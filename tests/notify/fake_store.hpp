@@ -1,7 +1,6 @@
-// FakeStore: an in-memory Store holding only the outbox, for dispatcher tests. It implements the
-// due_outbox contract of store.hpp (pending rows with next_attempt <= now, oldest (lowest id) first, and only
-// the oldest pending row of each (article, notifier) pair). Other methods fail with Errc::internal.
-// Not thread-safe.
+// FakeStore: an in-memory OutboxStore (the only role the Dispatcher takes), for dispatcher tests. It
+// implements the due_outbox contract of store.hpp (pending rows with next_attempt <= now, oldest (lowest
+// id) first, and only the oldest pending row of each (article, notifier) pair). Not thread-safe.
 #pragma once
 
 #include <optional>
@@ -12,7 +11,7 @@
 
 namespace redline::testing {
 
-class FakeStore final : public Store {
+class FakeStore final : public OutboxStore {
  public:
   // Adds a pending row (id assigned, next_attempt = created_at when unset); returns its id.
   int64_t add(OutboxEntry entry);
@@ -22,20 +21,11 @@ class FakeStore final : public Store {
   bool fail_reads = false;  // due_outbox() fails with Errc::io
   bool fail_marks = false;  // mark_*() fail with Errc::io and change nothing
 
-  Result<ArticleRecord> ensure_article(std::string_view, std::string_view, Timestamp) override;
-  Result<std::optional<ArticleRecord>> find_article(std::string_view) override;
-  Result<std::vector<ArticleRecord>> list_articles() override;
-  Result<std::vector<VersionRecord>> versions(int64_t) override;
-  Result<std::optional<VersionRecord>> latest_version(int64_t) override;
-  Result<std::vector<ChangeRecord>> changes(int64_t) override;
-  Status record_check(const CheckRecord&) override;
-  Result<int64_t> add_version(const NewVersion&) override;
-
   Result<std::vector<OutboxEntry>> due_outbox(Timestamp now, size_t limit) override;
-  Result<std::vector<OutboxEntry>> list_outbox(std::optional<OutboxState> state) override;
   Status mark_delivered(int64_t outbox_id, Timestamp now) override;
   Status mark_retry(int64_t outbox_id, int attempts, Timestamp next_attempt, std::string_view error) override;
   Status mark_dead(int64_t outbox_id, int attempts, std::string_view error) override;
+  Result<int64_t> count_pending_outbox() override;
 
  private:
   OutboxEntry* find(int64_t id);

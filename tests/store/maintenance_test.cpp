@@ -1,4 +1,4 @@
-// SqliteStore maintenance: the operator's outbox actions, sightings, and garbage collection.
+// The store contract, maintenance: the operator's outbox actions, sightings, and garbage collection.
 #include <gtest/gtest.h>
 
 #include "store/sqlite_store.hpp"
@@ -9,10 +9,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class MaintenanceTest : public StoreTest {
+class MaintenanceTest : public StoreContractTest {
  protected:
   void SetUp() override {
-    StoreTest::SetUp();
+    StoreContractTest::SetUp();
+    if (IsSkipped()) return;
     m_store = open_store();
     ASSERT_TRUE(m_store);
     m_a = m_store->ensure_article("a", "https://example.com/a", at_ms(0))->id;
@@ -27,11 +28,11 @@ class MaintenanceTest : public StoreTest {
     return {};
   }
 
-  std::unique_ptr<SqliteStore> m_store;
+  std::unique_ptr<Store> m_store;
   int64_t m_a = 0;
 };
 
-TEST_F(MaintenanceTest, RetryRevivesDeadAndPendingRowsOfOneEvent) {
+TEST_P(MaintenanceTest, RetryRevivesDeadAndPendingRowsOfOneEvent) {
   ASSERT_TRUE(m_store->add_version(make_version(m_a, at_ms(100), "x", {"hook", "difflog"})).ok());
   const std::string event = "evt-" + std::to_string(m_a) + "-" + std::to_string(to_epoch_ms(at_ms(100)));
   const int64_t hook = row(event, "hook").id;
@@ -65,7 +66,7 @@ TEST_F(MaintenanceTest, RetryRevivesDeadAndPendingRowsOfOneEvent) {
   EXPECT_EQ(unknown.error().code, Errc::not_found);
 }
 
-TEST_F(MaintenanceTest, DropMarksPendingRowsDeadAndKeepsThemListable) {
+TEST_P(MaintenanceTest, DropMarksPendingRowsDeadAndKeepsThemListable) {
   ASSERT_TRUE(m_store->add_version(make_version(m_a, at_ms(100), "x", {"hook", "difflog"})).ok());
   const std::string event = "evt-" + std::to_string(m_a) + "-" + std::to_string(to_epoch_ms(at_ms(100)));
 
@@ -89,7 +90,7 @@ TEST_F(MaintenanceTest, DropMarksPendingRowsDeadAndKeepsThemListable) {
   EXPECT_EQ(row(event, "hook").state, OutboxState::pending);
 }
 
-TEST_F(MaintenanceTest, NoteSeenOnlyMovesLastCheckedForward) {
+TEST_P(MaintenanceTest, NoteSeenOnlyMovesLastCheckedForward) {
   CheckRecord check;
   check.article_id = m_a;
   check.checked_at = at_ms(1000);
@@ -110,7 +111,7 @@ TEST_F(MaintenanceTest, NoteSeenOnlyMovesLastCheckedForward) {
   EXPECT_EQ(m_store->note_seen(999, at_ms(1)).error().code, Errc::not_found);
 }
 
-TEST_F(MaintenanceTest, GcDeletesOnlyRawBlobsNoRecentVersionNeeds) {
+TEST_P(MaintenanceTest, GcDeletesOnlyRawBlobsNoRecentVersionNeeds) {
   // v1 (old, raw "A"), v2 (old, raw "B"), v3 (recent, raw "B" again: shared content), v4 (recent, "C").
   const auto add = [&](long long when, const std::string& text, const std::string& raw) {
     NewVersion v = make_version(m_a, at_ms(when), text);
@@ -150,7 +151,7 @@ TEST_F(MaintenanceTest, GcDeletesOnlyRawBlobsNoRecentVersionNeeds) {
   EXPECT_EQ(*m_store->integrity_check(), "ok");
 }
 
-TEST_F(MaintenanceTest, GcDeletesOldDeliveredRowsOnlyAndCanVacuum) {
+TEST_P(MaintenanceTest, GcDeletesOldDeliveredRowsOnlyAndCanVacuum) {
   // 600 delivered rows (more than one batch), some recent, plus a pending and a dead one.
   for (int i = 0; i < 600; ++i)
     ASSERT_TRUE(m_store->add_version(make_version(m_a, at_ms(i), "v" + std::to_string(i), {"hook"})).ok());
@@ -170,8 +171,10 @@ TEST_F(MaintenanceTest, GcDeletesOldDeliveredRowsOnlyAndCanVacuum) {
   auto report = m_store->collect_garbage(options);
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_EQ(report->outbox_rows, 500);
-  EXPECT_LT(report->file_bytes_after, report->file_bytes_before);
-  EXPECT_EQ(report->free_bytes_after, 0);
+  if (is_sqlite()) {  // VACUUM rewrites the file; PostgreSQL's plain VACUUM keeps the space for reuse
+    EXPECT_LT(report->file_bytes_after, report->file_bytes_before);
+    EXPECT_EQ(report->free_bytes_after, 0);
+  }
   EXPECT_EQ(m_store->list_outbox(OutboxState::delivered)->size(), 100u);
   EXPECT_EQ(m_store->list_outbox(OutboxState::pending)->size(), 1u);
   EXPECT_EQ(m_store->list_outbox(OutboxState::dead)->size(), 1u);
@@ -179,7 +182,7 @@ TEST_F(MaintenanceTest, GcDeletesOldDeliveredRowsOnlyAndCanVacuum) {
   EXPECT_EQ(*m_store->integrity_check(), "ok");
 }
 
-TEST_F(MaintenanceTest, ReadOnlyStoreCanDryRunButNotCollect) {
+TEST_P(MaintenanceTest, ReadOnlyStoreCanDryRunButNotCollect) {
   m_store.reset();
   auto ro = open_store(OpenMode::read_only);
   ASSERT_TRUE(ro);
@@ -193,6 +196,8 @@ TEST_F(MaintenanceTest, ReadOnlyStoreCanDryRunButNotCollect) {
   EXPECT_NE(s.error().message.find("read-only"), std::string::npos) << s.error().message;
   EXPECT_FALSE(ro->retry_outbox("e", "", at_ms(0)).ok());
 }
+
+INSTANTIATE_STORE_CONTRACT(MaintenanceTest);
 
 }  // namespace
 }  // namespace redline::testing

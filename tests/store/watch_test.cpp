@@ -10,9 +10,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class WatchStoreTest : public StoreTest {};
+class SqliteWatchStoreTest : public StoreTest {};
 
-TEST_F(WatchStoreTest, WatchesAreAddedOnceListedWithTheirArticleTimesAndRemoved) {
+class WatchStoreTest : public StoreContractTest {};
+
+TEST_P(WatchStoreTest, WatchesAreAddedOnceListedWithTheirArticleTimesAndRemoved) {
   auto store = open_store();
   ASSERT_TRUE(store);
   const int64_t generation = *store->watch_generation();
@@ -52,7 +54,7 @@ TEST_F(WatchStoreTest, WatchesAreAddedOnceListedWithTheirArticleTimesAndRemoved)
   EXPECT_EQ(store->versions(a->id)->size(), 2u);  // the history stays
 }
 
-TEST_F(WatchStoreTest, AnArticleIsReKeyedOnlyToAFreeKey) {
+TEST_P(WatchStoreTest, AnArticleIsReKeyedOnlyToAFreeKey) {
   auto store = open_store();
   auto a = store->ensure_article("https://example.com/story?id=1", "https://example.com/story?id=1", at_ms(0));
   auto b = store->ensure_article("https://example.com/taken", "https://example.com/taken", at_ms(0));
@@ -65,7 +67,7 @@ TEST_F(WatchStoreTest, AnArticleIsReKeyedOnlyToAFreeKey) {
   EXPECT_EQ(store->rekey_article(12345, "x").error().code, Errc::not_found);
 }
 
-TEST_F(WatchStoreTest, ManyArticlesAndChecksAreWrittenInOneGo) {
+TEST_P(WatchStoreTest, ManyArticlesAndChecksAreWrittenInOneGo) {
   auto store = open_store();
   std::vector<std::pair<std::string, std::string>> keys;
   for (int i = 0; i < 500; ++i) keys.emplace_back("k:" + std::to_string(i), "https://example.com/" + std::to_string(i));
@@ -85,7 +87,7 @@ TEST_F(WatchStoreTest, ManyArticlesAndChecksAreWrittenInOneGo) {
   EXPECT_EQ((*store->find_article("https://example.com/0-again"))->etag, "\"e\"");
 }
 
-TEST_F(WatchStoreTest, SchemaFiveBackfillsPublicationTimes) {
+TEST_F(SqliteWatchStoreTest, SchemaFiveBackfillsPublicationTimes) {
   {
     auto db = sqlite::SqliteDb::open(db_path(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     ASSERT_TRUE(db);
@@ -105,7 +107,7 @@ TEST_F(WatchStoreTest, SchemaFiveBackfillsPublicationTimes) {
   EXPECT_TRUE(store->list_watches()->empty());
 }
 
-TEST_F(WatchStoreTest, AScheduleOnlyCheckWritesTheTimesAndNothingElse) {
+TEST_P(WatchStoreTest, AScheduleOnlyCheckWritesTheTimesAndNothingElse) {
   auto store = open_store();
   auto a = store->ensure_article("k:1", "https://example.com/1", at_ms(0));
   auto b = store->ensure_article("k:2", "https://example.com/2", at_ms(0));
@@ -138,7 +140,7 @@ TEST_F(WatchStoreTest, AScheduleOnlyCheckWritesTheTimesAndNothingElse) {
   EXPECT_EQ(store->note_seen(999, at_ms(1)).error().code, Errc::not_found);
 }
 
-TEST_F(WatchStoreTest, ListedWatchesCarryWhatACheckNeedsFromTheirArticle) {
+TEST_P(WatchStoreTest, ListedWatchesCarryWhatACheckNeedsFromTheirArticle) {
   auto store = open_store();
   auto a = store->ensure_article("k:1", "https://example.com/1", at_ms(0));
   ASSERT_TRUE(a);
@@ -162,7 +164,7 @@ TEST_F(WatchStoreTest, ListedWatchesCarryWhatACheckNeedsFromTheirArticle) {
   EXPECT_EQ(basis.etag, "\"e1\"");
 }
 
-TEST_F(WatchStoreTest, TheDataVersionChangesWhenAnotherConnectionWrites) {
+TEST_P(WatchStoreTest, TheDataVersionChangesWhenAnotherConnectionWrites) {
   auto store = open_store();
   auto other = open_store();
   ASSERT_TRUE(store && other);
@@ -174,7 +176,7 @@ TEST_F(WatchStoreTest, TheDataVersionChangesWhenAnotherConnectionWrites) {
   EXPECT_NE(*store->data_version(), before);
 }
 
-TEST_F(WatchStoreTest, SchemaSixMovesTheCheckTimesToTheirOwnTable) {
+TEST_F(SqliteWatchStoreTest, SchemaSixMovesTheCheckTimesToTheirOwnTable) {
   {
     auto db = sqlite::SqliteDb::open(db_path(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     ASSERT_TRUE(db);
@@ -195,6 +197,8 @@ TEST_F(WatchStoreTest, SchemaSixMovesTheCheckTimesToTheirOwnTable) {
   ASSERT_TRUE(store->record_check({never.id, from_epoch_ms(3000), from_epoch_ms(4000), "", "", "", "", "", true}));
   EXPECT_EQ((*store->find_article("old:2"))->next_check, from_epoch_ms(4000));
 }
+
+INSTANTIATE_STORE_CONTRACT(WatchStoreTest);
 
 }  // namespace
 }  // namespace redline::testing

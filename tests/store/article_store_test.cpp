@@ -1,4 +1,4 @@
-// SqliteStore: round trips of articles, versions and changes; numbering; add_version atomicity.
+// The store contract: round trips of articles, versions and changes; numbering; add_version atomicity.
 #include "store/sqlite_store.hpp"
 
 #include <gtest/gtest.h>
@@ -11,9 +11,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class SqliteStoreTest : public StoreTest {};
+class ArticleStoreTest : public StoreContractTest {};
 
-TEST_F(SqliteStoreTest, EnsureArticleCreatesOnceAndRecordsUrls) {
+TEST_P(ArticleStoreTest, EnsureArticleCreatesOnceAndRecordsUrls) {
   auto store = open_store();
   ASSERT_TRUE(store);
   auto a = store->ensure_article("example:1", "https://example.com/a?x=1", at_ms(0));
@@ -52,14 +52,14 @@ TEST_F(SqliteStoreTest, EnsureArticleCreatesOnceAndRecordsUrls) {
   EXPECT_EQ((*list)[1].key, "example:2");
 }
 
-TEST_F(SqliteStoreTest, EmptyKeyIsRejected) {
+TEST_P(ArticleStoreTest, EmptyKeyIsRejected) {
   auto store = open_store();
   auto a = store->ensure_article("", "https://example.com/", at_ms(0));
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.error().code, Errc::invalid_input);
 }
 
-TEST_F(SqliteStoreTest, RecordCheckKeepsLastGoodValidatorsOnError) {
+TEST_P(ArticleStoreTest, RecordCheckKeepsLastGoodValidatorsOnError) {
   auto store = open_store();
   auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
   ASSERT_TRUE(a.ok());
@@ -108,7 +108,7 @@ TEST_F(SqliteStoreTest, RecordCheckKeepsLastGoodValidatorsOnError) {
   EXPECT_EQ(s.error().code, Errc::not_found);
 }
 
-TEST_F(SqliteStoreTest, VersionRoundTripKeepsEveryFieldIncludingChinese) {
+TEST_P(ArticleStoreTest, VersionRoundTripKeepsEveryFieldIncludingChinese) {
   auto store = open_store();
   auto a = store->ensure_article("xinhua:42", "https://news.example.cn/2024/42.html", at_ms(0));
   ASSERT_TRUE(a.ok());
@@ -166,7 +166,7 @@ TEST_F(SqliteStoreTest, VersionRoundTripKeepsEveryFieldIncludingChinese) {
   EXPECT_EQ((*latest)->raw_sha256, "");
 }
 
-TEST_F(SqliteStoreTest, InvalidUtf8IsStoredNotFatal) {
+TEST_P(ArticleStoreTest, InvalidUtf8IsStoredNotFatal) {
   auto store = open_store();
   auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
   NewVersion v = make_version(a->id, at_ms(1), std::string("bad \xff\xfe bytes"));
@@ -178,7 +178,7 @@ TEST_F(SqliteStoreTest, InvalidUtf8IsStoredNotFatal) {
   EXPECT_NE(versions->front().content.blocks.at(0).text.find("bytes"), std::string::npos);
 }
 
-TEST_F(SqliteStoreTest, RawBytesAreStoredOncePerContent) {
+TEST_P(ArticleStoreTest, RawBytesAreStoredOncePerContent) {
   auto store = open_store();
   std::string page(100'000, 'x');
   page += "tail";
@@ -196,19 +196,11 @@ TEST_F(SqliteStoreTest, RawBytesAreStoredOncePerContent) {
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
   // One row per distinct content, compressed.
-  sqlite3* raw_db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(db_path().c_str(), &raw_db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(raw_db, "SELECT count(*), sum(length(data)) FROM raw_blob", -1, &stmt, nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int64(stmt, 0), 2);
-  EXPECT_LT(sqlite3_column_int64(stmt, 1), 1000);
-  sqlite3_finalize(stmt);
-  sqlite3_close(raw_db);
+  EXPECT_EQ(query_int("SELECT count(*) FROM raw_blob"), 2);
+  EXPECT_LT(query_int("SELECT sum(length(data)) FROM raw_blob"), 1000);
 }
 
-TEST_F(SqliteStoreTest, VersionsAreNumberedByCaptureTime) {
+TEST_P(ArticleStoreTest, VersionsAreNumberedByCaptureTime) {
   auto store = open_store();
   auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
   auto b = store->ensure_article("other", "https://example.com/b", at_ms(0));
@@ -255,7 +247,7 @@ TEST_F(SqliteStoreTest, VersionsAreNumberedByCaptureTime) {
   EXPECT_FALSE(store->has_fingerprint(a->id, "fp-b", 0).value());  // another article's
 }
 
-TEST_F(SqliteStoreTest, AGroupCommitsItsWritesTogetherAndEachWriteStillFailsAlone) {
+TEST_P(ArticleStoreTest, AGroupCommitsItsWritesTogetherAndEachWriteStillFailsAlone) {
   auto store = open_store();
   auto reader = open_store();
   auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
@@ -280,7 +272,7 @@ TEST_F(SqliteStoreTest, AGroupCommitsItsWritesTogetherAndEachWriteStillFailsAlon
   EXPECT_TRUE(reader->find_article("new-key").value().has_value());
 }
 
-TEST_F(SqliteStoreTest, AGroupNeverCommittedLeavesNothing) {
+TEST_P(ArticleStoreTest, AGroupNeverCommittedLeavesNothing) {
   int64_t article_id = 0;
   {
     auto store = open_store();
@@ -295,7 +287,7 @@ TEST_F(SqliteStoreTest, AGroupNeverCommittedLeavesNothing) {
   EXPECT_TRUE(store->list_outbox(std::nullopt).value().empty());
 }
 
-TEST_F(SqliteStoreTest, ChangesRoundTripWithStoreFilledIds) {
+TEST_P(ArticleStoreTest, ChangesRoundTripWithStoreFilledIds) {
   auto store = open_store();
   auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
   auto v1 = store->add_version(make_version(a->id, at_ms(1), "one"));
@@ -318,7 +310,7 @@ TEST_F(SqliteStoreTest, ChangesRoundTripWithStoreFilledIds) {
   EXPECT_EQ(c.stats_json, R"({"words_added":1})");
 }
 
-TEST_F(SqliteStoreTest, SameCaptureTimeIsAnErrorNotAnOverwrite) {
+TEST_P(ArticleStoreTest, SameCaptureTimeIsAnErrorNotAnOverwrite) {
   auto store = open_store();
   auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
   ASSERT_TRUE(store->add_version(make_version(a->id, at_ms(5), "original", {"hook"})).ok());
@@ -340,7 +332,7 @@ TEST_F(SqliteStoreTest, SameCaptureTimeIsAnErrorNotAnOverwrite) {
   EXPECT_EQ(outbox->size(), 1u);
 }
 
-TEST_F(SqliteStoreTest, DuplicateOutboxEventRollsBackTheWholeVersion) {
+TEST_P(ArticleStoreTest, DuplicateOutboxEventRollsBackTheWholeVersion) {
   auto store = open_store();
   auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
   auto v1 = store->add_version(make_version(a->id, at_ms(1), "one", {"hook"}));
@@ -386,7 +378,7 @@ TEST_F(SqliteStoreTest, DuplicateOutboxEventRollsBackTheWholeVersion) {
   EXPECT_EQ(store->list_outbox(std::nullopt)->size(), 3u);
 }
 
-TEST_F(SqliteStoreTest, ChangeMustComeFromAVersionOfTheSameArticle) {
+TEST_P(ArticleStoreTest, ChangeMustComeFromAVersionOfTheSameArticle) {
   auto store = open_store();
   auto a = store->ensure_article("a", "https://example.com/a", at_ms(0));
   auto b = store->ensure_article("b", "https://example.com/b", at_ms(0));
@@ -404,7 +396,7 @@ TEST_F(SqliteStoreTest, ChangeMustComeFromAVersionOfTheSameArticle) {
   EXPECT_EQ(unknown.error().code, Errc::not_found);
 }
 
-TEST_F(SqliteStoreTest, AddVersionsIsAllOrNothing) {
+TEST_P(ArticleStoreTest, AddVersionsIsAllOrNothing) {
   auto store = open_store();
   auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
   std::vector<NewVersion> batch;
@@ -423,6 +415,8 @@ TEST_F(SqliteStoreTest, AddVersionsIsAllOrNothing) {
   ASSERT_EQ(versions->size(), 5u);
   for (size_t i = 0; i < 5; ++i) EXPECT_EQ((*versions)[i].id, (*ids)[i]);
 }
+
+INSTANTIATE_STORE_CONTRACT(ArticleStoreTest);
 
 }  // namespace
 }  // namespace redline::testing

@@ -1,0 +1,472 @@
+// PostgresStore: opening, articles, versions and checks. The outbox, watches, raw pages and
+// maintenance are in postgres_store_more.cpp.
+#include "store/postgres_store.hpp"
+
+#include <algorithm>
+
+#include "store/postgres_migrations.hpp"
+#include "store/record_codec.hpp"
+
+namespace redline {
+
+using pg::Rows;
+
+namespace {
+
+constexpr std::string_view k_article_columns =
+    "SELECT a.id, a.key, a.url, a.first_seen, c.last_checked, a.last_changed, c.next_check, a.state, a.etag, "
+    "a.last_modified, a.body_hash, a.last_error, (SELECT count(*) FROM version v WHERE v.article_id = a.id), "
+    "a.published FROM article a LEFT JOIN article_check c ON c.article_id = a.id ";
+
+constexpr std::string_view k_version_columns =
+    "SELECT id, article_id, captured_at, url, headline, byline, published, modified, canonical_url, language, "
+    "site_name, blocks, fingerprint, coalesce(raw_sha256, '') FROM version ";
+// The same columns plus the version's number (column 14), in one snapshot.
+constexpr std::string_view k_numbered_version_columns =
+    "SELECT id, article_id, captured_at, url, headline, byline, published, modified, canonical_url, language, "
+    "site_name, blocks, fingerprint, coalesce(raw_sha256, ''), (SELECT count(*) FROM version w WHERE "
+    "w.article_id = version.article_id AND w.captured_at <= version.captured_at) FROM version ";
+
+ArticleRecord read_article(const Rows& r, int i) {
+  ArticleRecord a;
+  a.id = r.integer(i, 0);
+  a.key = r.text(i, 1);
+  a.url = r.text(i, 2);
+  a.first_seen = r.time(i, 3);
+  a.last_checked = r.optional_time(i, 4);
+  a.last_changed = r.optional_time(i, 5);
+  a.next_check = r.optional_time(i, 6);
+  a.state = r.text(i, 7);
+  a.etag = r.text(i, 8);
+  a.last_modified = r.text(i, 9);
+  a.body_hash = r.text(i, 10);
+  a.last_error = r.text(i, 11);
+  a.version_count = r.integer(i, 12);
+  a.published = r.optional_time(i, 13);
+  return a;
+}
+
+Result<VersionRecord> read_version(const Rows& r, int i) {
+  VersionRecord v;
+  v.id = r.integer(i, 0);
+  v.article_id = r.integer(i, 1);
+  v.captured_at = r.time(i, 2);
+  v.url = r.text(i, 3);
+  v.content.headline = r.text(i, 4);
+  auto authors = store_codec::decode_strings(r.text(i, 5));
+  if (!authors) return make_error(Errc::io, "version " + std::to_string(v.id) + " byline: " + authors.error().message);
+  v.content.authors = std::move(*authors);
+  v.content.published = r.optional_time(i, 6);
+  v.content.modified = r.optional_time(i, 7);
+  v.content.canonical_url = r.text(i, 8);
+  v.content.language = r.text(i, 9);
+  v.content.site_name = r.text(i, 10);
+  auto blocks = store_codec::decode_blocks(r.text(i, 11));
+  if (!blocks) return make_error(Errc::io, "version " + std::to_string(v.id) + " blocks: " + blocks.error().message);
+  v.content.blocks = std::move(*blocks);
+  v.fingerprint = r.text(i, 12);
+  v.raw_sha256 = r.text(i, 13);
+  return v;
+}
+
+Error no_article(int64_t id) { return Error{Errc::not_found, "no article with id " + std::to_string(id)}; }
+
+}  // namespace
+
+PostgresStore::PostgresStore(std::unique_ptr<pg::Connection> conn, OpenMode mode, PostgresOptions options)
+    : m_conn(std::move(conn)), m_mode(mode), m_options(std::move(options)) {}
+
+PostgresStore::~PostgresStore() {
+  m_group.reset();  // rolls an uncommitted group back before the connection closes
+}
+
+Result<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::string& url, OpenMode mode,
+                                                           const PostgresOptions& options) {
+  auto conn = pg::Connection::open(url, "redline " + options.node);
+  if (!conn) return conn.error();
+  const int latest = pg::latest_schema_version();
+  if (mode == OpenMode::read_write) {
+    if (auto s = pg::migrate(**conn); !s) return s.error();
+  } else {
+    auto schema = pg::schema_version(**conn);
+    if (!schema) return schema.error();
+    if (*schema == 0) return make_error(Errc::io, "store " + (*conn)->where() + " is empty or not a redline store");
+    if (*schema != latest)
+      return make_error(Errc::io, "store " + (*conn)->where() + " has schema version " + std::to_string(*schema) +
+                                      " but this program reads version " + std::to_string(latest) +
+                                      (*schema < latest ? "; start a node of this version once to migrate it"
+                                                        : ", newer than it knows; upgrade redline"));
+    if (auto s = (*conn)->exec_script("SET default_transaction_read_only = on"); !s) return s.error();
+  }
+  return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(*conn), mode, options));
+}
+
+Status PostgresStore::require_writable() const {
+  if (m_mode == OpenMode::read_only) return make_error(Errc::io, "store " + where() + " is open read-only");
+  return {};
+}
+
+Status PostgresStore::count_write() {
+  if (m_writer_id == 0) {
+    auto row =
+        m_conn->exec("INSERT INTO writer (node, writes) VALUES ($1, 1) RETURNING id", {pg::text(m_options.node)});
+    if (!row) return row.error();
+    m_writer_id = row->integer(0, 0);
+    return {};
+  }
+  auto bumped = m_conn->exec("UPDATE writer SET writes = writes + 1 WHERE id = $1", {pg::integer(m_writer_id)});
+  if (!bumped) return bumped.error();
+  return {};
+}
+
+Status PostgresStore::begin_group() {
+  if (auto s = require_writable(); !s) return s;
+  if (m_group) return make_error(Errc::internal, "store: begin_group() inside a group");
+  auto tx = pg::Transaction::begin(*m_conn);
+  if (!tx) return tx.error();
+  m_group.emplace(std::move(*tx));
+  return {};
+}
+
+Status PostgresStore::commit_group() {
+  if (!m_group) return {};
+  Status counted = count_write();
+  Status s = counted ? m_group->commit() : counted;
+  m_group.reset();  // rolls back when the commit did not happen
+  return s;
+}
+
+Result<ArticleRecord> PostgresStore::ensure_article(std::string_view key, std::string_view url, Timestamp now) {
+  return write([&] { return ensure_article_locked(key, url, now); });
+}
+
+Result<std::vector<ArticleRecord>> PostgresStore::ensure_articles(
+    std::span<const std::pair<std::string, std::string>> keys_urls, Timestamp now) {
+  return write([&]() -> Result<std::vector<ArticleRecord>> {
+    std::vector<ArticleRecord> out;
+    out.reserve(keys_urls.size());
+    for (const auto& [key, url] : keys_urls) {
+      auto article = ensure_article_locked(key, url, now);
+      if (!article) return article.error();
+      out.push_back(std::move(*article));
+    }
+    return out;
+  });
+}
+
+Result<ArticleRecord> PostgresStore::ensure_article_locked(std::string_view key, std::string_view url, Timestamp now) {
+  if (key.empty()) return make_error(Errc::invalid_input, "article key is empty");
+  int64_t id = 0;
+  {
+    auto found = m_conn->exec(
+        "SELECT id FROM article WHERE key = $1 UNION ALL SELECT article_id FROM article_url WHERE url = $2 LIMIT 1",
+        {pg::text(key), pg::text(url)});
+    if (!found) return found.error();
+    if (found->size() > 0) id = found->integer(0, 0);
+  }
+  if (id == 0) {
+    // Another node may insert the same key at the same moment: the conflict then returns its row.
+    auto inserted = m_conn->exec(
+        "INSERT INTO article (key, url, first_seen) VALUES ($1, $2, $3) "
+        "ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING id",
+        {pg::text(key), pg::text(url), pg::time(now)});
+    if (!inserted) return inserted.error();
+    id = inserted->integer(0, 0);
+  }
+  if (!url.empty()) {
+    auto link =
+        m_conn->exec("INSERT INTO article_url (url, article_id, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                     {pg::text(url), pg::integer(id), pg::time(now)});
+    if (!link) return link.error();
+  }
+  auto row = m_conn->exec(std::string(k_article_columns) + "WHERE a.id = $1", {pg::integer(id)});
+  if (!row) return row.error();
+  if (row->size() == 0) return make_error(Errc::internal, "article " + std::to_string(id) + " vanished");
+  return read_article(*row, 0);
+}
+
+Result<bool> PostgresStore::rekey_article(int64_t article_id, std::string_view key) {
+  if (key.empty()) return make_error(Errc::invalid_input, "article key is empty");
+  return write([&]() -> Result<bool> {
+    auto updated =
+        m_conn->exec("UPDATE article SET key = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM article WHERE key = $2)",
+                     {pg::integer(article_id), pg::text(key)});
+    if (!updated) {
+      if (updated.error().code == Errc::invalid_input) return false;  // taken meanwhile by another node
+      return updated.error();
+    }
+    if (updated->affected() > 0) return true;
+    auto exists = m_conn->exec("SELECT 1 FROM article WHERE id = $1", {pg::integer(article_id)});
+    if (!exists) return exists.error();
+    if (exists->size() == 0) return no_article(article_id);
+    return false;
+  });
+}
+
+Result<std::optional<ArticleRecord>> PostgresStore::find_article(std::string_view key_or_url) {
+  auto rows = m_conn->exec(std::string(k_article_columns) +
+                               "WHERE a.key = $1 OR a.id = (SELECT article_id FROM article_url WHERE url = $1) "
+                               "ORDER BY a.key = $1 DESC LIMIT 1",
+                           {pg::text(key_or_url)});
+  if (!rows) return rows.error();
+  if (rows->size() == 0) return std::optional<ArticleRecord>();
+  return std::optional<ArticleRecord>(read_article(*rows, 0));
+}
+
+Result<std::vector<ArticleRecord>> PostgresStore::list_articles() {
+  auto rows = m_conn->exec(std::string(k_article_columns) + "ORDER BY a.id");
+  if (!rows) return rows.error();
+  std::vector<ArticleRecord> out;
+  out.reserve(static_cast<size_t>(rows->size()));
+  for (int i = 0; i < rows->size(); ++i) out.push_back(read_article(*rows, i));
+  return out;
+}
+
+Result<std::vector<VersionRecord>> PostgresStore::versions(int64_t article_id) {
+  auto rows = m_conn->exec(std::string(k_version_columns) + "WHERE article_id = $1 ORDER BY captured_at, id",
+                           {pg::integer(article_id)});
+  if (!rows) return rows.error();
+  std::vector<VersionRecord> out;
+  for (int i = 0; i < rows->size(); ++i) {
+    auto v = read_version(*rows, i);
+    if (!v) return v.error();
+    v->number = i + 1;
+    out.push_back(std::move(*v));
+  }
+  return out;
+}
+
+Result<std::optional<VersionRecord>> PostgresStore::latest_version(int64_t article_id) {
+  // The number in the same statement: one snapshot.
+  auto rows = m_conn->exec(
+      std::string(k_numbered_version_columns) + "WHERE article_id = $1 ORDER BY captured_at DESC, id DESC LIMIT 1",
+      {pg::integer(article_id)});
+  if (!rows) return rows.error();
+  if (rows->size() == 0) return std::optional<VersionRecord>();
+  auto v = read_version(*rows, 0);
+  if (!v) return v.error();
+  v->number = rows->integer(0, 14);
+  return std::optional<VersionRecord>(std::move(*v));
+}
+
+Result<int64_t> PostgresStore::latest_version_id(int64_t article_id) {
+  auto rows = m_conn->exec("SELECT id FROM version WHERE article_id = $1 ORDER BY captured_at DESC, id DESC LIMIT 1",
+                           {pg::integer(article_id)});
+  if (!rows) return rows.error();
+  return rows->size() > 0 ? rows->integer(0, 0) : int64_t{0};
+}
+
+Result<bool> PostgresStore::has_fingerprint(int64_t article_id, std::string_view fingerprint, int64_t except_version) {
+  auto rows = m_conn->exec("SELECT 1 FROM version WHERE article_id = $1 AND fingerprint = $2 AND id != $3 LIMIT 1",
+                           {pg::integer(article_id), pg::text(fingerprint), pg::integer(except_version)});
+  if (!rows) return rows.error();
+  return rows->size() > 0;
+}
+
+Result<std::vector<ChangeRecord>> PostgresStore::changes(int64_t article_id) {
+  auto rows = m_conn->exec(
+      "SELECT c.id, c.article_id, c.from_version, c.to_version, c.classes, c.stats FROM change c "
+      "JOIN version v ON v.id = c.to_version WHERE c.article_id = $1 ORDER BY v.captured_at, c.id",
+      {pg::integer(article_id)});
+  if (!rows) return rows.error();
+  std::vector<ChangeRecord> out;
+  for (int i = 0; i < rows->size(); ++i) {
+    ChangeRecord c;
+    c.id = rows->integer(i, 0);
+    c.article_id = rows->integer(i, 1);
+    c.from_version = rows->integer(i, 2);
+    c.to_version = rows->integer(i, 3);
+    auto classes = store_codec::decode_strings(rows->text(i, 4));
+    if (!classes) return make_error(Errc::io, "change " + std::to_string(c.id) + ": " + classes.error().message);
+    c.classes = std::move(*classes);
+    c.stats_json = rows->text(i, 5);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<int64_t> PostgresStore::add_version(const NewVersion& version) {
+  return write([&] { return insert_version(version); });
+}
+
+Result<std::vector<int64_t>> PostgresStore::add_versions(std::span<const NewVersion> versions) {
+  return write([&]() -> Result<std::vector<int64_t>> {
+    std::vector<int64_t> ids;
+    ids.reserve(versions.size());
+    for (const auto& v : versions) {
+      auto id = insert_version(v);
+      if (!id) return id.error();
+      ids.push_back(*id);
+    }
+    return ids;
+  });
+}
+
+Status PostgresStore::require_article(int64_t article_id) {
+  auto exists = m_conn->exec("SELECT 1 FROM article WHERE id = $1", {pg::integer(article_id)});
+  if (!exists) return exists.error();
+  if (exists->size() == 0) return no_article(article_id);
+  return {};
+}
+
+// Inside an open transaction: the version, its change, its outbox rows and the article's bookkeeping.
+Result<int64_t> PostgresStore::insert_version(const NewVersion& version) {
+  const std::string article = std::to_string(version.article_id);
+  if (auto s = require_article(version.article_id); !s) return s.error();
+  if (version.change) {
+    const auto& c = *version.change;
+    if (c.article_id != 0 && c.article_id != version.article_id)
+      return make_error(Errc::invalid_input,
+                        "change is for article " + std::to_string(c.article_id) + ", version for article " + article);
+    auto owner = m_conn->exec("SELECT article_id FROM version WHERE id = $1", {pg::integer(c.from_version)});
+    if (!owner) return owner.error();
+    if (owner->size() == 0 || owner->integer(0, 0) != version.article_id)
+      return make_error(Errc::invalid_input, "change.from_version " + std::to_string(c.from_version) +
+                                                 " is not a version of article " + article);
+  }
+  for (const auto& o : version.outbox)
+    if (o.article_id != 0 && o.article_id != version.article_id)
+      return make_error(Errc::invalid_input, "outbox event " + o.event_id + " is for article " +
+                                                 std::to_string(o.article_id) + ", version for article " + article);
+  std::string raw_hash;
+  if (version.packed_raw || !version.raw.empty()) {
+    auto hash = put_raw_locked(version.raw, version.packed_raw ? &*version.packed_raw : nullptr);
+    if (!hash) return hash.error();
+    raw_hash = std::move(*hash);
+  }
+  const Article& a = version.content;
+  auto inserted = m_conn->exec(
+      "INSERT INTO version (article_id, captured_at, url, headline, byline, published, modified, canonical_url, "
+      "language, site_name, blocks, fingerprint, raw_sha256) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+      {pg::integer(version.article_id), pg::time(version.captured_at), pg::text(version.url), pg::text(a.headline),
+       pg::text(store_codec::encode_strings(a.authors)), pg::optional_time(a.published), pg::optional_time(a.modified),
+       pg::text(a.canonical_url), pg::text(a.language), pg::text(a.site_name),
+       pg::text(store_codec::encode_blocks(a.blocks)), pg::text(version.fingerprint),
+       raw_hash.empty() ? pg::null() : pg::text(raw_hash)});
+  if (!inserted) {
+    if (inserted.error().code != Errc::invalid_input) return inserted.error();
+    return make_error(Errc::invalid_input, "article " + article + " already has a version captured at " +
+                                               format_rfc3339(version.captured_at) + " (" + inserted.error().message +
+                                               ")");
+  }
+  const int64_t id = inserted->integer(0, 0);
+  if (version.change) {
+    auto change = m_conn->exec(
+        "INSERT INTO change (article_id, from_version, to_version, classes, stats) VALUES ($1, $2, $3, $4, $5)",
+        {pg::integer(version.article_id), pg::integer(version.change->from_version), pg::integer(id),
+         pg::text(store_codec::encode_strings(version.change->classes)),
+         pg::text(version.change->stats_json.empty() ? std::string("{}") : version.change->stats_json)});
+    if (!change) return change.error();
+  }
+  for (const auto& o : version.outbox)
+    if (auto r = insert_outbox(o, version.article_id, id, version.captured_at); !r) return r.error();
+  auto update = m_conn->exec(
+      "UPDATE article SET published = CASE WHEN last_changed IS NULL OR $2 >= last_changed THEN $3 ELSE published "
+      "END, last_changed = greatest(coalesce(last_changed, $2), $2) WHERE id = $1",
+      {pg::integer(version.article_id), pg::time(version.captured_at), pg::optional_time(version.content.published)});
+  if (!update) return update.error();
+  if (!version.url.empty()) {
+    auto link =
+        m_conn->exec("INSERT INTO article_url (url, article_id, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                     {pg::text(version.url), pg::integer(version.article_id), pg::time(version.captured_at)});
+    if (!link) return link.error();
+  }
+  return id;
+}
+
+// Inside an open transaction. version_id 0 is stored as NULL.
+Status PostgresStore::insert_outbox(const OutboxEntry& o, int64_t article_id, int64_t version_id,
+                                    Timestamp default_time) {
+  if (o.article_id != 0 && o.article_id != article_id)
+    return make_error(Errc::invalid_input, "outbox event " + o.event_id + " is for article " +
+                                               std::to_string(o.article_id) + ", not " + std::to_string(article_id));
+  const Timestamp created = o.created_at == Timestamp{} ? default_time : o.created_at;
+  auto inserted = m_conn->exec(
+      "INSERT INTO outbox (event_id, article_id, version_id, notifier, payload, created_at, next_attempt) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      {pg::text(o.event_id), pg::integer(article_id), version_id != 0 ? pg::integer(version_id) : pg::null(),
+       pg::text(o.notifier), pg::text(o.payload), pg::time(created),
+       pg::time(o.next_attempt == Timestamp{} ? created : o.next_attempt)});
+  if (!inserted) {
+    if (inserted.error().code != Errc::invalid_input) return inserted.error();
+    return make_error(Errc::invalid_input, "outbox event " + o.event_id + " for notifier " + o.notifier +
+                                               " already exists (" + inserted.error().message + ")");
+  }
+  return {};
+}
+
+Status PostgresStore::record_state(const StateChange& change) {
+  if (change.state != "active" && change.state != "deleted" && change.state != "redirected")
+    return make_error(Errc::invalid_input, "unknown article state \"" + change.state + "\"");
+  return write([&]() -> Status {
+    auto updated = m_conn->exec("UPDATE article SET state = $2 WHERE id = $1",
+                                {pg::integer(change.article_id), pg::text(change.state)});
+    if (!updated) return updated.error();
+    if (updated->affected() == 0) return no_article(change.article_id);
+    for (const auto& o : change.outbox)
+      if (auto r = insert_outbox(o, change.article_id, 0, change.at); !r) return r;
+    return {};
+  });
+}
+
+Status PostgresStore::note_seen(int64_t article_id, Timestamp at) {
+  return write([&]() -> Status {
+    if (auto s = require_article(article_id); !s) return s;
+    auto upsert = m_conn->exec(
+        "INSERT INTO article_check (article_id, last_checked) VALUES ($1, $2) ON CONFLICT (article_id) DO UPDATE "
+        "SET last_checked = greatest(coalesce(article_check.last_checked, $2), $2)",
+        {pg::integer(article_id), pg::time(at)});
+    if (!upsert) return upsert.error();
+    return {};
+  });
+}
+
+Status PostgresStore::record_check(const CheckRecord& check) { return record_checks(std::span(&check, 1)); }
+
+Status PostgresStore::record_checks(std::span<const CheckRecord> checks) {
+  // In article order, so that two nodes writing overlapping batches lock rows in one order (no
+  // deadlock). Stable: of two checks of one article the later still wins.
+  std::vector<const CheckRecord*> ordered;
+  ordered.reserve(checks.size());
+  for (const auto& check : checks) ordered.push_back(&check);
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const CheckRecord* a, const CheckRecord* b) { return a->article_id < b->article_id; });
+  return write([&]() -> Status {
+    for (const CheckRecord* check : ordered)
+      if (auto s = update_check(*check); !s) return s;
+    return {};
+  });
+}
+
+Status PostgresStore::update_check(const CheckRecord& check) {
+  if (!check.schedule_only) {
+    auto updated = check.error.empty()
+                       ? m_conn->exec(
+                             "UPDATE article SET url = CASE WHEN $2 = '' THEN url ELSE $2 END, etag = $3, "
+                             "last_modified = $4, body_hash = $5, last_error = '' WHERE id = $1",
+                             {pg::integer(check.article_id), pg::text(check.url), pg::text(check.etag),
+                              pg::text(check.last_modified), pg::text(check.body_hash)})
+                       : m_conn->exec("UPDATE article SET last_error = $2 WHERE id = $1",
+                                      {pg::integer(check.article_id), pg::text(check.error)});
+    if (!updated) return updated.error();
+    if (updated->affected() == 0) return no_article(check.article_id);
+  } else if (auto s = require_article(check.article_id); !s) {
+    return s;
+  }
+  auto upsert = m_conn->exec(
+      "INSERT INTO article_check (article_id, last_checked, next_check) VALUES ($1, $2, $3) "
+      "ON CONFLICT (article_id) DO UPDATE SET last_checked = excluded.last_checked, next_check = excluded.next_check, "
+      "lease_owner = NULL, lease_until = NULL",  // a recorded check ends its lease
+      {pg::integer(check.article_id), pg::time(check.checked_at), pg::optional_time(check.next_check)});
+  if (!upsert) return upsert.error();
+  if (!check.schedule_only && check.error.empty() && !check.url.empty()) {
+    auto link =
+        m_conn->exec("INSERT INTO article_url (url, article_id, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                     {pg::text(check.url), pg::integer(check.article_id), pg::time(check.checked_at)});
+    if (!link) return link.error();
+  }
+  return {};
+}
+
+}  // namespace redline

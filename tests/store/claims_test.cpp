@@ -1,0 +1,172 @@
+// Leased claims on PostgreSQL (WorkClaims): two claimers never get the same row, an expired lease
+// hands the work over, a renewed one does not, and outbox claims deliver each event to one claimer.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "store/postgres_migrations.hpp"
+#include "store/postgres_store.hpp"
+#include "store/store_fixture.hpp"
+
+namespace redline::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class ClaimsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = TestDatabase::create();
+    if (!db) GTEST_SKIP() << db.error().message;
+    m_db.emplace(std::move(*db));
+  }
+
+  std::unique_ptr<PostgresStore> open() {
+    auto s = PostgresStore::open(m_db->url(), OpenMode::read_write);
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+    return s ? std::move(*s) : nullptr;
+  }
+
+  // `n` articles whose checks are due at at_ms(0..n-1).
+  std::vector<int64_t> due_articles(PostgresStore& store, int n) {
+    std::vector<std::pair<std::string, std::string>> keys;
+    for (int i = 0; i < n; ++i) keys.emplace_back("k" + std::to_string(i), "https://example.com/" + std::to_string(i));
+    auto articles = store.ensure_articles(keys, at_ms(0));
+    EXPECT_TRUE(articles.ok());
+    std::vector<CheckRecord> checks;
+    std::vector<int64_t> ids;
+    for (int i = 0; i < n; ++i) {
+      checks.push_back({(*articles)[i].id, at_ms(0), at_ms(i), "", "", "", "", "", true});
+      ids.push_back((*articles)[i].id);
+    }
+    EXPECT_TRUE(store.record_checks(checks).ok());
+    return ids;
+  }
+
+  std::optional<TestDatabase> m_db;
+};
+
+TEST_F(ClaimsTest, TwoConcurrentClaimersNeverGetTheSameCheck) {
+  auto setup = open();
+  ASSERT_TRUE(setup);
+  const auto ids = due_articles(*setup, 2000);
+  std::vector<int64_t> got[2];
+  std::thread claimers[2];
+  for (int c = 0; c < 2; ++c)
+    claimers[c] = std::thread([&, c] {
+      auto store = open();
+      if (!store) return;
+      const std::string node = "node-" + std::to_string(c);
+      for (;;) {
+        auto batch = store->claim_checks(node, at_ms(5000), 30s, 50);
+        ASSERT_TRUE(batch.ok()) << batch.error().message;
+        if (batch->empty()) break;
+        got[c].insert(got[c].end(), batch->begin(), batch->end());
+      }
+    });
+  for (auto& t : claimers) t.join();
+  std::set<int64_t> all(got[0].begin(), got[0].end());
+  for (int64_t id : got[1]) EXPECT_TRUE(all.insert(id).second) << "article " << id << " claimed twice";
+  EXPECT_EQ(all, std::set<int64_t>(ids.begin(), ids.end()));
+  EXPECT_EQ(got[0].size() + got[1].size(), 2000u);
+  EXPECT_GT(got[0].size(), 0u);  // both took part
+  EXPECT_GT(got[1].size(), 0u);
+}
+
+TEST_F(ClaimsTest, AnExpiredLeaseHandsTheCheckOverAndARenewedOneDoesNot) {
+  auto a = open();
+  auto b = open();
+  ASSERT_TRUE(a && b);
+  const auto ids = due_articles(*a, 10);
+  auto first = a->claim_checks("a", at_ms(100), 30s, 100);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->size(), 10u);
+  EXPECT_EQ(first->front(), ids.front());                                  // oldest due first
+  EXPECT_TRUE(b->claim_checks("b", at_ms(100) + 29s, 30s, 100)->empty());  // leased
+  // a renews five of them (it still works on those), then dies: the other five are b's after expiry.
+  EXPECT_EQ(*a->renew_checks("a", std::span(*first).subspan(0, 5), at_ms(100) + 20s, 30s), 5);
+  auto taken = b->claim_checks("b", at_ms(100) + 31s, 30s, 100);
+  ASSERT_TRUE(taken.ok());
+  EXPECT_EQ(std::set<int64_t>(taken->begin(), taken->end()), std::set<int64_t>(first->begin() + 5, first->end()));
+  // b's leases are no longer a's to renew; a's renewed five expire at +50 s.
+  EXPECT_EQ(*a->renew_checks("a", std::span(*first).subspan(5), at_ms(100) + 32s, 30s), 0);
+  EXPECT_EQ(b->claim_checks("b", at_ms(100) + 51s, 30s, 100)->size(), 5u);
+  // A recorded check ends its lease; its next check is not due yet, so nobody claims it.
+  ASSERT_TRUE(b->record_check({ids[0], at_ms(100) + 52s, at_ms(100) + 900s, "", "", "", "", "", true}));
+  EXPECT_TRUE(a->claim_checks("a", at_ms(100) + 200s, 30s, 100)->size() == 9u);
+  // Released leases are free at once.
+  ASSERT_TRUE(a->release_checks("a", ids));
+  EXPECT_EQ(b->claim_checks("b", at_ms(100) + 201s, 30s, 100)->size(), 9u);
+}
+
+TEST_F(ClaimsTest, OutboxClaimsGiveEachEventToOneClaimerAndRetryAfterExpiry) {
+  auto a = open();
+  auto b = open();
+  ASSERT_TRUE(a && b);
+  std::vector<std::pair<std::string, std::string>> keys;
+  for (int i = 0; i < 40; ++i) keys.emplace_back("k" + std::to_string(i), "https://example.com/" + std::to_string(i));
+  auto articles = a->ensure_articles(keys, at_ms(0));
+  ASSERT_TRUE(articles.ok());
+  for (const auto& art : *articles) ASSERT_TRUE(a->add_version(make_version(art.id, at_ms(10), "x", {"hook"})).ok());
+  auto to_a = a->claim_outbox("a", at_ms(100), 30s, 25);
+  auto to_b = b->claim_outbox("b", at_ms(100), 30s, 25);
+  ASSERT_TRUE(to_a.ok() && to_b.ok());
+  EXPECT_EQ(to_a->size(), 25u);
+  EXPECT_EQ(to_b->size(), 15u);
+  std::set<std::string> events;
+  for (const auto& e : *to_a) events.insert(e.event_id);
+  for (const auto& e : *to_b) EXPECT_TRUE(events.insert(e.event_id).second) << e.event_id << " claimed twice";
+  EXPECT_EQ(events.size(), 40u);
+  // b delivers its rows; a dies with its 25 in flight: after the lease they go to b, same event ids.
+  for (const auto& e : *to_b) ASSERT_TRUE(b->mark_delivered(e.id, at_ms(200)));
+  EXPECT_TRUE(b->claim_outbox("b", at_ms(100) + 29s, 30s, 100)->empty());
+  auto again = b->claim_outbox("b", at_ms(100) + 31s, 30s, 100);
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->size(), 25u);
+  for (size_t i = 0; i < again->size(); ++i) EXPECT_EQ((*again)[i].event_id, (*to_a)[i].event_id);
+  // A retry releases the lease: the row is claimable again when it is due.
+  ASSERT_TRUE(b->mark_retry(again->front().id, 1, at_ms(100) + 40s, "503"));
+  auto retried = a->claim_outbox("a", at_ms(100) + 41s, 30s, 100);
+  ASSERT_TRUE(retried.ok());
+  ASSERT_EQ(retried->size(), 1u);
+  EXPECT_EQ(retried->front().event_id, again->front().event_id);
+}
+
+TEST_F(ClaimsTest, ANewerSchemaIsRefusedNamingBothVersionsAndAnUnreachableServerIsUnavailable) {
+  ASSERT_TRUE(open());  // migrated to the newest version
+  ASSERT_TRUE(m_db->exec("INSERT INTO redline_schema (version) VALUES (99)"));
+  for (auto mode : {OpenMode::read_write, OpenMode::read_only}) {
+    auto s = PostgresStore::open(m_db->url(), mode);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().code, Errc::io);  // exit 74
+    EXPECT_NE(s.error().message.find("99"), std::string::npos) << s.error().message;
+    EXPECT_NE(s.error().message.find(std::to_string(pg::latest_schema_version())), std::string::npos)
+        << s.error().message;
+  }
+  // Port 1 on 127.0.0.1: nothing listens.
+  auto down = PostgresStore::open("postgresql://redline@127.0.0.1:1/redline?connect_timeout=2", OpenMode::read_write);
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.error().code, Errc::unavailable);  // exit 69
+  EXPECT_NE(down.error().message.find("127.0.0.1:1"), std::string::npos) << down.error().message;
+}
+
+TEST_F(ClaimsTest, TwoNodesMigratingAtOnceMigrateOnce) {
+  std::vector<std::thread> nodes;
+  std::atomic<int> opened{0};
+  for (int i = 0; i < 4; ++i)
+    nodes.emplace_back([&] {
+      auto s = PostgresStore::open(m_db->url(), OpenMode::read_write);
+      EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+      if (s) ++opened;
+    });
+  for (auto& t : nodes) t.join();
+  EXPECT_EQ(opened.load(), 4);
+  auto store = open();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(*store->schema_version(), pg::latest_schema_version());
+}
+
+}  // namespace
+}  // namespace redline::testing
