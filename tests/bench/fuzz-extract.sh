@@ -1,9 +1,9 @@
 #!/bin/sh
 # fuzz-extract.sh [SECONDS] [EVAL_DIR]: builds the libFuzzer target extract_fuzz with clang under
 # ASan+UBSan (build/fuzz), seeds a corpus under /tmp with the evaluation pages (gunzipped), the
-# feed-archive captures and tests/fuzz/seeds, and fuzzes for SECONDS (default 600) on one core.
+# feed-archive captures and tests/fuzz/corpus/extract_fuzz, and fuzzes for SECONDS (default 600) on one core.
 # Exit status 0 when libFuzzer found nothing; a crashing input is left in /tmp/redline-fuzz/artifacts
-# (add it to tests/fuzz/seeds as a regression input once fixed).
+# (add it to tests/fuzz/corpus/extract_fuzz as a regression input once fixed).
 #   EVAL_DIR defaults to ../shared beside the repository.
 set -eu
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,7 +23,7 @@ if [ -z "$(ls -A "$work/corpus")" ]; then
     gzip -dc "$f" > "$work/corpus/$(basename "$f" .gz)"
   done
   [ -d "$shared/eval/revisions" ] && find "$shared/eval/revisions" -name '*.txt' -exec cp {} "$work/corpus/" \;
-  cp tests/fuzz/seeds/* "$work/corpus/"
+  cp tests/fuzz/corpus/extract_fuzz/* "$work/corpus/"
 fi
 echo "corpus: $(ls "$work/corpus" | wc -l) files; fuzzing for $seconds s"
 # detect_leaks=1: a leak is a finding too. -timeout: one input may not take longer than 10 s.

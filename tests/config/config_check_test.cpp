@@ -103,7 +103,7 @@ TEST_F(ConfigCheckTest, ASyntaxErrorIsTheOnlyProblemReported) {
 TEST_F(ConfigCheckTest, AMissingFileIsOneProblem) {
   const auto result = check_config_file("/nonexistent/redline.toml", ConfigEnvironment{});
   ASSERT_EQ(result.errors.size(), 1u);
-  EXPECT_EQ(result.errors[0], "/nonexistent/redline.toml:0: cannot read the configuration file");
+  EXPECT_EQ(result.errors[0], "/nonexistent/redline.toml: cannot open for reading: No such file or directory");
 }
 
 }  // namespace

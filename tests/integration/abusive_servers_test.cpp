@@ -197,7 +197,9 @@ TEST_F(AbusiveServersTest, EachAbuseIsClassifiedWithBoundedMemoryWhileGoodPagesS
   RecordProperty("redlined_baseline_rss_kib", static_cast<int>(baseline_kib));
   RecordProperty("redlined_peak_rss_kib", static_cast<int>(peak_kib));
   EXPECT_GT(baseline_kib, 0);
-  EXPECT_LT(peak_kib, 200 * 1024) << "redlined peaked at " << peak_kib / 1024 << " MiB";
+  // (Under ASan the daemon's quiet footprint is 180-190 MiB since it links the API server: 130 MiB before;
+  // the 1 GiB bodies are what this bound must catch, the line below the growth.)
+  EXPECT_LT(peak_kib, 256 * 1024) << "redlined peaked at " << peak_kib / 1024 << " MiB";
   EXPECT_LT(peak_kib - baseline_kib, 64 * 1024)
       << "the abusive round took " << (peak_kib - baseline_kib) / 1024 << " MiB more than a quiet one";
 

@@ -44,6 +44,10 @@ TEST(Notifications, MinorChangesAreQuietUnlessAskedFor) {
 
 TEST(Notifications, SitesAndFeedsFilterPerNotifier) {
   const auto cfg = parse_config(R"toml(
+[[feed]]
+url = "https://rss.dw.com/top"
+name = "dw-top"
+
 [[webhook]]
 name = "all"
 url = "https://h.example/all"
