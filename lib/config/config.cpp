@@ -466,8 +466,7 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
   bool difflog_set = false;
   section("store", [&](TableReader& r) {
     const auto path = r.string("path");
-    if (path && path->empty())
-      r.fail(r.get("path"), "store.path must not be empty: the SQLite file of the store");
+    if (path && path->empty()) r.fail(r.get("path"), "store.path must not be empty: the SQLite file of the store");
     if (path) cfg.store.path = resolve_path(dir, *path);
     if (auto u = r.string("url")) {
       if (path)
@@ -511,12 +510,15 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
   section("difflog", [&](TableReader& r) {
     if (auto p = r.string("path")) {
       cfg.difflog = resolve_path(dir, *p);
-      if (std::error_code ec; std::filesystem::is_directory(cfg.difflog, ec))
-        r.fail(r.get("path"), "difflog.path \"" + cfg.difflog.string() + "\" is a directory; expected a file name");
+      if (const std::string problem = log_file_problem(cfg.difflog); !problem.empty())
+        r.fail(r.get("path"), "difflog.path \"" + cfg.difflog.string() + "\" " + problem);
       difflog_set = true;
     }
     if (auto p = r.string("jsonl_path")) {
       cfg.difflog_files.jsonl_path = p->empty() ? std::filesystem::path() : resolve_path(dir, *p);
+      if (const std::string problem = p->empty() ? std::string() : log_file_problem(cfg.difflog_files.jsonl_path);
+          !problem.empty())
+        r.fail(r.get("jsonl_path"), "difflog.jsonl_path \"" + cfg.difflog_files.jsonl_path.string() + "\" " + problem);
       jsonl_set = true;
     }
     if (auto n = r.byte_size("max_size")) cfg.difflog_files.max_size = *n;

@@ -1,5 +1,6 @@
 #include "diff/tokenize.hpp"
 
+#include <spdlog/spdlog.h>
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
 #include <unicode/regex.h>
@@ -7,7 +8,9 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <atomic>
 #include <optional>
+#include <utility>
 
 #include "util/text.hpp"
 
@@ -83,8 +86,10 @@ void tokenize_ascii(std::string_view text, std::vector<Token>& out) {
   }
 }
 
-// A time limit (ICU "steps", roughly milliseconds) so that a pathological pattern cannot hang compare().
+// A time limit (ICU "steps", roughly milliseconds) and a backtracking stack limit, so that a pathological
+// pattern ("(a+)+$") cannot hang compare() or take its memory: the pattern is then skipped for that text.
 constexpr int32_t k_regex_time_limit = 20;
+constexpr int32_t k_regex_stack_limit = 1 << 20;
 
 std::unique_ptr<icu::RegexPattern> compile_pattern(const std::string& pattern, std::string* error) {
   UErrorCode status = U_ZERO_ERROR;
@@ -100,9 +105,28 @@ std::unique_ptr<icu::RegexPattern> compile_pattern(const std::string& pattern, s
 
 }  // namespace
 
+namespace {
+
+struct IgnorePattern {
+  std::string source;
+  std::unique_ptr<icu::RegexPattern> regex;
+  std::atomic<bool> gave_up{false};
+
+  // One log line per pattern for the life of the tokenizer (a daemon compares thousands of texts).
+  void report_give_up(UErrorCode status, int32_t length) {
+    if (gave_up.exchange(true)) return;
+    spdlog::warn(
+        "[diff] ignore pattern \"{}\" gave up on a text of {} characters ({}); it is skipped where that happens "
+        "(simplify it: nested repetition such as (a+)+ backtracks without end)",
+        source, length, u_errorName(status));
+  }
+};
+
+}  // namespace
+
 struct Tokenizer::Icu {
   std::unique_ptr<icu::BreakIterator> words;
-  std::vector<std::unique_ptr<icu::RegexPattern>> ignore;
+  std::vector<std::unique_ptr<IgnorePattern>> ignore;
   const icu::Normalizer2* nfkc = nullptr;
 };
 
@@ -114,7 +138,12 @@ Tokenizer::Tokenizer(const std::vector<std::string>& ignore) : m_icu(std::make_u
   m_icu->nfkc = icu::Normalizer2::getNFKCInstance(status);
   if (U_FAILURE(status)) m_icu->nfkc = nullptr;
   for (const auto& pattern : ignore)
-    if (auto compiled = compile_pattern(pattern, nullptr)) m_icu->ignore.push_back(std::move(compiled));
+    if (auto compiled = compile_pattern(pattern, nullptr)) {
+      auto entry = std::make_unique<IgnorePattern>();
+      entry->source = pattern;
+      entry->regex = std::move(compiled);
+      m_icu->ignore.push_back(std::move(entry));
+    }
 }
 
 Tokenizer::~Tokenizer() = default;
@@ -172,17 +201,27 @@ void Tokenizer::tokenize_into(std::string_view text, Tokens& tokens) {
     return text.substr(byte_at[static_cast<size_t>(rb)],
                        byte_at[static_cast<size_t>(re)] - byte_at[static_cast<size_t>(rb)]);
   };
+  std::vector<std::pair<int32_t, int32_t>> matches;
   for (const auto& pattern : m_icu->ignore) {
     UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::RegexMatcher> matcher(pattern->matcher(raw, status));
+    std::unique_ptr<icu::RegexMatcher> matcher(pattern->regex->matcher(raw, status));
     if (U_FAILURE(status)) continue;
     matcher->setTimeLimit(k_regex_time_limit, status);
-    while (U_SUCCESS(status) && matcher->find(status) && U_SUCCESS(status)) {
+    matcher->setStackLimit(k_regex_stack_limit, status);
+    matches.clear();
+    while (U_SUCCESS(status) && matcher->find(status)) {
       const int32_t s = matcher->start(status);
       const int32_t e = matcher->end(status);
       if (U_FAILURE(status)) break;
-      for (int32_t i = s; i < e; ++i) dropped[static_cast<size_t>(i)] = 1;
+      matches.emplace_back(s, e);
     }
+    // All or nothing: a pattern that gave up part way drops nothing from this text.
+    if (U_FAILURE(status)) {
+      pattern->report_give_up(status, n);
+      continue;
+    }
+    for (const auto& [s, e] : matches)
+      for (int32_t i = s; i < e; ++i) dropped[static_cast<size_t>(i)] = 1;
   }
 
   // `clean`: `raw` without the dropped units (usually none: then `raw` itself).

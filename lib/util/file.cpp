@@ -3,7 +3,9 @@
 #include <zlib.h>
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -112,6 +114,24 @@ Result<std::string> read_maybe_gzipped(const std::filesystem::path& path) {
   auto plain = gunzip(*data);
   if (!plain) return make_error(plain.error().code, path.string() + ": " + plain.error().message);
   return plain;
+}
+
+std::string log_file_problem(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::is_directory(status)) return "is a directory; expected a file name";
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status) && path != "/dev/null")
+    return "exists and is not a regular file";
+  // The nearest folder that exists decides where the file (and any missing folder) would be created.
+  std::filesystem::path folder = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+  while (!std::filesystem::exists(folder, ec) && folder.has_relative_path() && folder != folder.parent_path())
+    folder = folder.parent_path();
+  if (std::filesystem::exists(folder, ec) && !std::filesystem::is_directory(folder, ec))
+    return "cannot be created: \"" + folder.string() + "\" is not a folder";
+  struct statfs fs {};
+  if (::statfs(folder.c_str(), &fs) == 0 && (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC))
+    return "lies on a kernel pseudo file system (" + folder.string() + "), where files cannot be created";
+  return {};
 }
 
 }  // namespace redline

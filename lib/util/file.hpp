@@ -25,6 +25,11 @@ int write_all(int fd, std::string_view data);
 // it, checking each step: the error names the file and the reason ("x.jsonl: No space left on device").
 Status write_file(const std::filesystem::path& path, std::string_view data);
 
+// Why a program could never keep a log file at `path`, or an empty string when it might: the path is a
+// directory, exists but is not a regular file (a FIFO, a socket; /dev/null is allowed), or lies on a
+// kernel pseudo file system (/proc, /sys) where files cannot be created. Nothing is created or opened.
+std::string log_file_problem(const std::filesystem::path& path);
+
 // Decodes gzip or zlib data, refusing to produce more than `max_size` bytes.
 Result<std::string> gunzip(std::string_view data, size_t max_size = k_max_input_file);
 

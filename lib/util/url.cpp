@@ -5,51 +5,10 @@
 
 #include <algorithm>
 #include <memory>
-#include <vector>
 
 #include "util/text.hpp"
 
 namespace redline {
-
-std::optional<UrlParts> parse_url(std::string_view url) {
-  url = trim(url);
-  const auto colon = url.find("://");
-  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
-  UrlParts u;
-  u.scheme = ascii_lower(url.substr(0, colon));
-  auto rest = url.substr(colon + 3);
-  const auto auth_end = rest.find_first_of("/?#");
-  auto authority = rest.substr(0, auth_end);
-  rest = auth_end == std::string_view::npos ? std::string_view{} : rest.substr(auth_end);
-  if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority = authority.substr(at + 1);
-  if (authority.empty()) return std::nullopt;
-  const auto port_colon = authority.rfind(':');
-  const bool ipv6 = authority.front() == '[';
-  if (port_colon != std::string_view::npos && (!ipv6 || authority.find(']') < port_colon)) {
-    const auto port = authority.substr(port_colon + 1);
-    authority = authority.substr(0, port_colon);
-    if (!port.empty()) {
-      int p = 0;
-      for (char c : port) {
-        if (c < '0' || c > '9') return std::nullopt;
-        p = p * 10 + (c - '0');
-        if (p > 65535) return std::nullopt;
-      }
-      u.port = p;
-    }
-  }
-  u.host = ascii_lower(authority);
-  if (const auto hash = rest.find('#'); hash != std::string_view::npos) {
-    u.fragment = std::string(rest.substr(hash + 1));
-    rest = rest.substr(0, hash);
-  }
-  if (const auto q = rest.find('?'); q != std::string_view::npos) {
-    u.query = std::string(rest.substr(q + 1));
-    rest = rest.substr(0, q);
-  }
-  u.path = rest.empty() ? "/" : std::string(rest);
-  return u;
-}
 
 namespace {
 
@@ -80,7 +39,84 @@ std::optional<std::string> idna_to_ascii(std::string_view host) {
   return std::string(out, static_cast<size_t>(n));
 }
 
+using CurlUrl = std::unique_ptr<CURLU, CurlUrlFree>;
+
+// libcurl's parser (RFC 3986 with the WHATWG leniencies curl shares with browsers): any scheme, dot segments
+// removed from the path. Null when the text is not an absolute URL.
+CurlUrl curl_parse(std::string_view url) {
+  CurlUrl u(curl_url());
+  const std::string text(trim(url));
+  if (!u || text.size() > k_max_url_length ||
+      curl_url_set(u.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+    return nullptr;
+  return u;
+}
+
+std::string part_or_empty(CURLU* u, CURLUPart part) {
+  const auto p = url_part(u, part);
+  return p ? std::string(p.get()) : std::string{};
+}
+
+// A host as one name: lower-case, without the trailing dot of a fully qualified name ("WWW.dw.com." is
+// "www.dw.com").
+std::string normal_host(std::string host) {
+  host = ascii_lower(host);
+  if (host.size() > 1 && host.back() == '.') host.pop_back();
+  return host;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// RFC 3986 6.2.2: percent-encoded unreserved characters decoded ("%7E" is "~"), the hex digits of the
+// other escapes upper-case ("%e4" is "%E4"). Reserved characters stay encoded: "%2F" is not "/".
+std::string normalize_percent_encoding(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const int hi = s[i] == '%' && i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
+    const int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
+    if (lo < 0) {
+      out += s[i];
+      continue;
+    }
+    const char c = static_cast<char>(hi * 16 + lo);
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                            c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += c;
+    } else {
+      static constexpr char k_hex[] = "0123456789ABCDEF";
+      out += '%';
+      out += k_hex[hi];
+      out += k_hex[lo];
+    }
+    i += 2;
+  }
+  return out;
+}
+
 }  // namespace
+
+std::optional<UrlParts> parse_url(std::string_view url) {
+  const auto u = curl_parse(url);
+  if (!u) return std::nullopt;
+  UrlParts parts;
+  parts.scheme = ascii_lower(part_or_empty(u.get(), CURLUPART_SCHEME));
+  parts.host = normal_host(part_or_empty(u.get(), CURLUPART_HOST));
+  if (parts.host.empty()) return std::nullopt;
+  const std::string port = part_or_empty(u.get(), CURLUPART_PORT);
+  parts.port = port.empty() ? 0 : std::stoi(port);  // curl has checked it: digits, at most 65535
+  parts.path = part_or_empty(u.get(), CURLUPART_PATH);
+  if (parts.path.empty()) parts.path = "/";
+  parts.query = part_or_empty(u.get(), CURLUPART_QUERY);
+  parts.fragment = part_or_empty(u.get(), CURLUPART_FRAGMENT);
+  return parts;
+}
 
 Result<std::string> check_http_url(std::string_view url) {
   url = trim(url);
@@ -156,10 +192,15 @@ std::string url_host(std::string_view url) {
 std::string canonicalize_url(std::string_view url) {
   const auto u = parse_url(url);
   if (!u) return std::string(url);
-  std::string out = authority_of(*u) + u->path;
+  UrlParts parts = *u;
+  // One spelling of a name: an internationalized host in its punycode form, as it is fetched.
+  if (std::any_of(parts.host.begin(), parts.host.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+    if (auto ascii = idna_to_ascii(parts.host)) parts.host = std::move(*ascii);
+  std::string out = authority_of(parts) + normalize_percent_encoding(parts.path);
   std::string query;
   size_t start = 0;
-  const std::string_view q = u->query;
+  const std::string normal_query = normalize_percent_encoding(parts.query);
+  const std::string_view q = normal_query;
   while (start <= q.size() && !q.empty()) {
     const auto amp = q.find('&', start);
     const auto param = q.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
@@ -177,43 +218,19 @@ std::string canonicalize_url(std::string_view url) {
 
 std::string resolve_url(std::string_view base, std::string_view ref) {
   ref = trim(ref);
-  if (ref.find("://") != std::string_view::npos && ref.find("://") < ref.find_first_of("/?#")) return std::string(ref);
-  const auto b = parse_url(base);
+  const auto b = curl_parse(base);
   if (!b) return std::string(ref);
-  if (ref.substr(0, 2) == "//") return b->scheme + ":" + std::string(ref);
-  const std::string origin = authority_of(*b);
-  if (ref.empty()) return origin + b->path + (b->query.empty() ? "" : "?" + b->query);
-  if (ref.front() == '/') return origin + std::string(ref);
-  if (ref.front() == '?') return origin + b->path + std::string(ref);
-  if (ref.front() == '#') return origin + b->path + (b->query.empty() ? "" : "?" + b->query) + std::string(ref);
-  // Relative path: merge with the base's directory, then remove dot segments.
-  std::string merged = b->path.substr(0, b->path.rfind('/') + 1) + std::string(ref);
-  std::string suffix;
-  if (const auto qs = merged.find_first_of("?#"); qs != std::string::npos) {
-    suffix = merged.substr(qs);
-    merged.resize(qs);
+  // Same-document references (RFC 3986 5.2.2: an empty path keeps the base's path and query), which
+  // libcurl resolves as if they were "./".
+  if (ref.empty() || ref.front() == '#') {
+    curl_url_set(b.get(), CURLUPART_FRAGMENT, ref.empty() ? nullptr : std::string(ref.substr(1)).c_str(), 0);
+    return part_or_empty(b.get(), CURLUPART_URL);
   }
-  std::vector<std::string> segments;
-  size_t pos = 1;
-  while (pos <= merged.size()) {
-    const auto slash = merged.find('/', pos);
-    const std::string seg = merged.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
-    const bool last = slash == std::string::npos;
-    if (seg == "..") {
-      if (!segments.empty()) segments.pop_back();
-      if (last) segments.emplace_back();
-    } else if (seg == ".") {
-      if (last) segments.emplace_back();
-    } else {
-      segments.push_back(seg);
-    }
-    if (last) break;
-    pos = slash + 1;
-  }
-  std::string path;
-  for (const auto& s : segments) path += "/" + s;
-  if (path.empty()) path = "/";
-  return origin + path + suffix;
+  const std::string text(ref);
+  if (text.size() > k_max_url_length ||
+      curl_url_set(b.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+    return text;  // not a reference libcurl can resolve ("mailto:x", "a b"): left for the caller to refuse
+  return part_or_empty(b.get(), CURLUPART_URL);
 }
 
 bool host_matches(std::string_view host, std::string_view suffix) {

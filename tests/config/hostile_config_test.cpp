@@ -69,6 +69,16 @@ TEST(HostileConfig, Finding13_ReferencesMustPointSomewhere) {
             "/etc/redline/redline.toml:2: store.path must not be empty: the SQLite file of the store");
   EXPECT_EQ(error_of("[difflog]\npath = \"/tmp\"\n"),
             "/etc/redline/redline.toml:2: difflog.path \"/tmp\" is a directory; expected a file name");
+  EXPECT_EQ(error_of("[difflog]\npath = \"/proc/x\"\n"),
+            "/etc/redline/redline.toml:2: difflog.path \"/proc/x\" lies on a kernel pseudo file system (/proc), "
+            "where files cannot be created");
+  EXPECT_EQ(error_of("[difflog]\njsonl_path = \"/sys/kernel/a/b.jsonl\"\n"),
+            "/etc/redline/redline.toml:2: difflog.jsonl_path \"/sys/kernel/a/b.jsonl\" lies on a kernel pseudo file "
+            "system (/sys/kernel), where files cannot be created");
+  EXPECT_EQ(error_of("[difflog]\npath = \"/etc/hostname/diff.log\"\n"),
+            "/etc/redline/redline.toml:2: difflog.path \"/etc/hostname/diff.log\" cannot be created: "
+            "\"/etc/hostname\" is not a folder");
+  EXPECT_EQ(error_of("[difflog]\npath = \"/dev/null\"\njsonl_path = \"/tmp/redline-new/x/diff.jsonl\"\n"), "");
 }
 
 TEST(HostileConfig, Finding11_WatchUrlsAreCheckedWithLibcurl) {

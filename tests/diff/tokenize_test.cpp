@@ -1,6 +1,8 @@
 #include "diff/tokenize.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <random>
@@ -137,6 +139,25 @@ TEST(Tokenize, IgnorePatternsBecomeSpace) {
   EXPECT_EQ(texts_of(tokens), (std::vector<std::string>{"Storm", "hits", "coast", "."}));
   EXPECT_EQ(tokens.back().kind, TokenKind::space);
   EXPECT_EQ(tokens.back().text, " Updated 5 minutes ago");
+}
+
+// Finding 2's mechanism for [diff] ignore (ICU): a pattern that backtracks without end gives up within
+// its time limit, drops nothing from that text, keeps working on others, and is logged once.
+TEST(Tokenize, Finding02_PathologicalIgnorePatternGivesUpLoggedOnce) {
+  const auto previous = spdlog::default_logger();
+  const auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(16);
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("tokenize-test", sink));
+  Tokenizer tokenizer({"(a+)+$", "ago"});
+  const std::string hostile = std::string(40, 'a') + "b ago";
+  for (int round = 0; round < 3; ++round) {
+    const auto tokens = tokenizer.tokenize(hostile);
+    EXPECT_EQ(texts_of(tokens), (std::vector<std::string>{std::string(40, 'a') + "b"}));
+  }
+  EXPECT_EQ(texts_of(tokenizer.tokenize("x aaa")), (std::vector<std::string>{"x"}));
+  const auto lines = sink->last_formatted();
+  spdlog::set_default_logger(previous);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("ignore pattern \"(a+)+$\" gave up"), std::string::npos) << lines[0];
 }
 
 TEST(Tokenize, InvalidPatternsAreReported) {

@@ -18,7 +18,7 @@ TEST(FeedParser, WordPressRss2WithFullText) {
   const auto feed = parse_sample("wordpress_rss2.xml", "https://courier.example.org/feed/");
   EXPECT_EQ(feed.format, FeedFormat::rss2);
   EXPECT_EQ(feed.title, "The Riverside Courier");
-  EXPECT_EQ(feed.link, "https://courier.example.org");
+  EXPECT_EQ(feed.link, "https://courier.example.org/");  // libcurl adds the empty path's "/" (RFC 3986 6.2.3)
   EXPECT_EQ(feed.language, "en-US");
   ASSERT_EQ(feed.items.size(), 3u);
   const FeedItem& first = feed.items[0];

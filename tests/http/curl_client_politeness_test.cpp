@@ -70,9 +70,10 @@ TEST_F(CurlPolitenessTest, RateLimitSpacesRequestStarts) {
   const auto times = arrivals.times();
   ASSERT_EQ(times.size(), 4u);
   // The client spaces the starts by 200 ms (its clock has millisecond steps; the request then still
-  // travels, so an arrival gap can be a little shorter than a start gap, never much).
-  for (size_t i = 1; i < times.size(); ++i) EXPECT_GE(times[i] - times[i - 1], 180ms) << i;
-  EXPECT_GE(times.back() - times.front(), 590ms);
+  // travels, and on a loaded machine one request's travel can take tens of milliseconds longer than the
+  // next one's, so an arrival gap can be shorter than a start gap). Without the limit the gaps are ~0.
+  for (size_t i = 1; i < times.size(); ++i) EXPECT_GE(times[i] - times[i - 1], 140ms) << i;
+  EXPECT_GE(times.back() - times.front(), 540ms);
 }
 
 TEST_F(CurlPolitenessTest, ShortRetryAfterHoldsTheNextRequestUntilThen) {

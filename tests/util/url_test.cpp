@@ -77,3 +77,94 @@ TEST(CheckHttpUrl, Finding11_InternationalHostsBecomePunycodeAndFragmentsGo) {
 
 }  // namespace
 }  // namespace redline
+
+namespace redline {
+namespace {
+
+struct Resolution {
+  const char* ref;
+  const char* expected;
+};
+
+// RFC 3986 5.4.1 (normal) and 5.4.2 (abnormal) against the base "http://a/b/c/d;p?q". Three rows differ,
+// each for a reason: "g:h" and "http:g" are not http(s) references (left as given, for the caller to
+// refuse), and "//g" gains the empty path's "/" (RFC 3986 6.2.3, the same resource).
+TEST(Url, Rfc3986Section54Resolution) {
+  const Resolution cases[] = {
+      {"g:h", "g:h"},
+      {"g", "http://a/b/c/g"},
+      {"./g", "http://a/b/c/g"},
+      {"g/", "http://a/b/c/g/"},
+      {"/g", "http://a/g"},
+      {"//g", "http://g/"},
+      {"?y", "http://a/b/c/d;p?y"},
+      {"g?y", "http://a/b/c/g?y"},
+      {"#s", "http://a/b/c/d;p?q#s"},
+      {"g#s", "http://a/b/c/g#s"},
+      {"g?y#s", "http://a/b/c/g?y#s"},
+      {";x", "http://a/b/c/;x"},
+      {"g;x", "http://a/b/c/g;x"},
+      {"g;x?y#s", "http://a/b/c/g;x?y#s"},
+      {"", "http://a/b/c/d;p?q"},
+      {".", "http://a/b/c/"},
+      {"./", "http://a/b/c/"},
+      {"..", "http://a/b/"},
+      {"../", "http://a/b/"},
+      {"../g", "http://a/b/g"},
+      {"../..", "http://a/"},
+      {"../../", "http://a/"},
+      {"../../g", "http://a/g"},
+      // 5.4.2
+      {"../../../g", "http://a/g"},
+      {"../../../../g", "http://a/g"},
+      {"/./g", "http://a/g"},
+      {"/../g", "http://a/g"},
+      {"g.", "http://a/b/c/g."},
+      {".g", "http://a/b/c/.g"},
+      {"g..", "http://a/b/c/g.."},
+      {"..g", "http://a/b/c/..g"},
+      {"./../g", "http://a/b/g"},
+      {"./g/.", "http://a/b/c/g/"},
+      {"g/./h", "http://a/b/c/g/h"},
+      {"g/../h", "http://a/b/c/h"},
+      {"g;x=1/./y", "http://a/b/c/g;x=1/y"},
+      {"g;x=1/../y", "http://a/b/c/y"},
+      {"g?y/./x", "http://a/b/c/g?y/./x"},
+      {"g?y/../x", "http://a/b/c/g?y/../x"},
+      {"g#s/./x", "http://a/b/c/g#s/./x"},
+      {"g#s/../x", "http://a/b/c/g#s/../x"},
+      {"http:g", "http:g"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(resolve_url("http://a/b/c/d;p?q", c.ref), c.expected) << "ref " << c.ref;
+}
+
+TEST(Url, ResolvesAgainstIpv6AndLeavesUnresolvableReferences) {
+  EXPECT_EQ(resolve_url("http://[::1]:8080/feed/rss.xml", "../a/1"), "http://[::1]:8080/a/1");
+  EXPECT_EQ(resolve_url("not a base", "x"), "x");
+  EXPECT_EQ(resolve_url("http://a.com/x", "mailto:x@a.com"), "mailto:x@a.com");
+  EXPECT_EQ(resolve_url("http://a.com/x", "  /y  "), "http://a.com/y");
+}
+
+TEST(Url, IdentityIgnoresUserinfoCaseTrailingDotAndEscapesOfUnreservedCharacters) {
+  const std::string plain = canonicalize_url("https://www.dw.com/~news/a-1?x=%7E");
+  EXPECT_EQ(plain, "https://www.dw.com/~news/a-1?x=~");
+  EXPECT_EQ(canonicalize_url("https://user:secret@WWW.DW.COM./%7enews/a-1?x=%7E#top"), plain);
+  EXPECT_EQ(canonicalize_url("https://www.dw.com:443/%7Enews/./a-1?x=~"), plain);
+  // Reserved characters keep their escapes (a "%2F" is not a path separator), with upper-case hex digits.
+  EXPECT_EQ(canonicalize_url("http://e.com/a%2fb%e4"), "http://e.com/a%2Fb%E4");
+  // One name for an internationalized host: the punycode that is fetched.
+  EXPECT_EQ(canonicalize_url("http://bücher.example/a"), canonicalize_url("http://xn--bcher-kva.example/a"));
+}
+
+TEST(Url, Ipv6LiteralsKeepTheirBracketsAndPorts) {
+  const auto u = parse_url("http://[2001:DB8::1]:8080/x?y");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->host, "[2001:db8::1]");
+  EXPECT_EQ(u->port, 8080);
+  EXPECT_EQ(url_origin("http://[2001:DB8::1]:80/x"), "http://[2001:db8::1]");
+  EXPECT_EQ(url_host("http://[::1]/"), "[::1]");
+  EXPECT_EQ(url_host("http://www.dw.com./a"), "www.dw.com");
+}
+
+}  // namespace
+}  // namespace redline
