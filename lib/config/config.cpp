@@ -721,6 +721,9 @@ Config read_config(const toml::table& root, const std::filesystem::path& file, c
   return cfg;
 }
 
+// Not toml::parse_file: it reads the whole file, however big, and parses it at once, so neither the
+// size limit (read_file stops at k_max_config_bytes) nor check_toml_limits (depth, before toml++
+// recurses) could run first. toml::parse on the bounded text gives the same file:line: errors.
 std::string read_config_text(const std::filesystem::path& file) {
   auto text = read_file(file, k_max_config_bytes);
   if (!text) throw ConfigError(text.error().message);
