@@ -4,6 +4,9 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/stat.h>
+
+#include <cstdio>
 #include <cstdlib>
 
 namespace redline::app {
@@ -23,10 +26,22 @@ class JournalPrefixFormatter final : public spdlog::custom_flag_formatter {
 
 }  // namespace
 
+bool stderr_is_journal() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  if (stream == nullptr) return false;
+  unsigned long long device = 0;
+  unsigned long long inode = 0;
+  char end = 0;
+  if (std::sscanf(stream, "%llu:%llu%c", &device, &inode, &end) != 2) return false;
+  struct stat st {};
+  if (fstat(2, &st) != 0) return false;
+  return static_cast<unsigned long long>(st.st_dev) == device && static_cast<unsigned long long>(st.st_ino) == inode;
+}
+
 void setup_logging(const std::string& level) {
   auto logger = std::make_shared<spdlog::logger>("redline", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
-  if (std::getenv("JOURNAL_STREAM")) {
+  if (stderr_is_journal()) {
     formatter->add_flag<JournalPrefixFormatter>('*').set_pattern("%*%v");
   } else {
     formatter->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");

@@ -1,14 +1,11 @@
 #include "cli/command.hpp"
 
-#include <cstdlib>
 #include <iostream>
 
 namespace redline::cli {
 
 std::string CommandContext::config_path() const {
-  if (!config_option.empty()) return config_option;
-  if (const char* env = std::getenv("REDLINE_CONFIG"); env && *env) return env;
-  return "/etc/redline/redline.toml";
+  return config_option.empty() ? k_default_config_path : config_option;
 }
 
 std::optional<Config> load_cli_config(const CommandContext& ctx) {
@@ -26,8 +23,10 @@ int fail(int status, const std::string& message) {
 }
 
 void add_config_option(CLI::App& command, CommandContext& ctx) {
-  command.add_option("--config", ctx.config_option,
-                     "configuration file (default $REDLINE_CONFIG, else /etc/redline/redline.toml)");
+  command
+      .add_option("--config", ctx.config_option,
+                  "configuration file (default $REDLINE_CONFIG, else /etc/redline/redline.toml)")
+      ->envname("REDLINE_CONFIG");
 }
 
 std::optional<std::string> unknown_command(const CLI::App& app, int argc, const char* const* argv) {

@@ -31,7 +31,7 @@ Result<Article> load_version(const std::string& file, const Config* config) {
 }
 
 int run_compare(const CompareCliOptions& opts, const CommandContext& ctx) {
-  // Site rules and ignore patterns apply only when a configuration is named explicitly.
+  // Site rules and ignore patterns apply only when a configuration is named (--config or $REDLINE_CONFIG).
   std::optional<Config> config;
   if (!ctx.config_option.empty()) {
     config = load_cli_config(ctx);

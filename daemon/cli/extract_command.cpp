@@ -59,7 +59,7 @@ void print_text(const std::string& file, const Article& a) {
 }
 
 int run_extract(const ExtractOptions& opts, const CommandContext& ctx) {
-  // Site rules apply only when a configuration is named explicitly.
+  // Site rules apply only when a configuration is named (--config or $REDLINE_CONFIG).
   std::optional<Config> config;
   if (!ctx.config_option.empty()) {
     config = load_cli_config(ctx);

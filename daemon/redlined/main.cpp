@@ -37,10 +37,11 @@ void exit_within(std::chrono::milliseconds grace, int rc) {
 int main(int argc, char** argv) {
   using namespace redline;
   CLI::App cli{"redlined: watches news articles and reports how they change"};
-  std::string config_path;
+  std::string config_path = k_default_config_path;
   bool once = false;
   cli.add_option("--config", config_path,
-                 "configuration file (default $REDLINE_CONFIG, else /etc/redline/redline.toml)");
+                 "configuration file (default $REDLINE_CONFIG, else /etc/redline/redline.toml)")
+      ->envname("REDLINE_CONFIG");
   cli.add_flag("--once", once, "check every watch now, attempt due deliveries once, then exit");
   cli.set_version_flag("--version", app::version_text("redlined"));
   try {
@@ -48,10 +49,6 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int rc = cli.exit(e);
     return rc == 0 ? k_exit_ok : k_exit_usage;
-  }
-  if (config_path.empty()) {
-    const char* env = std::getenv("REDLINE_CONFIG");
-    config_path = env && *env ? env : "/etc/redline/redline.toml";
   }
 
   Config config;

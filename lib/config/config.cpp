@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <vector>
 
+#include "core/webhook_preset.hpp"
 #include "diff/compare.hpp"
 #include "util/crypto.hpp"
 #include "util/file.hpp"
@@ -42,11 +44,14 @@ std::optional<uint64_t> parse_byte_size(std::string_view text) {
   std::string unit;
   for (char c : text.substr(digits))
     if (c != ' ') unit += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-  if (unit.empty() || unit == "B") return n;
-  if (unit == "KB" || unit == "KIB" || unit == "K") return n << 10;
-  if (unit == "MB" || unit == "MIB" || unit == "M") return n << 20;
-  if (unit == "GB" || unit == "GIB" || unit == "G") return n << 30;
-  return std::nullopt;
+  int shift = -1;
+  if (unit.empty() || unit == "B") shift = 0;
+  if (unit == "KB" || unit == "KIB" || unit == "K") shift = 10;
+  if (unit == "MB" || unit == "MIB" || unit == "M") shift = 20;
+  if (unit == "GB" || unit == "GIB" || unit == "G") shift = 30;
+  // 12 digits shifted by 30 need 70 bits: a size that does not fit is refused, not wrapped.
+  if (shift < 0 || n > (std::numeric_limits<uint64_t>::max() >> shift)) return std::nullopt;
+  return n << shift;
 }
 
 // toml++ recurses once per level of dotted keys and table headers, and so does destroying what it built:
@@ -292,8 +297,6 @@ void require_http_url(TableReader& reader, std::string_view key, std::string& ur
   if (!checked) reader.fail(reader.get(key), reader.where(key) + ": " + checked.error().message);
   url = std::move(*checked);
 }
-
-const std::set<std::string> k_presets = {"standard", "slack", "discord", "mattermost", "teams", "ntfy", "matrix"};
 
 // The table's required http(s) `url`, which must not be listed twice in tables of its kind.
 std::string unique_url(TableReader& reader, std::set<std::string>& seen) {
@@ -583,9 +586,15 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
     h.url = r.required_string("url");
     require_http_url(r, "url", h.url);
     if (auto p = r.string("preset")) {
-      if (!k_presets.count(*p))
-        r.fail(r.get("preset"), "webhook.preset is \"" + *p +
-                                    "\", expected standard, slack, discord, mattermost, teams, ntfy or matrix");
+      if (!webhook_preset_from_string(*p)) {
+        std::string expected;
+        for (size_t i = 0; i < k_webhook_preset_names.size(); ++i)
+          expected += std::string(i == 0                                   ? ""
+                                  : i + 1 == k_webhook_preset_names.size() ? " or "
+                                                                           : ", ") +
+                      std::string(k_webhook_preset_names[i]);
+        r.fail(r.get("preset"), "webhook.preset is \"" + *p + "\", expected " + expected);
+      }
       h.preset = *p;
     }
     auto secrets = r.strings("secret", true);
@@ -715,6 +724,9 @@ Config read_config(const toml::table& root, const std::filesystem::path& file, c
   return cfg;
 }
 
+// Not toml::parse_file: it reads the whole file, however big, and parses it at once, so neither the
+// size limit (read_file stops at k_max_config_bytes) nor check_toml_limits (depth, before toml++
+// recurses) could run first. toml::parse on the bounded text gives the same file:line: errors.
 std::string read_config_text(const std::filesystem::path& file) {
   auto text = read_file(file, k_max_config_bytes);
   if (!text) throw ConfigError(text.error().message);

@@ -171,6 +171,8 @@ class ConfigError : public std::runtime_error {
 
 // Limits on a configuration file, so that no file can exhaust memory or the parser's stack.
 inline constexpr size_t k_max_config_bytes = 1u << 20;
+// Where both programs look without --config or $REDLINE_CONFIG (CLI11's envname reads the variable).
+inline constexpr const char* k_default_config_path = "/etc/redline/redline.toml";
 inline constexpr int k_max_config_depth = 32;  // levels of dotted keys, tables and inline values
 
 // Reads and validates a config file. Relative paths inside it resolve against its folder.

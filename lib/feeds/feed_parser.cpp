@@ -12,8 +12,8 @@ namespace redline {
 
 namespace {
 
-using feed_xml::attr;
-using feed_xml::clean_text;
+using dom::attr;
+using dom::clean_text;
 using feed_xml::qname;
 
 // Element children of `node`, in order.
@@ -71,8 +71,9 @@ std::string atom_html(xmlDoc* doc, xmlNode* node) {
     return std::string(trim(feed_xml::inner_xml(doc, div ? div : node)));
   }
   if (type == "html" || type == "text/html" || attr(node, "mode") == "escaped")
-    return std::string(trim(feed_xml::text(node)));
-  if (type.empty() || type == "text" || type == "text/plain") return feed_xml::text_to_html(trim(feed_xml::text(node)));
+    return std::string(trim(dom::text_content(node)));
+  if (type.empty() || type == "text" || type == "text/plain")
+    return feed_xml::text_to_html(trim(dom::text_content(node)));
   return {};  // some other media type (base64 etc.): not article text
 }
 
@@ -108,10 +109,10 @@ FeedItem parse_rss_item(xmlDoc* doc, xmlNode* node) {
   if (std::string about = attr(node, "about"); !about.empty()) guid = about;
   each_child(node, [&](xmlNode* c, const std::string& name) {
     if (name == "title") {
-      item.title = feed_xml::html_to_text(feed_xml::text(c));
+      item.title = feed_xml::html_to_text(dom::text_content(c));
     } else if (name == "link") {
       // Some templates write RSS links the Atom way: <link href="…"/>.
-      const std::string text = feed_xml::text(c);
+      const std::string text = dom::text_content(c);
       if (item.link.empty()) item.link = resolve(doc, c, is_blank(text) ? attr(c, "href") : text);
     } else if (name == "atom:link") {
       take_atom_link(doc, c, atom_link, atom_link_html);
@@ -119,17 +120,17 @@ FeedItem parse_rss_item(xmlDoc* doc, xmlNode* node) {
       guid = clean_text(c);
       if (ascii_lower(attr(c, "isPermaLink")) != "false" && looks_like_url(guid)) guid_permalink = guid;
     } else if (name == "pubdate" || name == "dc:date" || name == "dcterms:issued" || name == "atom:published") {
-      if (!item.published) item.published = parse_feed_date(feed_xml::text(c));
+      if (!item.published) item.published = parse_feed_date(dom::text_content(c));
     } else if (name == "dcterms:modified" || name == "atom:updated") {
-      if (!item.updated) item.updated = parse_feed_date(feed_xml::text(c));
+      if (!item.updated) item.updated = parse_feed_date(dom::text_content(c));
     } else if (name == "description") {
-      item.summary = std::string(trim(feed_xml::text(c)));
+      item.summary = std::string(trim(dom::text_content(c)));
     } else if (name == "content:encoded") {
-      item.content_html = std::string(trim(feed_xml::text(c)));
+      item.content_html = std::string(trim(dom::text_content(c)));
     } else if (name == "dc:creator" || name == "dc:author") {
-      add_author(item.authors, feed_xml::html_to_text(feed_xml::text(c)));
+      add_author(item.authors, feed_xml::html_to_text(dom::text_content(c)));
     } else if (name == "author") {
-      add_author(item.authors, rss_author_name(feed_xml::text(c)));
+      add_author(item.authors, rss_author_name(dom::text_content(c)));
     } else if (name == "atom:author") {
       read_atom_author(c, item.authors);
     }
@@ -152,9 +153,9 @@ FeedItem parse_atom_entry(xmlDoc* doc, xmlNode* node, const std::vector<std::str
     } else if (name == "atom:link") {
       take_atom_link(doc, c, item.link, link_html);
     } else if (name == "atom:published" || name == "atom:issued") {
-      item.published = parse_feed_date(feed_xml::text(c));
+      item.published = parse_feed_date(dom::text_content(c));
     } else if (name == "atom:updated" || name == "atom:modified") {
-      item.updated = parse_feed_date(feed_xml::text(c));
+      item.updated = parse_feed_date(dom::text_content(c));
     } else if (name == "atom:content") {
       if (attr(c, "src").empty()) item.content_html = atom_html(doc, c);
     } else if (name == "atom:summary") {
@@ -174,9 +175,9 @@ void parse_rss(xmlDoc* doc, xmlNode* root, ParsedFeed& feed) {
   if (channel) {
     each_child(channel, [&](xmlNode* c, const std::string& name) {
       if (name == "title")
-        feed.title = feed_xml::html_to_text(feed_xml::text(c));
+        feed.title = feed_xml::html_to_text(dom::text_content(c));
       else if (name == "link" && feed.link.empty())
-        feed.link = resolve(doc, c, feed_xml::text(c));
+        feed.link = resolve(doc, c, dom::text_content(c));
       else if (name == "language" || name == "dc:language")
         feed.language = clean_text(c);
     });
@@ -210,15 +211,15 @@ FeedItem parse_sitemap_url(xmlDoc* doc, xmlNode* node) {
   FeedItem item;
   each_child(node, [&](xmlNode* c, const std::string& name) {
     if (name == "loc") {
-      item.link = resolve(doc, c, feed_xml::text(c));
+      item.link = resolve(doc, c, dom::text_content(c));
     } else if (name == "lastmod") {
-      item.updated = parse_feed_date(feed_xml::text(c));
+      item.updated = parse_feed_date(dom::text_content(c));
     } else if (name == "news:news") {
       each_child(c, [&](xmlNode* n, const std::string& news_name) {
         if (news_name == "news:publication_date")
-          item.published = parse_feed_date(feed_xml::text(n));
+          item.published = parse_feed_date(dom::text_content(n));
         else if (news_name == "news:title")
-          item.title = feed_xml::html_to_text(feed_xml::text(n));
+          item.title = feed_xml::html_to_text(dom::text_content(n));
       });
     }
   });
@@ -239,8 +240,8 @@ void parse_sitemap_index(xmlDoc* doc, xmlNode* root, ParsedFeed& feed) {
   each_child(root, [&](xmlNode* c, const std::string& name) {
     if (name != "sitemap" || feed.sitemaps.size() >= k_max_feed_items) return;
     SitemapRef ref;
-    if (xmlNode* loc = first_child(c, "loc")) ref.url = resolve(doc, loc, feed_xml::text(loc));
-    if (xmlNode* lastmod = first_child(c, "lastmod")) ref.lastmod = parse_feed_date(feed_xml::text(lastmod));
+    if (xmlNode* loc = first_child(c, "loc")) ref.url = resolve(doc, loc, dom::text_content(loc));
+    if (xmlNode* lastmod = first_child(c, "lastmod")) ref.lastmod = parse_feed_date(dom::text_content(lastmod));
     if (!ref.url.empty()) feed.sitemaps.push_back(std::move(ref));
   });
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "extract/charset.hpp"
+#include "util/html.hpp"
 #include "util/text.hpp"
 #include "util/url.hpp"
 
@@ -117,13 +118,13 @@ std::string decode_entities(std::string_view s) {
       const std::string digits = name.substr(hex ? 2 : 1);
       if (!digits.empty() && digits.size() <= 8 &&
           digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") == std::string::npos)
-        code = static_cast<char32_t>(std::stoul(digits, nullptr, hex ? 16 : 10));
+        code = html_character_reference(std::stoul(digits, nullptr, hex ? 16 : 10));
     } else if (name == "apos") {
       code = '\'';
     } else if (const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()))) {
       code = e->value;
     }
-    if (code == 0 || code > 0x10FFFF) {
+    if (code == 0) {
       out += '&';
       ++i;
       continue;
@@ -152,7 +153,10 @@ void repair_text(std::string& out, std::string_view s) {
     }
     if (s.compare(i, 2, "&#") == 0) {
       if (const size_t n = numeric_reference_length(s.substr(i)); n > 0) {
-        out.append(s.substr(i, n));
+        // Rewritten as HTML reads it: the XML parser would refuse a surrogate and keep &#150; a C1 control.
+        const bool hex = s[i + 2] == 'x' || s[i + 2] == 'X';
+        const std::string digits(s.substr(i + (hex ? 3 : 2), n - (hex ? 4 : 3)));
+        out += "&#" + std::to_string(html_character_reference(std::stoul(digits, nullptr, hex ? 16 : 10))) + ";";
         i += n;
         continue;
       }
@@ -315,36 +319,11 @@ std::string qname(const xmlNode* node) {
   return local;
 }
 
-std::string text(const xmlNode* node) {
-  std::string out;
-  if (!node) return out;
-  auto* root = const_cast<xmlNode*>(node);
-  for (xmlNode* n = root; n; n = dom::next_node(n, root, n->type == XML_ENTITY_REF_NODE)) {
-    if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content) out += chars(n->content);
-  }
-  return out;
-}
-
-std::string clean_text(const xmlNode* node) { return normalize_space(text(node)); }
-
 std::string inner_xml(xmlDoc* doc, xmlNode* node) {
   std::unique_ptr<xmlBuffer, decltype(&xmlBufferFree)> buffer(xmlBufferCreate(), &xmlBufferFree);
   if (!buffer || !node) return {};
   for (xmlNode* c = node->children; c; c = c->next) xmlNodeDump(buffer.get(), doc, c, 0, 0);
   return std::string(chars(xmlBufferContent(buffer.get())), static_cast<size_t>(xmlBufferLength(buffer.get())));
-}
-
-std::string attr(const xmlNode* node, const char* name) {
-  if (!node) return {};
-  xmlChar* value = xmlGetNoNsProp(node, reinterpret_cast<const xmlChar*>(name));
-  if (!value) {
-    for (xmlAttr* a = node->properties; a && !value; a = a->next)
-      if (a->name && std::string_view(chars(a->name)) == name) value = xmlNodeGetContent(reinterpret_cast<xmlNode*>(a));
-  }
-  if (!value) return {};
-  std::string out(chars(value));
-  xmlFree(value);
-  return out;
 }
 
 std::string base_url(xmlDoc* doc, const xmlNode* node) {
@@ -379,15 +358,13 @@ std::string text_to_html(std::string_view text) {
     newlines = 0;
     if (c != '\r') plain += c;
   }
-  xmlChar* escaped = xmlEncodeSpecialChars(nullptr, reinterpret_cast<const xmlChar*>(plain.c_str()));
   std::string out = "<p>";
-  for (const char* p = escaped ? chars(escaped) : ""; *p; ++p) {
-    if (*p == '\f')
+  for (const char c : escape_html(plain)) {
+    if (c == '\f')
       out += "</p><p>";
     else
-      out += *p;
+      out += c;
   }
-  if (escaped) xmlFree(escaped);
   return out + "</p>";
 }
 

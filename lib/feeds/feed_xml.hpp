@@ -37,15 +37,11 @@ dom::DocPtr parse(std::string_view utf8, const std::string& url);
 // An element with an undeclared prefix keeps it ("content:encoded" stays itself).
 std::string qname(const xmlNode* node);
 
-// Text and CDATA below `node`, in document order, not normalized (entity references skipped).
-std::string text(const xmlNode* node);
-// Same, whitespace-normalized.
-std::string clean_text(const xmlNode* node);
+// Text, normalized text and attributes are extract/dom.hpp's (dom::text_content, dom::clean_text,
+// dom::attr): a feed's entity references never reach the tree (repair() escapes them), so the two agree.
 // The children of `node` serialized as markup (for Atom xhtml content).
 std::string inner_xml(xmlDoc* doc, xmlNode* node);
 
-// An attribute without namespace ("" when absent), or with a namespace by local name when not found.
-std::string attr(const xmlNode* node, const char* name);
 // The base URL in effect at `node` (xml:base attributes resolved against the document URL).
 std::string base_url(xmlDoc* doc, const xmlNode* node);
 

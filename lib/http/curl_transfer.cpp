@@ -1,26 +1,13 @@
 #include "http/curl_transfer.hpp"
 
 #include <algorithm>
-#include <charconv>
+#include <limits>
 
 #include "http/curl_client.hpp"
+#include "util/text.hpp"
 
 namespace redline {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
 
 long seconds_ceil(Duration d) {
   if (d.count() <= 0) return 0;
@@ -71,7 +58,7 @@ FetchError classify_curl_error(CURLcode code) {
 }
 
 bool is_document_content_type(std::string_view content_type) {
-  std::string type = lower(trim(content_type.substr(0, content_type.find(';'))));
+  std::string type = ascii_lower(trim(content_type.substr(0, content_type.find(';'))));
   if (type.rfind("text/", 0) == 0) return true;
   if (type == "application/xhtml+xml" || type == "application/xml") return true;
   return type.size() > 4 && type.compare(type.size() - 4, 4, "+xml") == 0;
@@ -124,6 +111,13 @@ bool CurlTransfer::configure(const CurlClientOptions& options, std::string& erro
   }
   set(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r.max_redirects > 0 ? 1L : 0L));
   set(curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(std::max(r.max_redirects, 0))));
+  // A Content-Length over the cap fails the transfer before its body (CURLE_FILESIZE_EXCEEDED); a body
+  // without one (chunked, or decoded bigger than announced) is capped by on_write. Not for HEAD, whose
+  // Content-Length is the size of a body that never comes.
+  if (r.method != "HEAD")
+    set(curl_easy_setopt(
+        e, CURLOPT_MAXFILESIZE_LARGE,
+        static_cast<curl_off_t>(std::min<size_t>(r.max_body, std::numeric_limits<curl_off_t>::max()))));
   set(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &CurlTransfer::on_write));
   set(curl_easy_setopt(e, CURLOPT_WRITEDATA, this));
   set(curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &CurlTransfer::on_header));
@@ -196,7 +190,7 @@ size_t CurlTransfer::on_header(char* data, size_t size, size_t count, void* self
   if (content.empty()) return t->headers_complete() ? n : 0;
   size_t colon = content.find(':');
   if (colon == std::string_view::npos) return n;  // obsolete folding or junk: ignore
-  t->m_headers.emplace_back(lower(trim(content.substr(0, colon))), std::string(trim(content.substr(colon + 1))));
+  t->m_headers.emplace_back(ascii_lower(trim(content.substr(0, colon))), std::string(trim(content.substr(colon + 1))));
   return n;
 }
 
@@ -223,23 +217,13 @@ bool CurlTransfer::headers_complete() {
   curl_easy_getinfo(m_easy, CURLINFO_RESPONSE_CODE, &status);
   if (status < 200) return true;  // 1xx: the real response follows
   bool has_location = false;
-  std::string_view content_type, content_length;
+  std::string_view content_type;
   for (const auto& [k, v] : m_headers) {
     if (k == "location") has_location = true;
     if (k == "content-type" && content_type.empty()) content_type = v;
-    if (k == "content-length" && content_length.empty()) content_length = v;
   }
-  // A redirect that curl will follow: its body is skipped, so neither check applies.
+  // A redirect that curl will follow: its body is skipped, so the check does not apply.
   if (status >= 300 && status < 400 && has_location && m_request.max_redirects > 0) return true;
-  if (!content_length.empty()) {
-    unsigned long long length = 0;
-    auto [ptr, ec] = std::from_chars(content_length.data(), content_length.data() + content_length.size(), length);
-    if (ec == std::errc() && length > m_request.max_body) {
-      abort_with(FetchError::too_large, "Content-Length " + std::string(content_length) + " exceeds " +
-                                            std::to_string(m_request.max_body) + " bytes");
-      return false;
-    }
-  }
   if (m_request.html_only && !content_type.empty() && !is_document_content_type(content_type)) {
     abort_with(FetchError::not_html, "refused Content-Type " + std::string(content_type));
     return false;
@@ -269,6 +253,8 @@ HttpResponse CurlTransfer::finish(CURLcode code) {
   } else {
     r.error = classify_curl_error(code);
     std::string detail = m_error_buffer[0] != '\0' ? std::string(m_error_buffer.data()) : curl_easy_strerror(code);
+    if (code == CURLE_FILESIZE_EXCEEDED)  // CURLOPT_MAXFILESIZE_LARGE: curl says only "Maximum file size exceeded"
+      detail = "Content-Length exceeds " + std::to_string(m_request.max_body) + " bytes";
     r.error_message =
         std::string(to_string(r.error)) + ": " + detail + " (curl " + std::to_string(static_cast<int>(code)) + ")";
   }

@@ -133,9 +133,7 @@ std::optional<Timestamp> OriginGate::finished(const std::string& origin, const H
       case OriginHealth::failing:
         if (m_options.backoff_initial.count() > 0) {
           ++s.failures;
-          Duration delay = m_options.backoff_initial;
-          for (int i = 1; i < s.failures && delay < m_options.backoff_max; ++i) delay *= 2;
-          delay = std::min(delay, m_options.backoff_max);
+          const Duration delay = exponential_backoff(m_options.backoff_initial, m_options.backoff_max, s.failures);
           s.backoff_until = std::max(s.backoff_until, now + delay);
           s.backoff_reason = "backoff after " + std::to_string(s.failures) + " consecutive failure" +
                              (s.failures == 1 ? "" : "s") + ", the last " + failure_name(response);

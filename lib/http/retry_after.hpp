@@ -1,5 +1,5 @@
-// Retry-After and HTTP-date parsing (RFC 9110 §10.2.3, §5.6.7), shared by the client's per-origin
-// politeness (OriginGate) and the webhook retry policy. Pure functions; thread-safe.
+// Retry-After and HTTP-date parsing (RFC 9110 §10.2.3, §5.6.7) and exponential backoff, shared by the
+// client's per-origin politeness (OriginGate) and the webhook retry policy. Pure functions; thread-safe.
 #pragma once
 
 #include <optional>
@@ -14,7 +14,13 @@ namespace redline {
 // nullopt when the value is neither.
 std::optional<Duration> parse_retry_after(std::string_view value, Timestamp now);
 
-// Parses an HTTP-date (the three forms of RFC 9110 §5.6.7). nullopt when it is not one.
+// Parses an HTTP-date (the three forms of RFC 9110 §5.6.7) with curl_getdate(), as curl itself does.
+// curl is lenient where it does no harm: a missing time of day is midnight, a numeric zone is applied,
+// and a day past the month's end rolls over ("29 Feb 2017" is 1 March). nullopt when it is not a date.
 std::optional<Timestamp> parse_http_date(std::string_view text);
+
+// `base` doubled for each attempt after the first, at most `cap` (no overflow for any count); `base`
+// for attempts <= 1.
+Duration exponential_backoff(Duration base, Duration cap, int attempts);
 
 }  // namespace redline

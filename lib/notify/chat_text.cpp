@@ -8,15 +8,13 @@ namespace redline {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n'; }
-
 // Appends `text` wrapped in open/close; whitespace at its edges stays outside the markers (Markdown
 // and mrkdwn do not format "** word**").
 void append_marked(std::string& out, std::string_view text, std::string_view open, std::string_view close,
                    const MarkupStyle& style) {
-  size_t begin = 0, end = text.size();
-  while (begin < end && is_space(text[begin])) ++begin;
-  while (end > begin && is_space(text[end - 1])) --end;
+  const std::string_view core = trim(text);
+  const size_t begin = core.empty() ? text.size() : static_cast<size_t>(core.data() - text.data());
+  const size_t end = begin + core.size();
   out += style.escaped(text.substr(0, begin));
   if (end > begin) out += std::string(open) + style.escaped(text.substr(begin, end - begin)) + std::string(close);
   out += style.escaped(text.substr(end));

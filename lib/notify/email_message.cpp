@@ -125,20 +125,29 @@ std::string email_address_of(std::string_view mailbox) {
   return std::string(trim(mailbox));
 }
 
+std::string encode_mailbox(std::string_view mailbox) {
+  const std::string safe = header_safe(trim(mailbox));
+  const size_t open = safe.rfind('<');
+  if (is_plain_ascii(safe) || open == std::string::npos || open == 0) return safe;
+  std::string_view name = trim(std::string_view(safe).substr(0, open));
+  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+  return encode_header_words(name) + " " + safe.substr(open);
+}
+
 std::string render_email(const Event& e, const EmailAddresses& addresses) {
   const std::string from_address = email_address_of(addresses.from);
   const size_t at = from_address.rfind('@');
   const std::string domain = at == std::string::npos ? "redline.invalid" : from_address.substr(at + 1);
   const std::string boundary = "=_redline_" + e.id;
   std::string to;
-  for (const auto& t : addresses.to) to += (to.empty() ? "" : ", ") + header_safe(t);
+  for (const auto& t : addresses.to) to += (to.empty() ? "" : ", ") + encode_mailbox(t);
 
   std::string m;
   const auto header = [&m](std::string_view name, std::string_view value) {
     m += std::string(name) + ": " + std::string(value) + std::string(k_crlf);
   };
   header("Date", format_email_date(e.occurred_at));
-  header("From", header_safe(addresses.from));
+  header("From", encode_mailbox(addresses.from));
   header("To", to);
   // The change's summary first (the sentence says what kind of edit it is), then the headline.
   const std::string subject = e.summary.empty() ? headline_line(e) : e.summary + " \u2014 " + headline_line(e);

@@ -6,8 +6,6 @@ namespace redline {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> k_presets = {"standard", "slack", "discord", "mattermost",
-                                                       "teams",    "ntfy",  "matrix"};
 constexpr std::array<std::string_view, 3> k_starttls = {"always", "opportunistic", "never"};
 
 template <typename Enum, size_t N>
@@ -19,10 +17,6 @@ std::optional<Enum> from_name(const std::array<std::string_view, N>& names, std:
 
 }  // namespace
 
-std::string_view to_string(WebhookPreset preset) { return k_presets.at(static_cast<size_t>(preset)); }
-std::optional<WebhookPreset> webhook_preset_from_string(std::string_view name) {
-  return from_name<WebhookPreset>(k_presets, name);
-}
 std::string_view to_string(StartTls mode) { return k_starttls.at(static_cast<size_t>(mode)); }
 std::optional<StartTls> starttls_from_string(std::string_view name) { return from_name<StartTls>(k_starttls, name); }
 

@@ -11,14 +11,9 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "core/webhook_preset.hpp"
 
 namespace redline {
-
-// How a webhook's request is formatted. `standard` is the signed Standard Webhooks JSON (the stored
-// payload, byte for byte); the others are chat formats built from the same event (see chat_presets.hpp).
-enum class WebhookPreset { standard, slack, discord, mattermost, teams, ntfy, matrix };
-std::string_view to_string(WebhookPreset preset);
-std::optional<WebhookPreset> webhook_preset_from_string(std::string_view name);
 
 struct WebhookTarget {
   explicit WebhookTarget(std::string url_ = {}, std::vector<std::string> secrets_ = {},

@@ -75,9 +75,7 @@ AttemptOutcome classify_response(const HttpResponse& response, Timestamp now) {
 }
 
 Duration backoff_delay(int attempts, const BackoffPolicy& policy, double unit) {
-  Duration d = policy.base;
-  for (int i = 1; i < attempts && d < policy.cap; ++i) d *= 2;
-  d = std::min(d, policy.cap);
+  const Duration d = exponential_backoff(policy.base, policy.cap, attempts);
   unit = std::clamp(unit, 0.0, 1.0);
   const double stretched = static_cast<double>(d.count()) * (1.0 + policy.jitter * unit);
   return Duration(static_cast<Duration::rep>(stretched));

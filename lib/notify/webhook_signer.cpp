@@ -23,15 +23,6 @@ std::string signed_content(std::string_view id, long long unix_seconds, std::str
   return content;
 }
 
-// Constant-time comparison: the running time depends only on the lengths.
-bool equal_constant_time(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i)
-    diff |= static_cast<unsigned char>(static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]));
-  return diff == 0;
-}
-
 std::vector<std::string_view> split_spaces(std::string_view text) {
   std::vector<std::string_view> parts;
   size_t pos = 0;

@@ -98,15 +98,30 @@ Result<std::string> SqliteDb::query_text(std::string_view sql) {
   return stmt->column_text(0);
 }
 
+namespace {
+
+// The statement's SQL up to its first parenthesis or line break ("INSERT INTO versions"), for errors.
+std::string statement_name(sqlite3_stmt* stmt, const char* fallback) {
+  const char* sql = sqlite3_sql(stmt);
+  std::string what = sql != nullptr ? std::string(sql) : std::string(fallback);
+  what = what.substr(0, what.find_first_of("(\n"));
+  while (!what.empty() && what.back() == ' ') what.pop_back();
+  return what;
+}
+
+}  // namespace
+
+Error Statement::bind_error(int rc, int index) const {
+  return sqlite_error(sqlite3_db_handle(m_stmt.get()), rc,
+                      statement_name(m_stmt.get(), "bind") + ": parameter " + std::to_string(index));
+}
+
 Result<bool> Statement::step() {
+  if (m_bind_error) return *m_bind_error;
   const int rc = sqlite3_step(m_stmt.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  const char* sql = sqlite3_sql(m_stmt.get());
-  std::string what = sql != nullptr ? std::string(sql) : std::string("step");
-  what = what.substr(0, what.find_first_of("(\n"));
-  while (!what.empty() && what.back() == ' ') what.pop_back();
-  return sqlite_error(sqlite3_db_handle(m_stmt.get()), rc, what);
+  return sqlite_error(sqlite3_db_handle(m_stmt.get()), rc, statement_name(m_stmt.get(), "step"));
 }
 
 Status Statement::run() {
@@ -137,6 +152,7 @@ std::optional<Timestamp> Statement::column_optional_time(int col) const {
 void Statement::reset() {
   sqlite3_reset(m_stmt.get());
   sqlite3_clear_bindings(m_stmt.get());
+  m_bind_error.reset();
 }
 
 Result<StatementRef> StatementCache::use(std::string_view sql) {

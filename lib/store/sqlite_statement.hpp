@@ -77,10 +77,13 @@ class Statement {
   Statement() = default;
   explicit Statement(sqlite3_stmt* stmt) : m_stmt(stmt) {}
 
-  void bind(int index, int64_t value) { sqlite3_bind_int64(m_stmt.get(), index, value); }
-  void bind(int index, int value) { sqlite3_bind_int64(m_stmt.get(), index, value); }
+  // A failed bind (an index out of range, text or a blob over SQLite's limit, no memory) is kept, and
+  // the next step() or run() returns it instead of running the statement with a parameter missing.
+  void bind(int index, int64_t value) { check_bind(sqlite3_bind_int64(m_stmt.get(), index, value), index); }
+  void bind(int index, int value) { check_bind(sqlite3_bind_int64(m_stmt.get(), index, value), index); }
   void bind(int index, std::string_view value) {
-    sqlite3_bind_text64(m_stmt.get(), index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    check_bind(sqlite3_bind_text64(m_stmt.get(), index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+               index);
   }
   void bind(int index, const char* value) { bind(index, std::string_view(value)); }
   void bind(int index, const std::string& value) { bind(index, std::string_view(value)); }
@@ -89,11 +92,11 @@ class Statement {
     if (value)
       bind(index, *value);
     else
-      sqlite3_bind_null(m_stmt.get(), index);
+      bind_null(index);
   }
-  void bind_null(int index) { sqlite3_bind_null(m_stmt.get(), index); }
+  void bind_null(int index) { check_bind(sqlite3_bind_null(m_stmt.get(), index), index); }
   void bind_blob(int index, std::string_view bytes) {
-    sqlite3_bind_blob64(m_stmt.get(), index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+    check_bind(sqlite3_bind_blob64(m_stmt.get(), index, bytes.data(), bytes.size(), SQLITE_TRANSIENT), index);
   }
 
   // Advances: true when a row is available, false when done, or an error.
@@ -116,7 +119,13 @@ class Statement {
   struct Finalizer {
     void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
   };
+  void check_bind(int rc, int index) {
+    if (rc != SQLITE_OK && !m_bind_error) m_bind_error = bind_error(rc, index);
+  }
+  Error bind_error(int rc, int index) const;
+
   std::unique_ptr<sqlite3_stmt, Finalizer> m_stmt;
+  std::optional<Error> m_bind_error;  // the first failed bind since the last reset()
 };
 
 // A borrowed cached statement, reset when the borrow ends. Resetting matters: a statement left

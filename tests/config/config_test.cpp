@@ -180,6 +180,8 @@ TEST(Config, RejectsBadNotifiers) {
       {hook + "secret = \"" + k_secret + "\"\n" + mail.substr(0, mail.find("name")) + "name = \"a\"\n",
        "email.name \"a\" is used twice"},
       {"[difflog]\nmax_size = \"big\"\n", ":2: difflog.max_size must be a size"},
+      // 12 digits shifted by 30 do not fit in 64 bits: refused, not wrapped to a small size.
+      {"[difflog]\nmax_size = \"999999999999GB\"\n", ":2: difflog.max_size must be a size"},
       {"[difflog]\nmax_files = -1\n", ":2: difflog.max_files is -1, expected 0..1000"},
   };
   for (const auto& [text, expected] : cases) {

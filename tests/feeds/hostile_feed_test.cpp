@@ -5,6 +5,7 @@
 #include "feeds/feed_parser.hpp"
 #include "feeds/feed_tracker.hpp"
 #include "feeds_test_util.hpp"
+#include "util/text.hpp"
 
 namespace redline {
 namespace {
@@ -78,6 +79,26 @@ TEST(HostileFeed, Finding15_ItemsTooOldAreCounted) {
   const auto found = tracker.update(items, at("2026-12-05T09:00:00Z"), &too_old);
   EXPECT_EQ(found.size(), 1u);
   EXPECT_EQ(too_old, 2u);
+}
+
+// Numeric character references as HTML and feed readers decode them: a surrogate is U+FFFD, never an
+// invalid UTF-8 sequence; 128–159 are windows-1252's characters (&#150; the en dash), in XML text and
+// in escaped HTML alike.
+TEST(HostileFeed, NumericReferencesAreDecodedAsHtmlDoes) {
+  const std::string feed_text =
+      "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>c</title>"
+      "<item><title>Paris &#150; Berlin &#xD800; end</title><link>https://example.com/a-1</link></item>"
+      "<item><title>Rome &amp;#150; Oslo &amp;#xDFFF; &amp;#x110000; end</title>"
+      "<link>https://example.com/a-2</link></item>"
+      "<item><title><![CDATA[Madrid &#8211; Lisbon &#55296; &#147;quoted&#148;]]></title>"
+      "<link>https://example.com/a-3</link></item></channel></rss>";
+  const auto feed = parse_feed(feed_text, "https://example.com/rss");
+  ASSERT_TRUE(feed) << feed.error().message;
+  ASSERT_EQ(feed->items.size(), 3u);
+  EXPECT_EQ(feed->items[0].title, "Paris \u2013 Berlin \uFFFD end");
+  EXPECT_EQ(feed->items[1].title, "Rome \u2013 Oslo \uFFFD \uFFFD end");
+  EXPECT_EQ(feed->items[2].title, "Madrid \u2013 Lisbon \uFFFD \u201Cquoted\u201D");
+  for (const auto& item : feed->items) EXPECT_EQ(make_valid_utf8(item.title), item.title);
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 // worker thread) against a real SMTP server on 127.0.0.1 that records what it accepted.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -71,6 +73,48 @@ TEST_F(EmailLiveTest, DeliversAMultipartMessageWithAuth) {
   const auto html = mime_part(m.data, "text/html");
   ASSERT_TRUE(html);
   EXPECT_NE(html->find("<del>said</del><ins>announced</ins>"), std::string::npos);
+}
+
+// Python's e-mail parser, reading `message`: the From display name, then the To display names joined by '|'.
+std::string python_display_names(const std::string& message) {
+  const auto file = std::filesystem::temp_directory_path() / ("redline-mail-" + std::to_string(getpid()) + ".eml");
+  std::ofstream(file, std::ios::binary) << message;
+  const std::string command =
+      "/usr/bin/python3 -c 'import sys, email, email.policy\n"
+      "m = email.message_from_binary_file(open(sys.argv[1], \"rb\"), policy=email.policy.default)\n"
+      "print(m[\"From\"].addresses[0].display_name)\n"
+      "print(\"|\".join(a.display_name for a in m[\"To\"].addresses))' " +
+      file.string();
+  std::string out;
+  if (FILE* p = popen(command.c_str(), "r")) {
+    char buf[512];
+    while (const size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    pclose(p);
+  }
+  std::filesystem::remove(file);
+  return out;
+}
+
+TEST_F(EmailLiveTest, NonAsciiDisplayNamesTravelAsEncodedWords) {
+  if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "needs /usr/bin/python3 (its email package)";
+  EmailTarget t = target();
+  t.from = "Rédaction Łódź <redline@alerts.example>";
+  t.to = {"\"Zoë Ødegård\" <ed@news.example>", "desk@news.example", "Ed <ed2@news.example>"};
+  make_mail(t);
+  const std::string id = add_event("a", "mail", testing::sample_event());
+  round();
+  EXPECT_EQ(row_of(id).state, OutboxState::delivered) << row_of(id).last_error;
+  const auto messages = smtp.messages();
+  ASSERT_EQ(messages.size(), 1u);
+  const std::string& data = messages[0].data;
+  EXPECT_EQ(messages[0].rcpt_to,
+            (std::vector<std::string>{"ed@news.example", "desk@news.example", "ed2@news.example"}));
+  const std::string head = data.substr(0, data.find("\r\n\r\n"));
+  for (const char c : head)
+    ASSERT_LT(static_cast<unsigned char>(c), 0x80) << "a raw non-ASCII byte in the header:\n" << head;
+  EXPECT_NE(mail_header(data, "From")->find("=?UTF-8?B?"), std::string::npos) << head;
+  EXPECT_NE(mail_header(data, "From")->find(" <redline@alerts.example>"), std::string::npos) << head;
+  EXPECT_EQ(python_display_names(data), "Rédaction Łódź\nZoë Ødegård||Ed\n");
 }
 
 TEST_F(EmailLiveTest, TransientRejectionIsRetriedThenDelivered) {
