@@ -106,13 +106,7 @@ Response no_version(const std::string& text, size_t count) {
 }  // namespace
 
 void ApiService::State::add_json_routes() {
-  router.add("GET", "/api/v1/status", [this](const RouteRequest& r) {
-    if (auto denied = authorize(r, Access::read)) return *denied;
-    if (auto failed = open_readers()) return *failed;
-    auto report = status_report(*config, *reader, 5);
-    if (!report) return store_error(report.error());
-    return reply(to_json(*report));
-  });
+  router.add("GET", "/api/v1/status", [this](const RouteRequest& r) { return status(r); });
 
   router.add("GET", "/api/v1/articles", [this](const RouteRequest& r) {
     if (auto denied = authorize(r, Access::read)) return *denied;
