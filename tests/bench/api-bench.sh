@@ -40,11 +40,12 @@ while len(body) < 34 * 1024 - 20:
 open(sys.argv[1], "w").write((body + "</body></html>\n")[: 34 * 1024])
 EOF
 nginx_port=$((20000 + RANDOM % 20000))
+chmod a+rx "$work"  # nginx workers run as www-data
 if [ -x ../shared/bench/serve.sh ]; then
   ../shared/bench/serve.sh start "$nginx_dir" "$nginx_port" >/dev/null
 else
   echo "api-bench: ../shared/bench/serve.sh is absent; using the same minimal nginx configuration"
-  chmod a+rX "$nginx_dir" "$nginx_dir/www"
+  chmod a+rX "$work" "$nginx_dir" "$nginx_dir/www"
   cat >"$nginx_dir/nginx.conf" <<EOF
 worker_processes 1;
 daemon on;
@@ -57,8 +58,12 @@ EOF
   nginx -p "$nginx_dir" -c "$nginx_dir/nginx.conf"
 fi
 
-echo "api-bench: building the store (20 000 articles, 60 000 versions)"
-"$bin/tests/bench/api_bench_store" "$work/redline.db" 20000 3
+if [ -n "${REDLINE_BENCH_STORE:-}" ]; then  # a store built by an earlier run (api_bench_store ... 20000 3)
+  cp "$REDLINE_BENCH_STORE" "$work/redline.db"
+else
+  echo "api-bench: building the store (20 000 articles, 60 000 versions)"
+  "$bin/tests/bench/api_bench_store" "$work/redline.db" 20000 3
+fi
 
 cat >"$work/redline.toml" <<EOF
 [log]
@@ -71,7 +76,7 @@ EOF
 
 start_daemon() {
   : >"$work/daemon.log"
-  "$bin/daemon/redlined/redlined" --config "$work/redline.toml" 2>"$work/daemon.log" &
+  "$bin/daemon/redlined" --config "$work/redline.toml" 2>"$work/daemon.log" &
   daemon_pid=$!
   for _ in $(seq 600); do
     port=$(grep -o 'API listening on 127.0.0.1:[0-9]*' "$work/daemon.log" | grep -o '[0-9]*$' || true)
