@@ -50,23 +50,22 @@ int Service::start_api() {
   return k_exit_ok;
 }
 
-// Hands the monitor's counts to the metrics (the monitor's thread counts; the API's thread reads).
+// Hands what the monitor and the dispatcher do to the metrics as it happens (the io thread counts into
+// atomics; the API's thread reads them).
 void Service::publish_metrics() {
-  const MonitorStats& s = m_monitor->stats();
-  const auto add = [this](uint64_t now, uint64_t& before, std::string_view result) {
-    for (; before < now; ++before) m_metrics.count_check(result);
-  };
-  add(s.not_modified, m_published.not_modified, "not_modified");
-  add(s.unchanged, m_published.unchanged, "unchanged");
-  add(s.failures, m_published.failures, "error");
-  for (; m_published.first_versions < s.first_versions; ++m_published.first_versions) {
-    m_metrics.count_check("first_version");
-    m_metrics.count_version();
-  }
-  for (; m_published.changes < s.changes; ++m_published.changes) {
-    m_metrics.count_check("changed");
-    m_metrics.count_version();
-  }
+  m_monitor->observe({[this](Duration elapsed, size_t bytes) {
+                        m_metrics.observe_fetch(std::chrono::duration<double>(elapsed).count(), bytes);
+                      },
+                      [this](const std::string& result, const std::vector<std::string>& classes) {
+                        m_metrics.count_check(result);
+                        if (result == "changed" || result == "first_version") m_metrics.count_version();
+                        if (result == "changed") m_metrics.count_change(classes);
+                      }});
+}
+
+void Service::publish_deliveries(Dispatcher& dispatcher) {
+  dispatcher.on_attempt(
+      [this](const std::string& notifier, std::string_view result) { m_metrics.count_delivery(notifier, result); });
 }
 
 int Service::start() {
@@ -95,6 +94,8 @@ int Service::start() {
     return exit_code_for(dispatcher.error().code);
   }
   m_dispatcher = std::move(*dispatcher);
+  publish_metrics();
+  publish_deliveries(*m_dispatcher);
   spdlog::info("redlined {} started: {} watches, {} feeds, store {}", REDLINE_VERSION, m_monitor->watch_count(),
                m_config->feeds.size(), app::store_name(*m_config));
   return k_exit_ok;
@@ -104,6 +105,7 @@ int Service::run_once() {
   // The loop must not run dry between the checks and the deliveries (curl may briefly have neither a
   // socket nor a timer registered): keep it alive until the round is done.
   auto keep_alive = boost::asio::make_work_guard(m_io);
+  const auto started = std::chrono::steady_clock::now();
   wait_signals();  // SIGTERM/SIGINT end the round early (stop())
   // Feeds first, so that the articles they announce are checked in the same round.
   m_feeds->poll_all([this] {
@@ -125,6 +127,7 @@ int Service::run_once() {
     });
   });
   m_io.run();
+  m_metrics.observe_round(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (m_stopping) {
     const auto& d = m_dispatcher->stats();
     spdlog::info("round stopped: {} checked, {} delivered, {} failed; the rest is left for the next run",
@@ -156,15 +159,17 @@ void Service::schedule_tick() {
 }
 
 void Service::on_tick() {
+  const auto started = std::chrono::steady_clock::now();
   m_feeds->tick();
   m_monitor->tick();
-  publish_metrics();
+  m_metrics.set_origins_backing_off(static_cast<int64_t>(m_http->origins_backing_off()));
   if (++m_ticks % k_dispatch_every_ticks == 0) {
     request_dispatch();
     app::notify_status(status_line());
   }
   // The watchdog is fed from the loop itself, so a stuck loop is noticed.
   if (app::watchdog_interval()) app::notify_watchdog();
+  m_metrics.observe_round(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
 void Service::request_dispatch() {
@@ -214,7 +219,8 @@ void Service::reload() {
     } else {
       m_config = config;
       m_feeds->reconfigure(config);
-      m_pending_dispatcher = std::move(*dispatcher);  // swapped in when the current round ends
+      m_pending_dispatcher = std::move(*dispatcher);
+      publish_deliveries(*m_pending_dispatcher);  // swapped in when the current round ends
       spdlog::info("configuration reloaded: {} watches", m_monitor->watch_count());
     }
   } catch (const ConfigError& e) {

@@ -38,6 +38,7 @@ class Service {
   // [api] listen: serves the API on its own thread. Returns an exit status (0 when serving or off).
   int start_api();
   void publish_metrics();
+  void publish_deliveries(Dispatcher& dispatcher);
   void schedule_tick();
   void on_tick();
   void request_dispatch();
@@ -65,7 +66,6 @@ class Service {
   bool m_stopping = false;
   unsigned m_ticks = 0;
   api::Metrics m_metrics{REDLINE_VERSION};
-  MonitorStats m_published;  // what publish_metrics() already counted
   std::unique_ptr<api::ApiService> m_api;
   // Extraction and comparison run here, off the io_context thread. Declared last: joined first.
   std::unique_ptr<boost::asio::thread_pool> m_cpu_pool;

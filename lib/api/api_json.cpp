@@ -10,6 +10,7 @@
 #include "monitor/site_rules.hpp"
 #include "monitor/status_report.hpp"
 #include "util/crypto.hpp"
+#include "util/text.hpp"
 #include "util/url.hpp"
 
 namespace redline::api {
@@ -106,13 +107,7 @@ Response no_version(const std::string& text, size_t count) {
 }  // namespace
 
 void ApiService::State::add_json_routes() {
-  router.add("GET", "/api/v1/status", [this](const RouteRequest& r) {
-    if (auto denied = authorize(r, Access::read)) return *denied;
-    if (auto failed = open_readers()) return *failed;
-    auto report = status_report(*config, *reader, 5);
-    if (!report) return store_error(report.error());
-    return reply(to_json(*report));
-  });
+  router.add("GET", "/api/v1/status", [this](const RouteRequest& r) { return status(r); });
 
   router.add("GET", "/api/v1/articles", [this](const RouteRequest& r) {
     if (auto denied = authorize(r, Access::read)) return *denied;
@@ -213,7 +208,7 @@ void ApiService::State::add_json_routes() {
     if (!b) return no_version(to, versions->size());
     const Change change = compare(a->content, b->content, compare_options_for(*config, b->url));
     Response out;
-    out.body = render(change, a->content, b->content, *format);
+    out.body = make_valid_utf8(render(change, a->content, b->content, *format));  // a store may hold any bytes
     if (*format == DiffFormat::json) out.body = inert_json(out.body);
     if (*format == DiffFormat::html) {
       out.content_type = "text/html; charset=utf-8";

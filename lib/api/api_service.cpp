@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <fstream>
+#include <utility>
 
 #include "api/api_state.hpp"
 #include "api/problem.hpp"
@@ -185,7 +186,7 @@ Result<std::string> ApiService::start() {
   ServerOptions options;
   options.address = *address;
   options.max_connections = m_config->api.max_connections;
-  m_state->add_routes();
+  if (!std::exchange(m_routed, true)) m_state->add_routes();
   m_server = std::make_unique<HttpServer>(
       options, [state = m_state.get()](const Request& request) { return state->router.dispatch(request); });
   auto bound = m_server->start();
@@ -199,6 +200,13 @@ Result<std::string> ApiService::start() {
     std::ofstream(api_address_file(m_config->store.path))
         << (address->unix_socket ? *bound : "http://" + *bound) << "\n";
   return bound;
+}
+
+Response ApiService::handle(const Request& request) {
+  if (!std::exchange(m_routed, true)) m_state->add_routes();
+  if (m_state->base_url.empty())
+    m_state->base_url = m_config->api.base_url.empty() ? "http://localhost" : m_config->api.base_url;
+  return m_state->router.dispatch(request);
 }
 
 void ApiService::stop() {

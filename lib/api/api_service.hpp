@@ -38,6 +38,9 @@ class ApiService {
   // Binds [api] listen and starts serving; the bound address, or Errc::unavailable.
   Result<std::string> start();
   void stop();
+  // Answers one request as the server would, without a socket (the fuzz target, tests). Not while the
+  // server runs: the handlers' connections belong to one thread.
+  Response handle(const Request& request);
   // "http://127.0.0.1:43121" (or [api] base_url when set).
   const std::string& base_url() const { return m_base_url; }
 
@@ -48,6 +51,7 @@ class ApiService {
   std::unique_ptr<State> m_state;
   std::unique_ptr<HttpServer> m_server;
   std::string m_base_url;
+  bool m_routed = false;  // the routes were added
 };
 
 }  // namespace redline::api

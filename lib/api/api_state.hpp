@@ -14,6 +14,8 @@
 
 namespace redline::api {
 
+struct StatusCache;  // api_status.cpp
+
 enum class Access { read, write, feed };  // feed: read, and ?token= is accepted too
 
 struct ApiService::State {
@@ -28,6 +30,8 @@ struct ApiService::State {
   std::unique_ptr<SqliteStore> reader;     // read-only Store (versions, outbox, watches)
   std::unique_ptr<SqliteReadModel> model;  // pages, search, events, gauges
   std::unique_ptr<SqliteStore> writer;     // opened on the first write
+  // /api/v1/status's snapshot (api_status.cpp).
+  std::shared_ptr<StatusCache> status_cache;
 
   // Opens the read connections on first use; a problem response when the store cannot be opened.
   std::optional<Response> open_readers();
@@ -36,6 +40,7 @@ struct ApiService::State {
   std::optional<Response> authorize(const RouteRequest& r, Access access) const;
 
   void add_routes();
+  Response status(const RouteRequest& r);  // GET /api/v1/status
   void add_json_routes();
   void add_write_routes();
   void add_feed_routes();

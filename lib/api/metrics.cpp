@@ -43,9 +43,12 @@ struct Metrics::Impl {
   prometheus::Histogram& round_duration =
       prometheus::BuildHistogram()
           .Name("redline_round_duration_seconds")
-          .Help("Duration of a round of checks (redlined --once, the API's bench)")
+          .Help(
+              "Work of one scheduling round: a tick of the daemon's loop (bookkeeping, the watch list, "
+              "starting the due checks), or a whole redlined --once run")
           .Register(registry)
-          .Add({}, prometheus::Histogram::BucketBoundaries{1, 5, 15, 60, 300, 900, 3600});
+          .Add({},
+               prometheus::Histogram::BucketBoundaries{0.001, 0.005, 0.025, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600});
   prometheus::Family<prometheus::Gauge>& watches_family =
       prometheus::BuildGauge().Name("redline_watches").Help("Watched articles by state").Register(registry);
   prometheus::Gauge& backing_off = prometheus::BuildGauge()

@@ -27,7 +27,8 @@ class Metrics {
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;
 
-  // result: changed | unchanged | not_modified | first_version | error:<class> | deleted | redirected.
+  // result: monitor::check_result(): changed, unchanged, not_modified, first_version, deleted,
+  // redirected, error:<class>.
   void count_check(std::string_view result);
   void observe_fetch(double seconds, uint64_t bytes);
   void count_change(const std::vector<std::string>& classes);

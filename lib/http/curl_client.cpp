@@ -95,6 +95,7 @@ class CurlClient::Impl : public std::enable_shared_from_this<Impl> {
   void start_pending();
   void cancel_all(const std::string& why);
   size_t in_flight() const { return m_transfers.size(); }
+  size_t origins_backing_off() const { return m_gate.blocked_origins(); }
   CurlClientStats stats() const {
     std::lock_guard lock(m_pending_mutex);
     return m_stats;
@@ -437,5 +438,7 @@ size_t CurlClient::in_flight() const { return m_impl->in_flight(); }
 size_t CurlClient::queued() const { return m_impl->queued(); }
 
 CurlClientStats CurlClient::stats() const { return m_impl->stats(); }
+
+size_t CurlClient::origins_backing_off() const { return m_impl->origins_backing_off(); }
 
 }  // namespace redline

@@ -80,6 +80,8 @@ class CurlClient final : public HttpClient {
   // Requests accepted by fetch() and not handed to curl yet: waiting for a slot or their origin (any thread).
   size_t queued() const;
   CurlClientStats stats() const;  // any thread
+  // Origins blocked now by Retry-After or backoff (on the io_context thread only).
+  size_t origins_backing_off() const;
 
   class Impl;
 

@@ -167,6 +167,13 @@ int OriginGate::consecutive_failures(const std::string& origin) const {
   return s ? s->failures : 0;
 }
 
+size_t OriginGate::blocked_origins() const {
+  const Timestamp now = m_clock.now();
+  size_t n = 0;
+  for (const auto& [origin, s] : m_origins) n += block_end(s, now).has_value() ? 1 : 0;
+  return n;
+}
+
 void OriginGate::forget_idle(Timestamp now) {
   // An origin with nothing in flight, no block, no failure streak and no pending spacing carries no
   // information: its state is recreated identically on the next request.

@@ -82,6 +82,8 @@ class OriginGate {
   int consecutive_failures(const std::string& origin) const;
   OriginLimits limits_for_host(std::string_view host) const;
   size_t tracked_origins() const { return m_origins.size(); }
+  // Origins blocked now (Retry-After or backoff after failures): the redline_origins_backing_off gauge.
+  size_t blocked_origins() const;
 
  private:
   struct State {

@@ -274,7 +274,10 @@ void Monitor::start(uint32_t slot) {
                                      : pipeline.request_for(s.url, {}, {});
   m_http.fetch(std::move(request),
                [this, slot, alive = m_alive, article = std::move(article)](HttpResponse response) mutable {
-                 if (*alive) on_response(slot, std::move(article), std::move(response));
+                 if (!*alive) return;
+                 if (m_observer.fetched && response.error == FetchError::none)
+                   m_observer.fetched(response.elapsed, response.body.size());
+                 on_response(slot, std::move(article), std::move(response));
                });
 }
 
@@ -376,6 +379,8 @@ void Monitor::conclude(uint32_t slot, std::optional<Timestamp> next, Result<Chec
   if (s.live) {
     ++m_stats.checks;
     report(s, slot, next, outcome);
+    if (m_observer.checked)
+      m_observer.checked(check_result(outcome), outcome ? outcome->classes : std::vector<std::string>{});
   } else {  // removed while its check ran
     m_free.push_back(slot);
   }
@@ -453,6 +458,31 @@ void Monitor::report(Slot& s, uint32_t slot, std::optional<Timestamp> next, cons
                  s.failed_checks == 1 ? "" : "s", s.last_error);
   s.last_error.clear();
   s.failed_checks = 0;
+}
+
+std::string check_result(const Result<CheckOutcome>& outcome) {
+  if (!outcome) return "error:store";
+  using Kind = CheckOutcome::Kind;
+  switch (outcome->kind) {
+    case Kind::failed: {
+      std::string label = "error:" + failure_class(outcome->detail);
+      std::replace(label.begin(), label.end(), ' ', '_');
+      return label;
+    }
+    case Kind::not_modified:
+      return "not_modified";
+    case Kind::unchanged:
+      return "unchanged";
+    case Kind::first_version:
+      return "first_version";
+    case Kind::changed:
+      return "changed";
+    case Kind::deleted:
+      return "deleted";
+    case Kind::redirected:
+      return "redirected";
+  }
+  return "error:other";
 }
 
 void Monitor::maybe_done() {

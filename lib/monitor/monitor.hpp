@@ -50,6 +50,11 @@ struct MonitorStats {
   uint64_t state_events = 0;  // articles deleted, redirected or restored
 };
 
+// The result label of a check: changed, unchanged, not_modified, first_version, deleted, redirected,
+// or "error:<class>" for a failure (failure_class() with '_' for spaces: error:timeout, error:http_503,
+// error:extract; error:store when the store could not be read or written).
+std::string check_result(const Result<CheckOutcome>& outcome);
+
 class Monitor {
  public:
   Monitor(std::shared_ptr<const Config> config, Store& store, HttpClient& http, const Clock& clock,
@@ -93,6 +98,15 @@ class Monitor {
     m_cpu = std::move(cpu);
     m_home = std::move(home);
   }
+
+  // For the metrics, on the monitor's thread: `fetched` after each article page that got an HTTP
+  // response (the fetch's time and decoded size); `checked` after each concluded check, with its result
+  // (check_result()) and, for a change, its classes.
+  struct CheckObserver {
+    std::function<void(Duration elapsed, size_t bytes)> fetched;
+    std::function<void(const std::string& result, const std::vector<std::string>& classes)> checked;
+  };
+  void observe(CheckObserver observer) { m_observer = std::move(observer); }
 
   // Called after a check stored a change (so the daemon can run the dispatcher).
   void on_change(std::function<void()> callback) { m_on_change = std::move(callback); }
@@ -187,6 +201,7 @@ class Monitor {
   int m_store_errors = 0;  // failed store writes since the last one that succeeded
   MonitorStats m_stats;
   std::function<void()> m_on_change;
+  CheckObserver m_observer;
   std::function<void()> m_all_done;
   std::optional<boost::asio::any_io_executor> m_cpu;
   std::optional<boost::asio::any_io_executor> m_home;

@@ -151,6 +151,7 @@ void Dispatcher::settle(const OutboxEntry& entry, const AttemptOutcome& outcome)
     case Verdict::delivered: {
       s = m_store.mark_delivered(entry.id, now);
       ++m_stats.delivered;
+      if (m_on_attempt) m_on_attempt(entry.notifier, "delivered");
       note_health(entry.notifier, true, {});
       m_log->debug("notify: {} delivered to {} (attempt {})", entry.event_id, entry.notifier, attempts);
       break;
@@ -174,11 +175,13 @@ void Dispatcher::settle(const OutboxEntry& entry, const AttemptOutcome& outcome)
       if (dead_reason.empty()) {
         s = m_store.mark_retry(entry.id, attempts, next, outcome.reason);
         ++m_stats.retried;
+        if (m_on_attempt) m_on_attempt(entry.notifier, "retried");
         note_health(entry.notifier, false, outcome.reason);
         break;
       }
       s = m_store.mark_dead(entry.id, attempts, dead_reason);
       ++m_stats.dead;
+      if (m_on_attempt) m_on_attempt(entry.notifier, "dead");
       note_health(entry.notifier, false, {});  // the error below says it all
       m_log->error("notify: {} to {} is dead: {}", entry.event_id, entry.notifier, dead_reason);
       break;
@@ -186,6 +189,7 @@ void Dispatcher::settle(const OutboxEntry& entry, const AttemptOutcome& outcome)
     case Verdict::dead: {
       s = m_store.mark_dead(entry.id, attempts, outcome.reason);
       ++m_stats.dead;
+      if (m_on_attempt) m_on_attempt(entry.notifier, "dead");
       note_health(entry.notifier, false, {});
       m_log->error("notify: {} to {} is dead: {}", entry.event_id, entry.notifier, outcome.reason);
       break;

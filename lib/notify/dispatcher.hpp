@@ -102,6 +102,11 @@ class Dispatcher {
   // Rows of any round still being delivered (waiting for a slot or sent).
   size_t in_flight() const { return m_busy.size(); }
   const DispatchStats& stats() const { return m_stats; }
+  // For the metrics: called after each recorded attempt with its notifier and result (delivered,
+  // retried or dead), on the dispatcher's thread.
+  void on_attempt(std::function<void(const std::string& notifier, std::string_view result)> callback) {
+    m_on_attempt = std::move(callback);
+  }
 
  private:
   struct Round {
@@ -145,6 +150,7 @@ class Dispatcher {
   std::shared_ptr<spdlog::logger> m_log;
   std::mt19937_64 m_rng;
   DispatchStats m_stats;
+  std::function<void(const std::string&, std::string_view)> m_on_attempt;
 };
 
 }  // namespace redline

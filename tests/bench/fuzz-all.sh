@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 seconds="${1:?usage: fuzz-all.sh SECONDS [TARGET...]}"
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(extract_fuzz feed_fuzz archive_fuzz config_fuzz url_fuzz rules_fuzz compare_fuzz)
+[ ${#targets[@]} -gt 0 ] || targets=(extract_fuzz feed_fuzz archive_fuzz config_fuzz url_fuzz rules_fuzz compare_fuzz api_fuzz router_fuzz)
 
 CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREDLINE_FUZZ=ON \
   -DREDLINE_SANITIZE=ON -DREDLINE_BUILD_TESTS=ON >/dev/null
