@@ -167,6 +167,7 @@ void ApiService::State::add_routes() {
   add_json_routes();
   add_write_routes();
   add_feed_routes();
+  add_web_routes();
 }
 
 ApiService::ApiService(std::shared_ptr<const Config> config, const Clock& clock, Metrics& metrics, ApiOptions options)

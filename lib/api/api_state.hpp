@@ -44,6 +44,7 @@ struct ApiService::State {
   void add_json_routes();
   void add_write_routes();
   void add_feed_routes();
+  void add_web_routes();  // the web desk (lib/web)
 
   // Common answers.
   static Response reply(const nlohmann::json& body, int status = 200);
