@@ -71,6 +71,10 @@ std::string state_sentence(EventType type) {
       return "The article now redirects to another page.";
     case EventType::restored:
       return "The article is back.";
+    case EventType::headline_test:
+      return "The publisher is testing several headlines at this URL (an A/B test); flips among them are not reported.";
+    case EventType::headline_test_ended:
+      return "The headline test is over: one headline alone is served now.";
     default:
       return "";
   }

@@ -542,7 +542,11 @@ void read_sections(TableReader& root, Config& cfg, const std::filesystem::path& 
     cfg.notify.classes = read_classes(r, "classes", cfg.notify.classes);
     if (auto d = r.duration("max_age")) cfg.notify.max_age = *d;
   });
-  section("diff", [&](TableReader& r) { cfg.ignore = r.ignore_patterns("ignore"); });
+  section("diff", [&](TableReader& r) {
+    cfg.ignore = r.ignore_patterns("ignore");
+    if (auto d = r.duration("ab_window")) cfg.ab_window = *d;
+    if (auto d = r.duration("ab_settle")) cfg.ab_settle = *d;
+  });
   section("schedule", [&](TableReader& r) { read_schedule(r, cfg.schedule, file); });
   section("api", [&](TableReader& r) { read_api(r, cfg.api, file); });
 

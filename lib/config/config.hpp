@@ -145,6 +145,11 @@ struct Config {
   NotifyConfig notify;
   ScheduleConfig schedule;
   std::vector<std::string> ignore;  // global [diff] ignore regexes
+  // [diff] ab_window / ab_settle: headline A/B tests (monitor/headline_test.hpp). A headline that returns
+  // to a variant seen within ab_window, with the same body, starts a test; a test ends when one variant
+  // alone has been served for ab_settle.
+  Duration ab_window = std::chrono::hours(24);
+  Duration ab_settle = std::chrono::hours(6);
   std::vector<WatchConfig> watches;
   std::vector<FeedConfig> feeds;
   std::vector<WebhookConfig> webhooks;

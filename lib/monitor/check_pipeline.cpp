@@ -311,6 +311,11 @@ Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp 
   }
 
   const VersionRecord& latest = *work.latest;
+  // Headline A/B tests (check_pipeline_ab.cpp): flips among known variants are not changes.
+  HeadlineTestAfter ab;
+  auto settled = headline_test_step(work, nv, notify, ab);
+  if (!settled) return settled.error();
+  if (*settled) return std::move(**settled);
   if (!work.change) return outcome_of(CheckOutcome::Kind::unchanged, "", latest.id);
   const Change& change = *work.change;
   // Different fingerprints but no change: the comparison options changed since the latest version.
@@ -354,6 +359,7 @@ Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp 
 
   auto id = m_store.add_version(nv);
   if (!id) return id.error();
+  if (auto s = after_headline_test(article.id, ab, event.occurred_at); !s) return s.error();
   std::string joined;
   for (const auto& c : classes) joined += (joined.empty() ? "" : ",") + c;
   spdlog::info("{}: changed [{}] → version {}", url, joined, latest.number + 1);

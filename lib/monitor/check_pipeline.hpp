@@ -31,6 +31,8 @@
 
 namespace redline {
 
+struct HeadlineTestState;
+
 struct CheckOutcome {
   enum class Kind {
     failed,         // fetch, HTTP status or extraction failed; `detail` says why
@@ -124,6 +126,20 @@ class CheckPipeline {
   Status change_state(const ArticleRecord& article, EventType type, const std::string& url);
   // The URL and feed of an event about `article`, for the notifiers' filters.
   EventOrigin origin_of(const ArticleRecord& article, const std::string& url);
+
+  // Headline A/B tests (check_pipeline_ab.cpp, monitor/headline_test.hpp). headline_test_step() runs
+  // before a capture's version is written: it returns the outcome when the test settles the capture
+  // (a quiet flip, the test's start or end), else nullopt, and then `after` says what to write once
+  // the version is stored (after_headline_test()).
+  struct HeadlineTestAfter {
+    bool write = false;
+    std::optional<std::string> state;  // nullopt: the test is over
+    std::vector<OutboxEntry> outbox;   // article.headline_test_ended
+  };
+  Result<std::optional<CheckOutcome>> headline_test_step(PendingCheck& work, NewVersion& nv, CaptureNotify notify,
+                                                         HeadlineTestAfter& after);
+  Status after_headline_test(int64_t article_id, const HeadlineTestAfter& after, Timestamp at);
+  Event headline_test_event(const PendingCheck& work, const HeadlineTestState& state, EventType type);
 
   std::shared_ptr<const Config> m_config;
   Store& m_store;

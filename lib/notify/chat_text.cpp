@@ -81,6 +81,10 @@ std::string summary_line(const Event& e) {
       return "Article redirected";
     case EventType::restored:
       return "Article restored";
+    case EventType::headline_test:
+      return e.summary.empty() ? "Headline test" : e.summary;
+    case EventType::headline_test_ended:
+      return e.summary.empty() ? "Headline test ended" : e.summary;
   }
   return "Article event";
 }

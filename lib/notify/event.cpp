@@ -8,8 +8,9 @@ namespace redline {
 
 namespace {
 
-constexpr std::array<std::string_view, 4> k_type_names = {"article.changed", "article.deleted", "article.redirected",
-                                                          "article.restored"};
+constexpr std::array<std::string_view, 6> k_type_names = {"article.changed",       "article.deleted",
+                                                          "article.redirected",    "article.restored",
+                                                          "article.headline_test", "article.headline_test_ended"};
 
 nlohmann::json version_json(const std::optional<EventVersion>& v) {
   if (!v) return nullptr;
@@ -72,6 +73,11 @@ std::string render_event(const Event& event) {
     data["summary"] = event.summary;
     data["facts"] = event.facts.is_object() ? event.facts : nlohmann::json::object();
   }
+  if (event.type == EventType::headline_test || event.type == EventType::headline_test_ended) {
+    data["summary"] = event.summary;
+    data["variants"] = event.variants.is_array() ? event.variants : nlohmann::json::array();
+    if (event.type == EventType::headline_test_ended) data["winner"] = event.winner;
+  }
   const nlohmann::json envelope = {
       {"type", to_string(event.type)},
       {"timestamp", format_rfc3339(event.occurred_at)},
@@ -102,6 +108,8 @@ Result<Event> parse_event(std::string_view payload) {
     event.diff = data.value("diff", std::string());
     event.summary = data.value("summary", std::string());
     if (data.contains("facts")) event.facts = data["facts"];
+    if (data.contains("variants")) event.variants = data["variants"];
+    event.winner = data.value("winner", std::string());
     return event;
   } catch (const std::exception& e) {
     return make_error(Errc::invalid_input, std::string("event payload: ") + e.what());

@@ -6,6 +6,7 @@
 //    "data": {"event_id", "article_id", "url", "old": {"version","captured_at","headline"} | null,
 //             "new": {…} | null, "classes": [...], "stats": {...}, "diff": "<text word diff>",
 //             "summary": "<one sentence>", "facts": {...}}}   (summary and facts: article.changed only)
+//   article.headline_test(_ended): "summary", "variants": [...], and "winner" (ended) instead of "facts".
 // Inputs are plain values so that notify does not depend on diff/.
 //
 // Pure functions; thread-safe (make_event_id draws from OpenSSL's CSPRNG).
@@ -23,9 +24,10 @@
 
 namespace redline {
 
-enum class EventType { changed, deleted, redirected, restored };
+enum class EventType { changed, deleted, redirected, restored, headline_test, headline_test_ended };
 
-// "article.changed", "article.deleted", "article.redirected", "article.restored".
+// "article.changed", "article.deleted", "article.redirected", "article.restored", "article.headline_test",
+// "article.headline_test_ended".
 std::string_view to_string(EventType type);
 std::optional<EventType> event_type_from_string(std::string_view name);
 
@@ -51,6 +53,11 @@ struct Event {
   // diff/facets.hpp): {"numbers": [...], "quotes": [...], "corrections": [...]}. Empty/null otherwise.
   std::string summary;
   nlohmann::json facts;
+  // article.headline_test and article.headline_test_ended (monitor/headline_test.hpp): the variants,
+  // [{"headline", "first_seen", "last_seen", "sightings"}], and (ended) the winning headline. The summary
+  // is set for these too.
+  nlohmann::json variants;
+  std::string winner;
 };
 
 // "evt_" followed by 24 random characters of the lower-case base32 alphabet (a-z, 2-7): 120 bits.

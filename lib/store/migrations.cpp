@@ -214,8 +214,18 @@ CREATE TRIGGER article_count_update AFTER UPDATE OF state ON article WHEN old.st
 END;
 )sql";
 
-constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3},
-                                     Migration{4, k_v4}, Migration{5, k_v5}, Migration{6, k_v6}, Migration{7, k_v7}};
+// Headline A/B tests (monitor/headline_test.hpp): the running test of an article, one row while it
+// runs, deleted when it ends. The state is the monitor's JSON; the store does not read it.
+constexpr std::string_view k_v8 = R"sql(
+CREATE TABLE headline_test (
+  article_id INTEGER PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,
+  state      TEXT    NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3}, Migration{4, k_v4},
+                                     Migration{5, k_v5}, Migration{6, k_v6}, Migration{7, k_v7}, Migration{8, k_v8}};
 
 }  // namespace
 

@@ -132,7 +132,16 @@ ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
 ALTER TABLE outbox ADD COLUMN lease_until BIGINT;
 )sql";
 
-constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}};
+// Headline A/B tests, as SQLite's migration 8: one row per running test, the monitor's JSON state.
+constexpr std::string_view k_v3 = R"sql(
+CREATE TABLE headline_test (
+  article_id BIGINT PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,
+  state      TEXT   NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3}};
 
 // Any constant; identifies redline's migration lock among the database's advisory locks.
 constexpr std::string_view k_lock = "SELECT pg_advisory_xact_lock(7205416183)";

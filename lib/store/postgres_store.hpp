@@ -60,6 +60,9 @@ class PostgresStore final : public Store, public WorkClaims {
   Result<int64_t> add_version(const NewVersion& version) override;
   Result<std::vector<int64_t>> add_versions(std::span<const NewVersion> versions) override;
   Status record_state(const StateChange& change) override;
+  Result<std::optional<std::string>> headline_test(int64_t article_id) override;
+  Status record_headline_test(int64_t article_id, const std::optional<std::string>& state,
+                              std::span<const OutboxEntry> outbox, Timestamp at) override;
   Status note_seen(int64_t article_id, Timestamp at) override;
 
   Status record_check(const CheckRecord& check) override;

@@ -74,6 +74,9 @@ class SqliteStore final : public Store {
   Status begin_group() override;
   Status commit_group() override;
   Status record_state(const StateChange& change) override;
+  Result<std::optional<std::string>> headline_test(int64_t article_id) override;
+  Status record_headline_test(int64_t article_id, const std::optional<std::string>& state,
+                              std::span<const OutboxEntry> outbox, Timestamp at) override;
 
   Result<std::vector<OutboxEntry>> due_outbox(Timestamp now, size_t limit) override;
   Result<std::vector<OutboxEntry>> list_outbox(std::optional<OutboxState> state) override;

@@ -219,6 +219,15 @@ class ArticleStore {
   // An article was seen unchanged outside a fetch (an imported capture equal to a stored version):
   // last_checked becomes max(last_checked, at); validators, next_check and last_error stay.
   virtual Status note_seen(int64_t article_id, Timestamp at) = 0;
+
+  // The running headline A/B test of an article (monitor/headline_test.hpp), as the monitor serialized
+  // it; nullopt when none runs (or the article is unknown).
+  virtual Result<std::optional<std::string>> headline_test(int64_t article_id) = 0;
+  // Starts or updates (`state`) or ends (nullopt) the article's running test and writes the outbox rows,
+  // in one transaction. Errc::not_found for an unknown article; Errc::invalid_input for a used
+  // (event_id, notifier).
+  virtual Status record_headline_test(int64_t article_id, const std::optional<std::string>& state,
+                                      std::span<const OutboxEntry> outbox, Timestamp at) = 0;
 };
 
 // The watch list and the bookkeeping of checks.
