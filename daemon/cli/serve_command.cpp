@@ -43,8 +43,10 @@ void add_serve_command(CLI::App& app, CommandContext& ctx) {
       api::ApiService service(std::make_shared<const Config>(*config), clock, metrics, options);
       auto bound = service.start();
       if (!bound) return fail(exit_code_for(bound.error().code), bound.error().message);
-      std::cerr << "redline serve: API listening on " << *bound << " (" << service.base_url() << "), store "
-                << config->store.path.string() << " read-only\n";
+      // One write, so that a reader of the line never sees half of it (std::cerr is unbuffered).
+      std::cerr << ("redline serve: API listening on " + *bound + " (" + service.base_url() + "), store " +
+                    config->store.path.string() + " read-only\n")
+                << std::flush;
       int signal = 0;
       sigwait(&signals, &signal);
       service.stop();

@@ -220,7 +220,7 @@ std::string render(const Change& change, const Article& old_version, const Artic
     case DiffFormat::html:
       return render_html(change, old_version, new_version);
     case DiffFormat::json:
-      return to_json(change).dump(2) + "\n";
+      return to_json(change).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }
   return {};
 }
