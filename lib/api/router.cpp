@@ -50,22 +50,6 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
   return out;
 }
 
-std::string percent_encode(std::string_view text) {
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += k_hex[c >> 4];
-      out += k_hex[c & 15];
-    }
-  }
-  return out;
-}
-
 Result<Query> parse_query(std::string_view query) {
   Query out;
   if (query.empty()) return out;

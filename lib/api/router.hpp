@@ -17,13 +17,12 @@
 
 #include "api/http_types.hpp"
 #include "core/result.hpp"
+#include "util/url.hpp"  // percent_encode
 
 namespace redline::api {
 
 // Decodes %XX escapes (and '+' as a space when `plus_is_space`). nullopt on a malformed escape.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
-// Encodes everything but unreserved characters (RFC 3986): one path segment or query value.
-std::string percent_encode(std::string_view text);
 
 // name -> values, in order. Errc::invalid_input on a malformed escape or more than 64 parameters.
 using Query = std::multimap<std::string, std::string, std::less<>>;

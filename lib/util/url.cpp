@@ -233,6 +233,22 @@ std::string resolve_url(std::string_view base, std::string_view ref) {
   return part_or_empty(b.get(), CURLUPART_URL);
 }
 
+std::string percent_encode(std::string_view text) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += k_hex[c >> 4];
+      out += k_hex[c & 15];
+    }
+  }
+  return out;
+}
+
 bool host_matches(std::string_view host, std::string_view suffix) {
   if (host.size() < suffix.size()) return false;
   if (host.size() == suffix.size()) return ascii_lower(host) == ascii_lower(suffix);

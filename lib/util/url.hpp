@@ -42,6 +42,9 @@ std::string canonicalize_url(std::string_view url);
 // Resolves `ref` (absolute, scheme-relative, absolute-path or relative) against `base`.
 std::string resolve_url(std::string_view base, std::string_view ref);
 
+// Encodes everything but RFC 3986 unreserved characters: one path segment or query value.
+std::string percent_encode(std::string_view text);
+
 // True when `host` equals `suffix` or ends with "." + suffix ("www.dw.com" matches "dw.com").
 bool host_matches(std::string_view host, std::string_view suffix);
 

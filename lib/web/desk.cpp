@@ -9,23 +9,7 @@ namespace redline::web {
 
 namespace detail {
 
-std::string enc(std::string_view text) {
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += k_hex[c >> 4];
-      out += k_hex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string article_href(std::string_view key) { return "/a/" + enc(key); }
+std::string article_href(std::string_view key) { return "/a/" + percent_encode(key); }
 
 std::optional<std::string> param(const Params& query, std::string_view name) {
   const auto it = query.find(name);

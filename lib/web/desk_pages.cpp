@@ -150,7 +150,7 @@ std::string filter_link(const Params& query, const std::string& extra) {
   std::string q;
   for (const auto& [k, v] : query) {
     if (k == "before" || k == "after") continue;
-    q += (q.empty() ? "" : "&") + enc(k) + "=" + enc(v);
+    q += (q.empty() ? "" : "&") + percent_encode(k) + "=" + percent_encode(v);
   }
   q += (q.empty() ? "" : "&") + extra;
   return esc("/?" + q);

@@ -7,12 +7,11 @@
 #include <vector>
 
 #include "store/store.hpp"
+#include "util/url.hpp"  // percent_encode
 #include "web/desk.hpp"
 
 namespace redline::web::detail {
 
-// Percent-encodes everything but RFC 3986 unreserved characters (a path segment or query value).
-std::string enc(std::string_view text);
 // "/a/<key>" with the key encoded as one segment.
 std::string article_href(std::string_view key);
 std::optional<std::string> param(const Params& query, std::string_view name);

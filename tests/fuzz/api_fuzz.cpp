@@ -100,7 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The routing helpers on their own, too.
   (void)api::parse_query(request.target);
   if (auto decoded = api::percent_decode(request.target, false))
-    if (api::percent_decode(api::percent_encode(*decoded), false) != *decoded) std::abort();
+    if (api::percent_decode(redline::percent_encode(*decoded), false) != *decoded) std::abort();
 
   const api::Response response = fixture.service.handle(request);
   if (response.status < 200 || response.status > 599) std::abort();

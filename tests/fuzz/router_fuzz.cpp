@@ -87,7 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                                            : std::string_view(request.target).substr(q + 1)))
     if (query->size() > 64) std::abort();
   if (auto decoded = api::percent_decode(in, false)) {
-    const std::string encoded = api::percent_encode(*decoded);
+    const std::string encoded = redline::percent_encode(*decoded);
     if (encoded.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~%") !=
         std::string::npos)
       std::abort();

@@ -132,7 +132,7 @@ TEST_F(ApiTest, EveryEndpointWithRealData) {
   EXPECT_EQ(json::parse(api_get(port, "/api/v1/articles?q=close").body)["items"].size(), 1u);
   EXPECT_EQ(json::parse(api_get(port, "/api/v1/articles?q=earthquake").body)["items"].size(), 0u);
 
-  const std::string k = api::percent_encode(key);
+  const std::string k = redline::percent_encode(key);
   auto detail = api_get(port, "/api/v1/articles/" + k);
   ASSERT_EQ(detail.status, 200) << detail.body;
   const auto d = json::parse(detail.body);
@@ -215,7 +215,7 @@ TEST_F(ApiTest, EveryEndpointWithRealData) {
   const auto watches = json::parse(api_get(port, "/api/v1/watches").body);
   EXPECT_EQ(watches["items"].size(), 2u);
   EXPECT_NE(env.cli({"status"}).out.find("cli 1"), std::string::npos);
-  const std::string del = "/api/v1/watches?url=" + api::percent_encode(site.url("/news/budget"));
+  const std::string del = "/api/v1/watches?url=" + redline::percent_encode(site.url("/news/budget"));
   EXPECT_EQ(api_request(port, "DELETE", del, {{"Authorization", "Bearer " + k_read_token}}).status, 403);
   EXPECT_EQ(api_request(port, "DELETE", del, {{"Authorization", "Bearer " + k_write_token}}).status, 204);
   EXPECT_EQ(api_request(port, "DELETE", del, {{"Authorization", "Bearer " + k_write_token}}).status, 404);

@@ -195,7 +195,7 @@ TEST(ApiText, CurlExamplesOfTheDocsWork) {
   };
   for (const std::string& written : commands) {
     std::string command = written;
-    command = replace_all(command, "dw.com%3A61992878", api::percent_encode(key));
+    command = replace_all(command, "dw.com%3A61992878", redline::percent_encode(key));
     command = replace_all(command, "https://www.dw.com/en/a-1", site.url("/en/a-1"));
     command = replace_all(command, "2026-12-05T10:00:00Z", format_rfc3339(before_change));
     command = replace_all(command, "127.0.0.1:8421", "127.0.0.1:" + std::to_string(port));

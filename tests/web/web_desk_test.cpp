@@ -77,7 +77,7 @@ TEST_F(WebDeskTest, PagesOverRealData) {
   EXPECT_EQ(count_of(api_get(port, "/?classes=body&classes=headline").body, "<li class=\"row\""), 3u);
   EXPECT_EQ(count_of(api_get(port, "/?site=127.0.0.1").body, "<li class=\"row\""), 3u);
   EXPECT_EQ(count_of(api_get(port, "/?site=example.org").body, "<li class=\"row\""), 0u);
-  const auto search = api_get(port, "/?q=" + api::percent_encode("联邦预算"));
+  const auto search = api_get(port, "/?q=" + redline::percent_encode("联邦预算"));
   EXPECT_EQ(count_of(search.body, "<li class=\"row\""), 1u) << search.body;
   EXPECT_NE(search.body.find("否决"), std::string::npos);
   EXPECT_EQ(count_of(api_get(port, "/?since=2000-01-01&until=2000-01-02").body, "<li class=\"row\""), 0u);
@@ -106,7 +106,7 @@ TEST_F(WebDeskTest, PagesOverRealData) {
   // The article page and the diff's three views: the edit exactly.
   const std::string floods = key_of(port, "/news/floods");
   ASSERT_FALSE(floods.empty());
-  const std::string base = "/a/" + api::percent_encode(floods);
+  const std::string base = "/a/" + redline::percent_encode(floods);
   auto article = api_get(port, base);
   ASSERT_EQ(article.status, 200) << article.body;
   EXPECT_NE(article.body.find("<h2>Versions</h2>"), std::string::npos);
@@ -134,7 +134,7 @@ TEST_F(WebDeskTest, PagesOverRealData) {
   EXPECT_EQ(api_get(port, "/a/nothing-here").header("content-type"), "text/html; charset=utf-8");
 
   // The hostile article on every page: inert, shown literally.
-  const std::string hostile = "/a/" + api::percent_encode(key_of(port, "/news/hostile"));
+  const std::string hostile = "/a/" + redline::percent_encode(key_of(port, "/news/hostile"));
   for (const std::string& path : {hostile, hostile + "/diff", hostile + "/diff?view=side",
                                   hostile + "/diff?view=changes", hostile + "/v/1", hostile + "/v/2"}) {
     auto page = api_get(port, path);
