@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <barrier>
 #include <set>
 #include <thread>
 
@@ -54,16 +55,25 @@ TEST_F(ClaimsTest, TwoConcurrentClaimersNeverGetTheSameCheck) {
   const auto ids = due_articles(*setup, 2000);
   std::vector<int64_t> got[2];
   std::thread claimers[2];
+  // Both claimers connect, then each takes its first batch before either goes on: without the second
+  // meeting point one thread could drain all 2 000 before the other has run its first query.
+  std::barrier meet(2);
   for (int c = 0; c < 2; ++c)
     claimers[c] = std::thread([&, c] {
       auto store = open();
-      if (!store) return;
+      if (!store) return meet.arrive_and_drop();
+      meet.arrive_and_wait();  // both connected
       const std::string node = "node-" + std::to_string(c);
-      for (;;) {
+      for (bool first = true;; first = false) {
         auto batch = store->claim_checks(node, at_ms(5000), 30s, 50);
-        ASSERT_TRUE(batch.ok()) << batch.error().message;
-        if (batch->empty()) break;
+        if (!batch.ok()) {
+          ADD_FAILURE() << batch.error().message;
+          if (first) meet.arrive_and_drop();
+          return;
+        }
         got[c].insert(got[c].end(), batch->begin(), batch->end());
+        if (first) meet.arrive_and_wait();  // both hold a first batch
+        if (batch->empty()) break;
       }
     });
   for (auto& t : claimers) t.join();
