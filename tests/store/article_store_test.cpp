@@ -416,6 +416,48 @@ TEST_P(ArticleStoreTest, AddVersionsIsAllOrNothing) {
   for (size_t i = 0; i < 5; ++i) EXPECT_EQ((*versions)[i].id, (*ids)[i]);
 }
 
+TEST_P(ArticleStoreTest, HeadlineTestStateIsWrittenReplacedAndEndedWithItsOutboxRows) {
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  const int64_t a = store->ensure_article("a", "https://example.com/a", at_ms(0))->id;
+  const int64_t b = store->ensure_article("b", "https://example.com/b", at_ms(0))->id;
+  EXPECT_FALSE(*store->headline_test(a));  // none runs
+  const auto row = [](std::string event) {
+    OutboxEntry e;
+    e.event_id = std::move(event);
+    e.notifier = "hook";
+    e.payload = R"({"type":"article.headline_test"})";
+    e.created_at = at_ms(10);
+    e.next_attempt = at_ms(10);
+    return e;
+  };
+  const std::vector<OutboxEntry> started{row("evt_start")};
+  ASSERT_TRUE(store->record_headline_test(a, std::string(R"({"v":["A","B"],"h":"标题"})"), started, at_ms(10)));
+  EXPECT_EQ(store->headline_test(a)->value_or(""), R"({"v":["A","B"],"h":"标题"})");
+  EXPECT_FALSE(*store->headline_test(b));  // one row per article
+  ASSERT_TRUE(store->record_headline_test(a, std::string("{\"v\":[\"A\"]}"), {}, at_ms(20)));  // replaced
+  EXPECT_EQ(store->headline_test(a)->value_or(""), "{\"v\":[\"A\"]}");
+  // A used (event_id, notifier) rolls the whole write back: the state stays as it was.
+  auto dup = store->record_headline_test(a, std::string("{}"), started, at_ms(30));
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, Errc::invalid_input);
+  EXPECT_EQ(store->headline_test(a)->value_or(""), "{\"v\":[\"A\"]}");
+  // Ended: the row goes, the end event's row is written.
+  ASSERT_TRUE(store->record_headline_test(a, std::nullopt, std::vector<OutboxEntry>{row("evt_end")}, at_ms(40)));
+  EXPECT_FALSE(*store->headline_test(a));
+  auto rows = store->list_outbox(std::nullopt);
+  ASSERT_TRUE(rows.ok());
+  std::vector<std::string> events;
+  for (const auto& e : *rows) {
+    EXPECT_EQ(e.article_id, a);
+    events.push_back(e.event_id);
+  }
+  EXPECT_EQ(events, (std::vector<std::string>{"evt_start", "evt_end"}));
+  auto unknown = store->record_headline_test(a + b + 100, std::string("{}"), {}, at_ms(50));
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, Errc::not_found);
+}
+
 INSTANTIATE_STORE_CONTRACT(ArticleStoreTest);
 
 }  // namespace
