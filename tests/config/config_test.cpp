@@ -163,6 +163,25 @@ timeout = "20s"
             "always");
 }
 
+TEST(Config, HeadlineTestWindowAndSettle) {
+  const auto defaults = parse("");
+  EXPECT_EQ(defaults.ab_window, 24h);
+  EXPECT_EQ(defaults.ab_settle, 6h);
+  const auto cfg = parse("[diff]\nab_window = \"2d\"\nab_settle = \"90m\"\n");
+  EXPECT_EQ(cfg.ab_window, 48h);
+  EXPECT_EQ(cfg.ab_settle, 90min);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"[diff]\nab_window = \"soon\"\n", ":2: diff.ab_window must be a duration such as"},
+      {"[diff]\n\nab_settle = 3600\n", ":3: diff.ab_settle must be a duration such as"},
+      {"[diff]\nab_settle = \"0s\"\n", ":2: diff.ab_settle must be at least 1s"},
+      {"[diff]\nab_windows = \"1h\"\n", ":2: unknown key \"ab_windows\" in diff; expected one of: ab_settle, ab_window"},
+  };
+  for (const auto& [text, expected] : cases) {
+    const auto message = error_of(text);
+    EXPECT_NE(message.find(expected), std::string::npos) << "config:\n" << text << "\nmessage: " << message;
+  }
+}
+
 TEST(Config, RejectsBadNotifiers) {
   const std::string hook = "[[webhook]]\nname = \"a\"\nurl = \"https://h.example/\"\n";
   const std::string mail =
