@@ -3,6 +3,7 @@
 // content the diff/ HTML fragment of the change, escaped as XML text.
 #include <ctime>
 #include <map>
+#include <unordered_map>
 
 #include "api/api_state.hpp"
 #include "api/problem.hpp"
@@ -80,7 +81,89 @@ std::string state_sentence(EventType type) {
   }
 }
 
+// One <entry> of a feed, rendered once per event: events never change, so feeds serve it from
+// AtomEntryCache instead of comparing the two versions again (the compare is most of a feed's cost).
+struct AtomEntry {
+  std::string xml;
+  Timestamp updated{};
+};
+
+std::string entry_title(const Event& event) {
+  const std::string headline = event.new_version   ? event.new_version->headline
+                               : event.old_version ? event.old_version->headline
+                                                   : event.url;
+  if (!event.summary.empty()) return headline + " \u2014 " + event.summary;  // the summary next to the headline
+  std::string classes;
+  for (const auto& c : event.classes) classes += (classes.empty() ? "" : ", ") + c;
+  return event.type == EventType::changed ? "[" + classes + "] " + headline
+                                          : "[" + std::string(to_string(event.type)).substr(8) + "] " + headline;
+}
+
+// The variants of a headline test as an HTML list (when each was first and last seen).
+std::string variants_html(const Event& event) {
+  if (!event.variants.is_array() || event.variants.empty()) return "";
+  std::string out = "<ul>";
+  for (const auto& v : event.variants) {
+    if (!v.is_object()) continue;
+    out += "<li>\u201c" + escape_html(v.value("headline", std::string())) + "\u201d (" +
+           escape_html(v.value("first_seen", std::string())) + " \u2013 " +
+           escape_html(v.value("last_seen", std::string())) + ")</li>";
+  }
+  return out + "</ul>";
+}
+
+AtomEntry render_entry(const Event& event, const std::vector<VersionRecord>& versions, const Config& config,
+                       const std::string& base_url) {
+  const auto by_number = [&](const std::optional<EventVersion>& v) -> const VersionRecord* {
+    if (!v || v->number < 1 || static_cast<size_t>(v->number) > versions.size()) return nullptr;
+    return &versions[static_cast<size_t>(v->number - 1)];
+  };
+  const VersionRecord* old_v = by_number(event.old_version);
+  const VersionRecord* new_v = by_number(event.new_version);
+  const Timestamp updated =
+      event.type == EventType::changed && event.new_version ? event.new_version->captured_at : event.occurred_at;
+  std::string content;
+  if (event.type == EventType::changed && old_v && new_v) {
+    const Change change = compare(old_v->content, new_v->content, compare_options_for(config, new_v->url));
+    content = render_html_fragment(change, old_v->content, new_v->content);
+  } else {
+    content = "<p>" + escape_html(state_sentence(event.type)) + "</p>" + variants_html(event);
+  }
+  if (!event.summary.empty()) content = "<p><strong>" + escape_html(event.summary) + "</strong></p>" + content;
+  const VersionRecord* byline_of = new_v ? new_v : old_v;
+  const std::string author =
+      byline_of && !byline_of->content.byline().empty() ? byline_of->content.byline() : "unknown";
+  const std::string key = percent_encode(event.article_key);
+  std::string alternate = base_url + "/api/v1/articles/" + key + "/diff?format=html";
+  if (old_v && new_v) alternate += "&from=" + std::to_string(old_v->number) + "&to=" + std::to_string(new_v->number);
+  std::string xml = "<entry>\n<id>urn:redline:event:" + xml_text(event.id) + "</id>\n";
+  xml += "<title type=\"text\">" + xml_text(entry_title(event)) + "</title>\n";
+  xml += "<updated>" + format_rfc3339(updated) + "</updated>\n";
+  xml += "<published>" + format_rfc3339(event.occurred_at) + "</published>\n";
+  xml += "<link rel=\"alternate\" type=\"text/html\" href=\"" + xml_text(alternate) + "\"/>\n";
+  xml += "<link rel=\"related\" href=\"" + xml_text(event.url) + "\"/>\n";
+  xml += "<author><name>" + xml_text(author) + "</name></author>\n";
+  for (const auto& c : event.classes) xml += "<category term=\"" + xml_text(c) + "\"/>\n";
+  xml += "<content type=\"html\">" + xml_text(content) + "</content>\n</entry>\n";
+  return {std::move(xml), updated};
+}
+
 }  // namespace
+
+// Bounded: when full it starts again empty (feeds ask for the newest events, which come back at once).
+struct AtomEntryCache {
+  static constexpr size_t k_max_entries = 4096;
+  std::unordered_map<std::string, AtomEntry> entries;
+
+  const AtomEntry* find(const std::string& event_id) const {
+    auto it = entries.find(event_id);
+    return it == entries.end() ? nullptr : &it->second;
+  }
+  const AtomEntry& add(const std::string& event_id, AtomEntry entry) {
+    if (entries.size() >= k_max_entries) entries.clear();
+    return entries.insert_or_assign(event_id, std::move(entry)).first->second;
+  }
+};
 
 void ApiService::State::add_feed_routes() {
   struct FeedSpec {
@@ -102,59 +185,25 @@ void ApiService::State::add_feed_routes() {
     auto page = model->events(spec.query);
     if (!page) return store_error(page.error());
 
+    if (!atom_cache) atom_cache = std::make_shared<AtomEntryCache>();
     std::map<int64_t, std::vector<VersionRecord>> versions_of;
     std::string entries;
     std::optional<Timestamp> newest;
     for (const EventRecord& record : page->items) {
-      auto event = parse_event(record.payload);
-      if (!event) continue;  // not an envelope this version reads: skipped rather than fail the feed
-      if (!versions_of.count(record.article_id)) {
-        auto versions = reader->versions(record.article_id);
-        if (!versions) return store_error(versions.error());
-        versions_of[record.article_id] = std::move(*versions);
+      const AtomEntry* entry = atom_cache->find(record.event_id);
+      if (!entry) {
+        auto event = parse_event(record.payload);
+        if (!event) continue;  // not an envelope this version reads: skipped rather than fail the feed
+        if (!versions_of.count(record.article_id)) {
+          auto versions = reader->versions(record.article_id);
+          if (!versions) return store_error(versions.error());
+          versions_of[record.article_id] = std::move(*versions);
+        }
+        entry =
+            &atom_cache->add(record.event_id, render_entry(*event, versions_of[record.article_id], *config, base_url));
       }
-      const auto& versions = versions_of[record.article_id];
-      const auto by_number = [&](const std::optional<EventVersion>& v) -> const VersionRecord* {
-        if (!v || v->number < 1 || static_cast<size_t>(v->number) > versions.size()) return nullptr;
-        return &versions[static_cast<size_t>(v->number - 1)];
-      };
-      const VersionRecord* old_v = by_number(event->old_version);
-      const VersionRecord* new_v = by_number(event->new_version);
-      const Timestamp updated = event->type == EventType::changed && event->new_version
-                                    ? event->new_version->captured_at
-                                    : event->occurred_at;
-      if (!newest || updated > *newest) newest = updated;
-      std::string classes;
-      for (const auto& c : event->classes) classes += (classes.empty() ? "" : ", ") + c;
-      const std::string headline = event->new_version   ? event->new_version->headline
-                                   : event->old_version ? event->old_version->headline
-                                                        : event->url;
-      std::string title = event->type == EventType::changed
-                              ? "[" + classes + "] " + headline
-                              : "[" + std::string(to_string(event->type)).substr(8) + "] " + headline;
-      std::string content;
-      if (event->type == EventType::changed && old_v && new_v) {
-        const Change change = compare(old_v->content, new_v->content, compare_options_for(*config, new_v->url));
-        content = render_html_fragment(change, old_v->content, new_v->content);
-      } else {
-        content = "<p>" + escape_html(state_sentence(event->type)) + "</p>";
-      }
-      const VersionRecord* byline_of = new_v ? new_v : old_v;
-      const std::string author =
-          byline_of && !byline_of->content.byline().empty() ? byline_of->content.byline() : "unknown";
-      const std::string key = percent_encode(event->article_key);
-      std::string alternate = base_url + "/api/v1/articles/" + key + "/diff?format=html";
-      if (old_v && new_v)
-        alternate += "&from=" + std::to_string(old_v->number) + "&to=" + std::to_string(new_v->number);
-      entries += "<entry>\n<id>urn:redline:event:" + xml_text(event->id) + "</id>\n";
-      entries += "<title type=\"text\">" + xml_text(title) + "</title>\n";
-      entries += "<updated>" + format_rfc3339(updated) + "</updated>\n";
-      entries += "<published>" + format_rfc3339(event->occurred_at) + "</published>\n";
-      entries += "<link rel=\"alternate\" type=\"text/html\" href=\"" + xml_text(alternate) + "\"/>\n";
-      entries += "<link rel=\"related\" href=\"" + xml_text(event->url) + "\"/>\n";
-      entries += "<author><name>" + xml_text(author) + "</name></author>\n";
-      for (const auto& c : event->classes) entries += "<category term=\"" + xml_text(c) + "\"/>\n";
-      entries += "<content type=\"html\">" + xml_text(content) + "</content>\n</entry>\n";
+      if (!newest || entry->updated > *newest) newest = entry->updated;
+      entries += entry->xml;
     }
 
     std::string body = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";

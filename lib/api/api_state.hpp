@@ -14,7 +14,8 @@
 
 namespace redline::api {
 
-struct StatusCache;  // api_status.cpp
+struct StatusCache;     // api_status.cpp
+struct AtomEntryCache;  // api_atom.cpp
 
 enum class Access { read, write, feed };  // feed: read, and ?token= is accepted too
 
@@ -32,6 +33,8 @@ struct ApiService::State {
   std::unique_ptr<SqliteStore> writer;     // opened on the first write
   // /api/v1/status's snapshot (api_status.cpp).
   std::shared_ptr<StatusCache> status_cache;
+  // Rendered Atom entries by event id (api_atom.cpp).
+  std::shared_ptr<AtomEntryCache> atom_cache;
 
   // Opens the read connections on first use; a problem response when the store cannot be opened.
   std::optional<Response> open_readers();

@@ -174,7 +174,8 @@ TEST(Config, HeadlineTestWindowAndSettle) {
       {"[diff]\nab_window = \"soon\"\n", ":2: diff.ab_window must be a duration such as"},
       {"[diff]\n\nab_settle = 3600\n", ":3: diff.ab_settle must be a duration such as"},
       {"[diff]\nab_settle = \"0s\"\n", ":2: diff.ab_settle must be at least 1s"},
-      {"[diff]\nab_windows = \"1h\"\n", ":2: unknown key \"ab_windows\" in diff; expected one of: ab_settle, ab_window"},
+      {"[diff]\nab_windows = \"1h\"\n",
+       ":2: unknown key \"ab_windows\" in diff; expected one of: ab_settle, ab_window"},
   };
   for (const auto& [text, expected] : cases) {
     const auto message = error_of(text);

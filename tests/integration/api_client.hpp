@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 
 #include <map>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,14 @@ struct ApiReply {
     return it == headers.end() ? "" : it->second;
   }
 };
+
+// The port of a server that logged "listening on 127.0.0.1:PORT" (redlined, redline serve); 0 if none.
+inline uint16_t port_of(const std::string& log) {
+  std::smatch m;
+  static const std::regex re("listening on 127\\.0\\.0\\.1:([0-9]+)");
+  if (!std::regex_search(log, m, re)) return 0;
+  return static_cast<uint16_t>(std::stoi(m[1]));
+}
 
 inline ApiReply api_request(uint16_t port, const std::string& method, const std::string& target,
                             const std::vector<std::pair<std::string, std::string>>& headers = {},

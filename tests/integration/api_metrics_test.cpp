@@ -40,13 +40,6 @@ double value(const std::map<std::string, double>& s, const std::string& key) {
   return it == s.end() ? -1 : it->second;
 }
 
-uint16_t port_of(const std::string& log) {
-  std::smatch m;
-  static const std::regex re("listening on 127\\.0\\.0\\.1:([0-9]+)");
-  if (!std::regex_search(log, m, re)) return 0;
-  return static_cast<uint16_t>(std::stoi(m[1]));
-}
-
 TEST(ApiMetricsTest, EveryMetricMovesWithRealWork) {
   NewsSite site;
   site.put("/news/floods", {"Floods close the road",

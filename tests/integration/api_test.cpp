@@ -37,13 +37,6 @@ SiteArticle hostile_article() {
        "Residents of the lower town were asked to move their cars to higher ground before the evening."}};
 }
 
-uint16_t port_of(const std::string& log) {
-  std::smatch m;
-  static const std::regex re("listening on 127\\.0\\.0\\.1:([0-9]+)");
-  if (!std::regex_search(log, m, re)) return 0;
-  return static_cast<uint16_t>(std::stoi(m[1]));
-}
-
 std::string tokens_config() {
   return "[[api.token]]\nname = \"reader\"\ntoken = \"" + k_read_token +
          "\"\nscope = \"read\"\n[[api.token]]\nname = \"writer\"\ntoken = \"" + k_write_token +

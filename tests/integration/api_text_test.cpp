@@ -30,13 +30,6 @@ using namespace std::chrono_literals;
 const std::string k_bad = "\xC3\x28 \xFF \xC0\xAF \xE0\x80\xAF \xC0\x80 \x80 \xE2\x82 \xE2\x80\xA8 \xE2\x80\xA9";
 const std::string k_markup = "<script>alert(1)</script> \"><img src=x onerror=alert(2)> ]]>";
 
-uint16_t port_of(const std::string& log) {
-  std::smatch m;
-  static const std::regex re("listening on 127\\.0\\.0\\.1:([0-9]+)");
-  if (!std::regex_search(log, m, re)) return 0;
-  return static_cast<uint16_t>(std::stoi(m[1]));
-}
-
 // Runs api_inert.py against the API on `port` for the article `key`.
 void expect_inert(uint16_t port, const std::string& key) {
   ProcessOptions options;

@@ -2,13 +2,16 @@
 // as A or B at random, with a real webhook receiver (issue 16, "Headline A/B tests").
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
+#include "integration/api_client.hpp"
 #include "integration/news_site.hpp"
 #include "integration/redline_env.hpp"
 #include "integration/webhook_receiver.hpp"
+#include "support/process.hpp"
 
 namespace redline::testing {
 namespace {
@@ -143,6 +146,32 @@ TEST(HeadlineAbTest, FlipsMakeOneTestEventAndOneEndEventAndTheBodyEditIsReported
   const auto difflog = env.read_difflog();
   EXPECT_NE(difflog.find("article.headline_test "), std::string::npos) << difflog;
   EXPECT_NE(difflog.find("article.headline_test_ended "), std::string::npos) << difflog;
+
+  // The API lists both events as the webhook sent them, and the Atom feed has an entry for each, its
+  // title the summary next to the headline, its content the variants.
+  Process serve(RedlineEnv::redline_path(),
+                {{"--config", env.config_path().string(), "serve", "--listen", "127.0.0.1:0"}, {}, "", "", ""});
+  ASSERT_TRUE(serve.start().ok());
+  ASSERT_TRUE(serve.wait_for_output("API listening on", 20s)) << serve.stderr_text();
+  const uint16_t port = port_of(serve.stderr_text());
+  ASSERT_NE(port, 0);
+  const auto listed = api_get(port, "/api/v1/changes?limit=200");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  std::map<std::string, int> types;
+  const json items = json::parse(listed.body)["items"];  // named: the loop must not outlive a temporary
+  for (const auto& item : items) ++types[item["type"].get<std::string>()];
+  EXPECT_EQ(types["article.headline_test"], 1) << listed.body;
+  EXPECT_EQ(types["article.headline_test_ended"], 1) << listed.body;
+  const auto feed = api_get(port, "/feed.atom?limit=200");
+  ASSERT_EQ(feed.status, 200);
+  EXPECT_NE(feed.body.find("<title type=\"text\">" + k_a), std::string::npos) << feed.body;
+  EXPECT_NE(feed.body.find("\u2014 Headline test: 2 variants"), std::string::npos) << feed.body;
+  EXPECT_NE(feed.body.find("Headline test ended: \u201c" + k_b + "\u201d won"), std::string::npos) << feed.body;
+  EXPECT_NE(feed.body.find("&lt;li&gt;\u201c" + k_b + "\u201d"), std::string::npos) << feed.body;  // the variants
+  // Served twice (the second from the entry cache): the same feed.
+  EXPECT_EQ(api_get(port, "/feed.atom?limit=200").body, feed.body);
+  (void)serve.terminate();
+  serve.wait(10s);
 }
 
 }  // namespace

@@ -117,7 +117,29 @@ TEST(PayloadSchema, RenderedEventsAreValid) {
   deleted.classes.clear();
   deleted.stats = nlohmann::json::object();
   deleted.diff.clear();
-  for (const Event& e : {changed, first, deleted}) {
+  // A headline A/B test's two events (notify/event.hpp: variants, winner).
+  Event test = changed;
+  test.id = make_event_id();
+  test.type = EventType::headline_test;
+  test.new_version = test.old_version;
+  test.classes = {"headline"};
+  test.stats = nlohmann::json::object();
+  test.diff.clear();
+  test.summary = "Headline test: 2 variants (\u201cA\u201d / \u201cB\u201d)";
+  test.variants = nlohmann::json::array({{{"headline", "A"},
+                                          {"first_seen", "2024-06-01T09:00:00.000Z"},
+                                          {"last_seen", "2024-06-01T12:00:00.000Z"},
+                                          {"sightings", 3}},
+                                         {{"headline", "B"},
+                                          {"first_seen", "2024-06-01T10:00:00.000Z"},
+                                          {"last_seen", "2024-06-01T11:00:00.000Z"},
+                                          {"sightings", 2}}});
+  Event ended = test;
+  ended.id = make_event_id();
+  ended.type = EventType::headline_test_ended;
+  ended.winner = "A";
+  ended.summary = "Headline test ended: \u201cA\u201d won (2 variants)";
+  for (const Event& e : {changed, first, deleted, test, ended}) {
     const std::string payload = render_event(e);
     EXPECT_EQ(validator.validate(json::parse(payload)), "") << payload;
   }

@@ -434,7 +434,7 @@ TEST_P(ArticleStoreTest, HeadlineTestStateIsWrittenReplacedAndEndedWithItsOutbox
   const std::vector<OutboxEntry> started{row("evt_start")};
   ASSERT_TRUE(store->record_headline_test(a, std::string(R"({"v":["A","B"],"h":"标题"})"), started, at_ms(10)));
   EXPECT_EQ(store->headline_test(a)->value_or(""), R"({"v":["A","B"],"h":"标题"})");
-  EXPECT_FALSE(*store->headline_test(b));  // one row per article
+  EXPECT_FALSE(*store->headline_test(b));                                                      // one row per article
   ASSERT_TRUE(store->record_headline_test(a, std::string("{\"v\":[\"A\"]}"), {}, at_ms(20)));  // replaced
   EXPECT_EQ(store->headline_test(a)->value_or(""), "{\"v\":[\"A\"]}");
   // A used (event_id, notifier) rolls the whole write back: the state stays as it was.
