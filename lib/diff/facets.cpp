@@ -184,10 +184,15 @@ void find_number_facts(const std::vector<TextPair>& texts, bool fell_back, Chang
   match_equal(olds, news);
   pair_leftovers(olds, news, false, [&](const auto& o, const auto& n) {
     if (facts.numbers.size() >= k_max_facts) return;
+    // The op's code point offset finds it in the paragraph; when the paragraph is not valid UTF-8 the
+    // diff ran on a repaired copy whose offsets differ, and the context comes from the op alone.
     const size_t base = byte_offset(n.full, n.full_cp);
+    const bool found = n.full.substr(std::min(base, n.full.size()), n.text.size()) == n.text;
+    const std::string_view around = found ? n.full : n.text;
+    const size_t at = found ? base : 0;
     facts.numbers.push_back(NumberFact{std::string(o.text.substr(o.span.begin, o.span.end - o.span.begin)),
                                        std::string(n.text.substr(n.span.begin, n.span.end - n.span.begin)),
-                                       diff_detail::context_around(n.full, base + n.span.begin, base + n.span.end)});
+                                       diff_detail::context_around(around, at + n.span.begin, at + n.span.end)});
   });
 }
 

@@ -524,6 +524,8 @@ bool is_correction_note(std::string_view text) {
 
 std::string context_around(std::string_view text, size_t begin, size_t end, int radius) {
   // Walk `radius` code points out from each side, then to the nearest space inside that stretch.
+  end = std::min(end, text.size());
+  begin = std::min(begin, end);
   size_t from = begin;
   for (int n = 0; n < radius && from > 0; ++n) {
     --from;
