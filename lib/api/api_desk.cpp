@@ -124,12 +124,11 @@ void ApiService::State::add_desk_routes() {
       return failure(r, 400, "Say which event to retry or drop (one of the form's buttons).");
     const std::string& event_id = retry ? *retry : *drop;
     if (auto failed = open_writer()) return failure(r, failed->status, "The store cannot be written: " + failed->body);
-    auto changed = retry ? writer->retry_outbox(event_id, "", clock->now())
-                         : writer->drop_outbox(event_id, "", clock->now());
+    auto changed =
+        retry ? writer->retry_outbox(event_id, "", clock->now()) : writer->drop_outbox(event_id, "", clock->now());
     if (!changed && changed.error().code == Errc::not_found)
       return failure(r, 404, "The outbox has no delivery of the event " + event_id + ".");
-    if (!changed && changed.error().code == Errc::invalid_input)
-      return failure(r, 409, changed.error().message);
+    if (!changed && changed.error().code == Errc::invalid_input) return failure(r, 409, changed.error().message);
     if (!changed) return store_failure(r, changed.error());
     return see_other("/status", retry ? "retried" : "dropped", event_id);
   });
@@ -142,8 +141,9 @@ void ApiService::State::add_desk_routes() {
 
   router.add("POST", "/login", [this, failure](const RouteRequest& r) {
     if (!same_origin(r.request))
-      return failure(r, 403, "The login form must be sent from this site's own page (the request's Origin header "
-                             "is missing or names another site).");
+      return failure(r, 403,
+                     "The login form must be sent from this site's own page (the request's Origin header "
+                     "is missing or names another site).");
     if (ascii_lower(r.request.header("content-type")).rfind("application/x-www-form-urlencoded", 0) != 0)
       return failure(r, 415, "Send the form as application/x-www-form-urlencoded.");
     if (r.request.body.size() > 16 * 1024) return failure(r, 413, "The form is larger than 16 KiB.");
@@ -170,8 +170,7 @@ void ApiService::State::add_desk_routes() {
 
   router.add("POST", "/logout", [this, failure](const RouteRequest& r) {
     Query fields;
-    if (!same_origin(r.request))
-      return failure(r, 403, "The logout form must be sent from this site's own page.");
+    if (!same_origin(r.request)) return failure(r, 403, "The logout form must be sent from this site's own page.");
     auto parsed = parse_query(r.request.body.size() <= 16 * 1024 ? std::string_view(r.request.body) : "");
     const std::string cookie = cookie_token(r.request);
     if (!cookie.empty() && token_of(cookie)) {

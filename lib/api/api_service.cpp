@@ -14,7 +14,6 @@
 
 namespace redline::api {
 
-
 std::optional<Response> ApiService::State::open_readers() {
   if (reader && model) return std::nullopt;
   auto store = SqliteStore::open(config->store.path, OpenMode::read_only);

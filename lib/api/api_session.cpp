@@ -115,8 +115,8 @@ bool ApiService::State::same_origin(const Request& request) const {
 }
 
 std::string ApiService::State::login_cookie(std::string_view token) const {
-  std::string c = std::string(k_cookie) + "=" + percent_encode(token) +
-                  "; Path=/; HttpOnly; SameSite=Strict; Max-Age=604800";
+  std::string c =
+      std::string(k_cookie) + "=" + percent_encode(token) + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=604800";
   if (base_url.rfind("https://", 0) == 0) c += "; Secure";
   return c;
 }
@@ -140,8 +140,9 @@ std::optional<Response> ApiService::State::check_form(const RouteRequest& r, std
     return out;
   };
   if (!same_origin(r.request))
-    return refuse(403, "This form must be sent from this site's own pages (the request's Origin header is missing "
-                       "or names another site).");
+    return refuse(403,
+                  "This form must be sent from this site's own pages (the request's Origin header is missing "
+                  "or names another site).");
   if (ascii_lower(r.request.header("content-type")).rfind("application/x-www-form-urlencoded", 0) != 0)
     return refuse(415, "Send the form as application/x-www-form-urlencoded.");
   if (r.request.body.size() > k_form_limit) return refuse(413, "The form is larger than 16 KiB.");
@@ -151,13 +152,15 @@ std::optional<Response> ApiService::State::check_form(const RouteRequest& r, std
   const ApiToken* token = token_of(cookie);
   if (!token) return redirect("/login?next=" + percent_encode(back));
   if (token->scope != TokenScope::write)
-    return refuse(403, "The token \"" + token->name + "\" has scope \"read\"; this needs a token with scope "
-                       "\"write\". Log in with one.");
+    return refuse(403, "The token \"" + token->name +
+                           "\" has scope \"read\"; this needs a token with scope "
+                           "\"write\". Log in with one.");
   const std::string expected = csrf_for(cookie);
   const std::string given = query_value(*parsed, "csrf").value_or("");
   if (!equal_constant_time(given, expected))
-    return refuse(403, "The form's token is missing or stale (the server may have restarted): reload the page "
-                       "and send the form again.");
+    return refuse(403,
+                  "The form's token is missing or stale (the server may have restarted): reload the page "
+                  "and send the form again.");
   fields = std::move(*parsed);
   return std::nullopt;
 }

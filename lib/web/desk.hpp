@@ -73,16 +73,16 @@ WebResponse diff_page(WebSources& sources, const WebRequest& request);
 WebResponse version_page(WebSources& sources, const WebRequest& request);
 // What /status shows besides the store's report: filled by lib/api.
 struct DeskStatus {
-  StatusReport report;                     // a snapshot at most a few seconds old
-  std::optional<bool> rounds_running;      // nullopt: not a daemon (redline serve)
-  uint64_t rounds = 0;                     // rounds observed since the start
+  StatusReport report;                 // a snapshot at most a few seconds old
+  std::optional<bool> rounds_running;  // nullopt: not a daemon (redline serve)
+  uint64_t rounds = 0;                 // rounds observed since the start
   double last_round_seconds = 0;
   double mean_round_seconds = 0;
   double max_round_seconds = 0;
   int64_t origins_backing_off = 0;
-  std::vector<OutboxEntry> pending;        // at most k_outbox_rows each, oldest first
+  std::vector<OutboxEntry> pending;  // at most k_outbox_rows each, oldest first
   std::vector<OutboxEntry> dead;
-  std::map<int64_t, std::string> url_of;   // article id -> URL, for the rows above
+  std::map<int64_t, std::string> url_of;  // article id -> URL, for the rows above
 };
 inline constexpr size_t k_outbox_rows = 100;
 

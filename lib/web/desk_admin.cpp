@@ -135,8 +135,7 @@ WebResponse watches_page(WebSources& sources, const WebRequest& request) {
   body += "<h2 id=\"runtime-heading\">Added at run time</h2>\n";
   if (page->items.empty()) {
     body += "<p class=\"notice\">" +
-            std::string(after ? "No more watches." : "None: add one above, with `redline add` or the API.") +
-            "</p>\n";
+            std::string(after ? "No more watches." : "None: add one above, with `redline add` or the API.") + "</p>\n";
   } else {
     body += "<form id=\"remove-watches\" method=\"post\" action=\"/watches/remove\">" + csrf_field(request) +
             "<div class=\"table-wrap\"><table aria-labelledby=\"runtime-heading\">\n<thead><tr>" +
@@ -206,8 +205,8 @@ std::string outbox_table(const DeskStatus& status, const std::vector<OutboxEntry
     if (url != status.url_of.end()) out += url_cell(url->second, "");
     out += "</td><td><ul class=\"plain\">";
     for (const auto* e : entries) {
-      out += "<li>" + esc(e->notifier) + ": " + std::to_string(e->attempts) + " attempt" +
-             (e->attempts == 1 ? "" : "s");
+      out +=
+          "<li>" + esc(e->notifier) + ": " + std::to_string(e->attempts) + " attempt" + (e->attempts == 1 ? "" : "s");
       if (pending) out += ", next " + time_or_dash(e->next_attempt);
       if (!e->last_error.empty()) out += " — " + error_cell(e->last_error);
       out += "</li>";
@@ -238,12 +237,13 @@ WebResponse status_page(const WebRequest& request, const DeskStatus& status) {
   else
     body += std::to_string(status.rounds) + " rounds since the start; the last took " +
             seconds_text(status.last_round_seconds) + ", on average " + seconds_text(status.mean_round_seconds) +
-            ", the slowest " + seconds_text(status.max_round_seconds) + ". Origins backing off after failures: " +
-            std::to_string(status.origins_backing_off) + ".";
+            ", the slowest " + seconds_text(status.max_round_seconds) +
+            ". Origins backing off after failures: " + std::to_string(status.origins_backing_off) + ".";
   body += "</p>\n<ul class=\"plain\">";
   for (const auto& [source, n] : report.watches)
     body += "<li>" + std::to_string(n) + " watches from " + esc(source) + "</li>";
-  for (const auto& [state, n] : report.articles) body += "<li>" + std::to_string(n) + " " + esc(state) + " articles</li>";
+  for (const auto& [state, n] : report.articles)
+    body += "<li>" + std::to_string(n) + " " + esc(state) + " articles</li>";
   body += "<li>" + std::to_string(report.versions) + " versions</li></ul>\n";
   if (!report.next_checks.empty()) {
     body += "<h3>Next checks</h3>\n<ul class=\"plain\">";
@@ -262,7 +262,8 @@ WebResponse status_page(const WebRequest& request, const DeskStatus& status) {
         "</th></tr></thead>\n<tbody>\n";
     for (const auto& [host, o] : report.failing_origins) {
       body += "<tr><td>" + esc(host) + "</td><td>" + std::to_string(o.articles) + "</td><td>";
-      for (const auto& [cls, n] : o.classes) body += "<span class=\"badge\">" + esc(cls) + " × " + std::to_string(n) + "</span>";
+      for (const auto& [cls, n] : o.classes)
+        body += "<span class=\"badge\">" + esc(cls) + " × " + std::to_string(n) + "</span>";
       body += "</td><td>" + url_cell(o.example_url, "") + "<br>" + error_cell(o.example_error) + "</td></tr>\n";
     }
     body += "</tbody></table></div>\n";
