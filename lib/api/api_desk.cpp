@@ -12,24 +12,10 @@ namespace redline::api {
 
 namespace {
 
-Response to_response(web::WebResponse page) {
-  Response out;
-  out.status = page.status;
-  out.content_type = std::move(page.content_type);
-  out.body = std::move(page.body);
-  out.headers = std::move(page.headers);
-  return out;
-}
-
-Response see_other(std::string_view page, std::string_view done, std::string_view what) {
-  Response r;
-  r.status = 303;
-  r.content_type = "text/plain; charset=utf-8";
-  const std::string location = std::string(page) + "?done=" + std::string(done) + "&what=" + percent_encode(what);
-  r.body = "See " + location + "\n";
-  r.with_header("Location", location);
-  r.with_header("Cache-Control", "no-store");
-  return r;
+// Back to `page`, saying what was done.
+Response done(std::string_view page, std::string_view what_done, std::string_view what) {
+  return ApiService::State::see_other(std::string(page) + "?done=" + std::string(what_done) +
+                                      "&what=" + percent_encode(what));
 }
 
 }  // namespace
@@ -38,11 +24,17 @@ void ApiService::State::add_desk_routes() {
   // A page for a refused or failed form, in the desk's frame.
   auto failure = [this](const RouteRequest& r, int status, std::string_view message) {
     const web::WebRequest request = desk_request(r, {});
-    return to_response(web::finish(web::error_page(status, message), request));
+    return from_page(web::finish(web::error_page(status, message), request));
   };
   auto store_failure = [failure](const RouteRequest& r, const Error& e) {
     if (e.code == Errc::io) return failure(r, 503, "The store cannot be written just now: " + e.message);
     return failure(r, 500, e.message);
+  };
+
+  auto writer_failure = [this, failure](const RouteRequest& r, const Response& failed) {
+    return failure(r, failed.status,
+                   options.read_only ? "This server serves the store read-only (redline serve); write through redlined."
+                                     : "The store cannot be opened for writing just now; try again.");
   };
 
   router.add("GET", "/status", [this](const RouteRequest& r) {
@@ -52,7 +44,7 @@ void ApiService::State::add_desk_routes() {
     if (auto failed = open_readers()) return *failed;
     web::DeskStatus status;
     auto report = status_snapshot();
-    if (!report) return to_response(web::finish(web::error_page(503, report.error().message), request));
+    if (!report) return from_page(web::finish(web::error_page(503, report.error().message), request));
     status.report = std::move(*report);
     if (!options.read_only) status.rounds_running = !options.rounds_running || options.rounds_running();
     const Metrics::Rounds rounds = metrics->rounds();
@@ -63,7 +55,7 @@ void ApiService::State::add_desk_routes() {
     status.origins_backing_off = rounds.origins_backing_off;
     for (const auto state : {OutboxState::pending, OutboxState::dead}) {
       auto rows = reader->list_outbox(state);
-      if (!rows) return to_response(web::finish(web::error_page(503, rows.error().message), request));
+      if (!rows) return from_page(web::finish(web::error_page(503, rows.error().message), request));
       if (rows->size() > web::k_outbox_rows) rows->resize(web::k_outbox_rows);
       for (auto& e : *rows) {
         e.payload.clear();
@@ -74,10 +66,10 @@ void ApiService::State::add_desk_routes() {
       }
       (state == OutboxState::pending ? status.pending : status.dead) = std::move(*rows);
     }
-    return to_response(web::finish(web::status_page(request, status), request));
+    return from_page(web::finish(web::status_page(request, status), request));
   });
 
-  router.add("POST", "/watches", [this, failure, store_failure](const RouteRequest& r) {
+  router.add("POST", "/watches", [this, failure, store_failure, writer_failure](const RouteRequest& r) {
     Query fields;
     if (auto refused = check_form(r, "/watches", fields)) return *refused;
     WatchRequest request;
@@ -85,25 +77,25 @@ void ApiService::State::add_desk_routes() {
     request.every = std::string(trim(query_value(fields, "every").value_or("")));
     if (request.url.empty()) return failure(r, 400, "Give the URL of an article to watch.");
     if (auto valid = validate_watch_request(request); !valid) return failure(r, 400, valid.error().message);
-    if (auto failed = open_writer()) return failure(r, failed->status, "The store cannot be written: " + failed->body);
+    if (auto failed = open_writer()) return writer_failure(r, *failed);
     auto edit = add_watch(*config, *writer, request, clock->now());
     if (!edit) return store_failure(r, edit.error());
     switch (edit->outcome) {
       case WatchEdit::Outcome::added:
-        return see_other("/watches", "added", request.url);
+        return done("/watches", "added", request.url);
       case WatchEdit::Outcome::in_config:
-        return see_other("/watches", "config", request.url);
+        return done("/watches", "config", request.url);
       default:
-        return see_other("/watches", "exists", request.url);
+        return done("/watches", "exists", request.url);
     }
   });
 
-  router.add("POST", "/watches/remove", [this, failure, store_failure](const RouteRequest& r) {
+  router.add("POST", "/watches/remove", [this, failure, store_failure, writer_failure](const RouteRequest& r) {
     Query fields;
     if (auto refused = check_form(r, "/watches", fields)) return *refused;
     const std::string url = query_value(fields, "remove").value_or("");
     if (url.empty()) return failure(r, 400, "Say which watch to remove (the form's remove button).");
-    if (auto failed = open_writer()) return failure(r, failed->status, "The store cannot be written: " + failed->body);
+    if (auto failed = open_writer()) return writer_failure(r, *failed);
     auto edit = remove_watch(*config, *writer, url);
     if (!edit && edit.error().code == Errc::not_found)
       return failure(r, 404, url + " is not a run-time watch (it may have been removed already).");
@@ -112,10 +104,10 @@ void ApiService::State::add_desk_routes() {
       return failure(r, 409,
                      url + " is listed in the configuration (line " + std::to_string(edit->config_line) +
                          "); remove that [[watch]] table there and reload the daemon.");
-    return see_other("/watches", "removed", url);
+    return done("/watches", "removed", url);
   });
 
-  router.add("POST", "/status/outbox", [this, failure, store_failure](const RouteRequest& r) {
+  router.add("POST", "/status/outbox", [this, failure, store_failure, writer_failure](const RouteRequest& r) {
     Query fields;
     if (auto refused = check_form(r, "/status", fields)) return *refused;
     const auto retry = query_value(fields, "retry");
@@ -123,19 +115,19 @@ void ApiService::State::add_desk_routes() {
     if (!retry == !drop || (retry ? *retry : *drop).empty())
       return failure(r, 400, "Say which event to retry or drop (one of the form's buttons).");
     const std::string& event_id = retry ? *retry : *drop;
-    if (auto failed = open_writer()) return failure(r, failed->status, "The store cannot be written: " + failed->body);
+    if (auto failed = open_writer()) return writer_failure(r, *failed);
     auto changed =
         retry ? writer->retry_outbox(event_id, "", clock->now()) : writer->drop_outbox(event_id, "", clock->now());
     if (!changed && changed.error().code == Errc::not_found)
       return failure(r, 404, "The outbox has no delivery of the event " + event_id + ".");
     if (!changed && changed.error().code == Errc::invalid_input) return failure(r, 409, changed.error().message);
     if (!changed) return store_failure(r, changed.error());
-    return see_other("/status", retry ? "retried" : "dropped", event_id);
+    return done("/status", retry ? "retried" : "dropped", event_id);
   });
 
   router.add("GET", "/login", [this](const RouteRequest& r) {
     const web::WebRequest request = desk_request(r, session_of(r));
-    return to_response(
+    return from_page(
         web::finish(web::login_page(request, 200, "", query_value(r.query, "next").value_or("/")), request));
   });
 
@@ -154,18 +146,11 @@ void ApiService::State::add_desk_routes() {
     const ApiToken* match = token_of(token);
     if (!match) {
       const web::WebRequest request = desk_request(r, {});
-      return to_response(web::finish(
+      return from_page(web::finish(
           web::login_page(request, 401, "That is not one of the configured tokens; nothing was stored.", next),
           request));
     }
-    Response out;
-    out.status = 303;
-    out.content_type = "text/plain; charset=utf-8";
-    out.body = "See " + next + "\n";
-    out.with_header("Location", next);
-    out.with_header("Set-Cookie", login_cookie(token));
-    out.with_header("Cache-Control", "no-store");
-    return out;
+    return see_other(next, login_cookie(token));
   });
 
   router.add("POST", "/logout", [this, failure](const RouteRequest& r) {
@@ -178,14 +163,7 @@ void ApiService::State::add_desk_routes() {
       if (!equal_constant_time(given, csrf_for(cookie)))
         return failure(r, 403, "The form's token is missing or stale: reload the page and send the form again.");
     }
-    Response out;
-    out.status = 303;
-    out.content_type = "text/plain; charset=utf-8";
-    out.body = "See /login\n";
-    out.with_header("Location", "/login");
-    out.with_header("Set-Cookie", logout_cookie());
-    out.with_header("Cache-Control", "no-store");
-    return out;
+    return see_other("/login", logout_cookie());
   });
 }
 

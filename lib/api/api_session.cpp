@@ -36,16 +36,6 @@ std::string origin_of(std::string_view url) {
   return scheme + "://" + authority;
 }
 
-Response redirect(const std::string& location) {
-  Response r;
-  r.status = 303;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = "See " + location + "\n";
-  r.with_header("Location", location);
-  r.with_header("Cache-Control", "no-store");
-  return r;
-}
-
 }  // namespace
 
 const ApiToken* ApiService::State::token_of(std::string_view given) const {
@@ -99,7 +89,7 @@ std::optional<Response> ApiService::State::authorize_page(const RouteRequest& r,
   session = session_of(r);
   if (!r.request.header("authorization").empty() && session.name.empty())
     return authorize(r, Access::read);  // a wrong Bearer header: the API's 401
-  if (session.name.empty() && !loopback) return redirect("/login?next=" + percent_encode(r.request.target));
+  if (session.name.empty() && !loopback) return see_other("/login?next=" + percent_encode(r.request.target));
   return std::nullopt;
 }
 
@@ -131,13 +121,7 @@ std::optional<Response> ApiService::State::check_form(const RouteRequest& r, std
                                                       Query& fields) const {
   const web::WebRequest request = desk_request(r, {});
   auto refuse = [&](int status, std::string_view message) {
-    Response out;
-    web::WebResponse page = web::finish(web::error_page(status, message), request);
-    out.status = page.status;
-    out.content_type = std::move(page.content_type);
-    out.body = std::move(page.body);
-    out.headers = std::move(page.headers);
-    return out;
+    return from_page(web::finish(web::error_page(status, message), request));
   };
   if (!same_origin(r.request))
     return refuse(403,
@@ -150,7 +134,7 @@ std::optional<Response> ApiService::State::check_form(const RouteRequest& r, std
   if (!parsed) return refuse(400, parsed.error().message);
   const std::string cookie = cookie_token(r.request);
   const ApiToken* token = token_of(cookie);
-  if (!token) return redirect("/login?next=" + percent_encode(back));
+  if (!token) return see_other("/login?next=" + percent_encode(back));
   if (token->scope != TokenScope::write)
     return refuse(403, "The token \"" + token->name +
                            "\" has scope \"read\"; this needs a token with scope "
@@ -163,6 +147,26 @@ std::optional<Response> ApiService::State::check_form(const RouteRequest& r, std
                   "and send the form again.");
   fields = std::move(*parsed);
   return std::nullopt;
+}
+
+Response ApiService::State::see_other(const std::string& location, const std::string& cookie) {
+  Response r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = "See " + location + "\n";
+  r.with_header("Location", location);
+  if (!cookie.empty()) r.with_header("Set-Cookie", cookie);
+  r.with_header("Cache-Control", "no-store");
+  return r;
+}
+
+Response ApiService::State::from_page(web::WebResponse page) {
+  Response out;
+  out.status = page.status;
+  out.content_type = std::move(page.content_type);
+  out.body = std::move(page.body);
+  out.headers = std::move(page.headers);
+  return out;
 }
 
 web::WebRequest ApiService::State::desk_request(const RouteRequest& r, web::Session session) const {

@@ -60,6 +60,9 @@ struct ApiService::State {
   // success nullopt and `fields` set; else the answer (403/413/415 page, or 303 to /login).
   std::optional<Response> check_form(const RouteRequest& r, std::string_view back, Query& fields) const;
   web::WebRequest desk_request(const RouteRequest& r, web::Session session) const;
+  static Response from_page(web::WebResponse page);
+  // 303 See Other to `location`, with a Set-Cookie when `cookie` is not empty.
+  static Response see_other(const std::string& location, const std::string& cookie = "");
   Result<StatusReport> status_snapshot();
 
   void add_routes();

@@ -5,19 +5,6 @@
 
 namespace redline::api {
 
-namespace {
-
-Response to_response(web::WebResponse page) {
-  Response out;
-  out.status = page.status;
-  out.content_type = std::move(page.content_type);
-  out.body = std::move(page.body);
-  out.headers = std::move(page.headers);
-  return out;
-}
-
-}  // namespace
-
 void ApiService::State::add_web_routes() {
   if (csrf_key.empty()) csrf_key = random_bytes(32);
   using Page = web::WebResponse (*)(web::WebSources&, const web::WebRequest&);
@@ -28,7 +15,7 @@ void ApiService::State::add_web_routes() {
       const web::WebRequest request = desk_request(r, std::move(session));
       if (auto failed = open_readers()) return *failed;
       web::WebSources sources{*reader, *model, *config};
-      return to_response(web::finish(render(sources, request), request));
+      return from_page(web::finish(render(sources, request), request));
     };
   };
   router.add("GET", "/", page(web::timeline_page));
@@ -38,7 +25,7 @@ void ApiService::State::add_web_routes() {
   router.add("GET", "/watches", page(web::watches_page));
   router.add("GET", "/static/{name}", [](const RouteRequest& r) {
     const web::WebRequest request{r.params, r.query, r.request.header("accept-encoding"), {}, {}};
-    return to_response(web::static_asset(request, r.params.at("name")));
+    return from_page(web::static_asset(request, r.params.at("name")));
   });
   add_desk_routes();
 }
