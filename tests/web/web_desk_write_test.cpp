@@ -335,5 +335,41 @@ TEST_F(WebDeskWriteTest, TokenRequiredBehindProxy) {
   EXPECT_EQ(api_get(port, "/", {{"Cookie", "redline_token=" + std::string(40, 'x')}}).status, 303);
 }
 
+// /watches pages the run-time watches by URL: every watch once, in order, then no "Next".
+TEST_F(WebDeskWriteTest, WatchesArePagedByUrl) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  std::vector<std::string> urls;
+  for (int i = 0; i < 57; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "/news/p%03d", i);
+    urls.push_back(site.url(name));
+    const auto added =
+        api_request(port, "POST", "/api/v1/watches",
+                    {{"Authorization", "Bearer " + k_desk_write_token}, {"Content-Type", "application/json"}},
+                    json{{"url", urls.back()}, {"every", "1h"}}.dump());
+    ASSERT_EQ(added.status, 201) << added.body;
+  }
+  std::vector<std::string> seen;
+  std::string next = "/watches";
+  for (int page = 0; page < 3 && !next.empty(); ++page) {
+    // Another cookie beside the login's: the right one is picked.
+    const auto shown = api_get(port, next, {{"Cookie", "theme=dark; " + cookie_for(k_desk_write_token) + "; x=1"}});
+    ASSERT_EQ(shown.status, 200) << next;
+    EXPECT_NE(shown.body.find("Logged in as “writer” (write)"), std::string::npos);
+    const std::regex button("name=\"remove\" value=\"([^\"]+)\"");
+    for (auto it = std::sregex_iterator(shown.body.begin(), shown.body.end(), button); it != std::sregex_iterator();
+         ++it)
+      seen.push_back((*it)[1]);
+    std::smatch m;
+    next = std::regex_search(shown.body, m, std::regex("rel=\"next\" href=\"([^\"]+)\"")) ? m[1].str() : "";
+    if (page == 0) {
+      EXPECT_EQ(seen.size(), 50u);
+    }
+  }
+  EXPECT_EQ(next, "");
+  EXPECT_EQ(seen, urls);  // sorted by URL, each once
+  EXPECT_EQ(api_get(port, "/watches?after=" + std::string(5000, 'a')).status, 400);
+}
+
 }  // namespace
 }  // namespace redline::testing
