@@ -91,7 +91,7 @@ std::string safe_next(std::string_view next) {
 WebResponse watches_page(WebSources& sources, const WebRequest& request) {
   const Config& config = sources.config;
   const auto after = param(request.query, "after");
-  if (after && after->size() > 4096) return error_page(400, "after is not a position this page gave out.");
+  if (after && after->size() > k_max_url_length) return error_page(400, "after is not a position this page gave out.");
   std::string body = "<h1>Watches</h1>\n" + flash(request.query) + session_line(request, "/watches");
 
   body +=

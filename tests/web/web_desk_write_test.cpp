@@ -368,7 +368,6 @@ TEST_F(WebDeskWriteTest, WatchesArePagedByUrl) {
   }
   EXPECT_EQ(next, "");
   EXPECT_EQ(seen, urls);  // sorted by URL, each once
-  EXPECT_EQ(api_get(port, "/watches?after=" + std::string(5000, 'a')).status, 400);
 }
 
 }  // namespace
