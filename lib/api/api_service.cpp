@@ -1,6 +1,5 @@
 #include "api/api_service.hpp"
 
-#include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
 #include <fstream>
@@ -14,17 +13,6 @@
 #include "util/url.hpp"
 
 namespace redline::api {
-
-namespace {
-
-// Equal in time independent of where they differ (and of the length of `expected`: both are hashed).
-bool same_token(std::string_view given, std::string_view expected) {
-  const std::string a = sha256_hex(given);
-  const std::string b = sha256_hex(expected);
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-}  // namespace
 
 std::optional<Response> ApiService::State::open_readers() {
   if (reader && model) return std::nullopt;
@@ -60,12 +48,14 @@ std::optional<Response> ApiService::State::authorize(const RouteRequest& r, Acce
   }
   const ApiToken* match = nullptr;
   if (!token.empty()) {
-    for (const auto& t : config->api.tokens)
-      if (same_token(token, t.token)) match = &t;
+    match = token_of(token);
     if (!match)
       return problem(401, "the token is not one of the configured [[api.token]] tokens")
           .with_header("WWW-Authenticate", "Bearer realm=\"redline\", error=\"invalid_token\"");
   }
+  // The desk's login cookie counts for reads (writes from a browser go through the desk's forms, which
+  // also check the CSRF token and Origin: api_desk.cpp). A stale cookie is no token.
+  if (!match && header.empty() && access != Access::write) match = token_of(cookie_token(r.request));
   if (access == Access::write) {
     if (!match)
       return problem(401, "writes need a token with scope \"write\": send Authorization: Bearer <token>")

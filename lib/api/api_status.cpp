@@ -27,9 +27,7 @@ struct StatusCache {
   bool refreshing = false;
 };
 
-Response ApiService::State::status(const RouteRequest& r) {
-  if (auto denied = authorize(r, Access::read)) return *denied;
-  if (auto failed = open_readers()) return *failed;
+Result<StatusReport> ApiService::State::status_snapshot() {
   if (!status_cache) status_cache = std::make_shared<StatusCache>();
   const auto now = std::chrono::steady_clock::now();
   std::optional<StatusReport> report;
@@ -54,7 +52,7 @@ Response ApiService::State::status(const RouteRequest& r) {
   }
   if (!report) {
     auto fresh = status_report(*config, *reader, 5);
-    if (!fresh) return store_error(fresh.error());
+    if (!fresh) return fresh.error();
     report = *fresh;
     std::lock_guard lock(status_cache->mutex);
     status_cache->report = report;
@@ -62,12 +60,20 @@ Response ApiService::State::status(const RouteRequest& r) {
   }
   // The live counts over the snapshot's.
   auto gauges = model->gauges();
-  if (!gauges) return store_error(gauges.error());
+  if (!gauges) return gauges.error();
   report->articles.clear();
   for (const auto& [state, count] : gauges->articles_by_state)
     if (count > 0) report->articles[state] = static_cast<size_t>(count);
   report->outbox_pending = static_cast<size_t>(gauges->outbox_pending);
   report->outbox_dead = static_cast<size_t>(gauges->outbox_dead);
+  return *report;
+}
+
+Response ApiService::State::status(const RouteRequest& r) {
+  if (auto denied = authorize(r, Access::read)) return *denied;
+  if (auto failed = open_readers()) return *failed;
+  auto report = status_snapshot();
+  if (!report) return store_error(report.error());
   return reply(to_json(*report));
 }
 

@@ -7,6 +7,7 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
 #include <mutex>
 
 namespace redline::api {
@@ -81,6 +82,8 @@ struct Metrics::Impl {
   prometheus::Family<prometheus::Gauge>& build_info =
       prometheus::BuildGauge().Name("redline_build_info").Help("The running version").Register(registry);
   std::mutex render_mutex;  // render() sets the store gauges, then collects
+  mutable std::mutex rounds_mutex;
+  Metrics::Rounds rounds;
 };
 
 Metrics::Metrics(std::string version) : m_impl(std::make_unique<Impl>()) {
@@ -110,9 +113,26 @@ void Metrics::count_delivery(std::string_view notifier, std::string_view result)
   m_impl->deliveries.Add({{"notifier", std::string(notifier)}, {"result", std::string(result)}}).Increment();
 }
 
-void Metrics::observe_round(double seconds) { m_impl->round_duration.Observe(seconds); }
+void Metrics::observe_round(double seconds) {
+  m_impl->round_duration.Observe(seconds);
+  std::lock_guard lock(m_impl->rounds_mutex);
+  Rounds& r = m_impl->rounds;
+  ++r.count;
+  r.last_seconds = seconds;
+  r.total_seconds += seconds;
+  r.max_seconds = std::max(r.max_seconds, seconds);
+}
 
-void Metrics::set_origins_backing_off(int64_t origins) { m_impl->backing_off.Set(static_cast<double>(origins)); }
+void Metrics::set_origins_backing_off(int64_t origins) {
+  m_impl->backing_off.Set(static_cast<double>(origins));
+  std::lock_guard lock(m_impl->rounds_mutex);
+  m_impl->rounds.origins_backing_off = origins;
+}
+
+Metrics::Rounds Metrics::rounds() const {
+  std::lock_guard lock(m_impl->rounds_mutex);
+  return m_impl->rounds;
+}
 
 std::string Metrics::render(const StoreGauges& gauges, Timestamp now) {
   std::lock_guard lock(m_impl->render_mutex);

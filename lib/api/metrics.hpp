@@ -37,6 +37,16 @@ class Metrics {
   void observe_round(double seconds);
   void set_origins_backing_off(int64_t origins);
 
+  // The rounds observed so far, for the web desk's /status page.
+  struct Rounds {
+    uint64_t count = 0;
+    double last_seconds = 0;
+    double total_seconds = 0;
+    double max_seconds = 0;
+    int64_t origins_backing_off = 0;
+  };
+  Rounds rounds() const;
+
   // The text exposition of everything, with the store gauges read just now.
   std::string render(const StoreGauges& gauges, Timestamp now);
 

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "monitor/check_pipeline.hpp"
+#include "util/url.hpp"
 
 namespace redline {
 
@@ -26,7 +27,17 @@ Result<StatusReport> status_report(const Config& config, Store& store, size_t ne
   for (const auto& a : *articles) {
     ++r.articles[a.state];
     r.versions += a.version_count;
-    if (!a.last_error.empty()) ++r.failing[failure_class(a.last_error)];
+    if (!a.last_error.empty()) {
+      const std::string cls = failure_class(a.last_error);
+      ++r.failing[cls];
+      FailingOrigin& origin = r.failing_origins[url_host(a.url)];
+      ++origin.articles;
+      ++origin.classes[cls];
+      if (origin.example_url.empty()) {
+        origin.example_url = a.url;
+        origin.example_error = a.last_error;
+      }
+    }
     if (a.next_check) upcoming.push_back(&a);
   }
   const size_t n = std::min(next_count, upcoming.size());

@@ -14,11 +14,20 @@
 
 namespace redline {
 
+// The articles of one origin whose last check failed.
+struct FailingOrigin {
+  size_t articles = 0;
+  std::map<std::string, size_t> classes;  // by failure_class()
+  std::string example_url;                // one of them, with its error
+  std::string example_error;
+};
+
 struct StatusReport {
   std::map<std::string, size_t> watches;   // by source: "config", "cli", "feed:<name>"
   std::map<std::string, size_t> articles;  // by state
   int64_t versions = 0;
   std::map<std::string, size_t> failing;                       // by failure_class()
+  std::map<std::string, FailingOrigin> failing_origins;        // by host
   std::vector<std::pair<std::string, Timestamp>> next_checks;  // url, time; soonest first
   size_t outbox_pending = 0;
   size_t outbox_dead = 0;

@@ -79,6 +79,36 @@ struct EventPage {
   std::optional<int64_t> next;     // the cursor of the next page when more rows may follow
 };
 
+// A run-time watch (the `watch` table: `redline add`, the API, feeds) with its article's bookkeeping,
+// for the web desk's /watches page.
+struct WatchSummary {
+  std::string url;
+  int64_t article_id = 0;
+  std::string key;
+  std::optional<Duration> every;  // absent: the "news" schedule
+  std::string source;             // "cli" or "feed:<name>"
+  Timestamp added_at{};
+  std::string state;
+  int64_t versions = 0;
+  Timestamp first_seen{};
+  std::optional<Timestamp> published;    // of the newest version
+  std::optional<Timestamp> last_change;  // capture time of the newest version that was a change
+  std::optional<Timestamp> last_checked;
+  std::optional<Timestamp> next_check;
+  std::string last_error;  // "" when the last check succeeded
+};
+
+// Watches by URL (the watch table's primary key), keyset-paged.
+struct WatchQuery {
+  size_t limit = 50;
+  std::optional<std::string> after;  // the previous page's last URL
+};
+
+struct WatchPage {
+  std::vector<WatchSummary> items;
+  std::optional<std::string> next;  // set when more rows may follow
+};
+
 // Counts read from rows that triggers keep up to date (no table scan).
 struct StoreGauges {
   std::map<std::string, int64_t> articles_by_state;
@@ -97,6 +127,7 @@ class ReadModel {
   virtual Result<EventPage> events(const EventQuery& query) = 0;
   virtual Result<std::optional<EventRecord>> event(std::string_view event_id) = 0;
   virtual Result<StoreGauges> gauges() = 0;
+  virtual Result<WatchPage> watches(const WatchQuery& query) = 0;
 };
 
 }  // namespace redline

@@ -222,4 +222,44 @@ Result<StoreGauges> SqliteReadModel::gauges() {
   return g;
 }
 
+Result<WatchPage> SqliteReadModel::watches(const WatchQuery& query) {
+  auto stmt = m_cache.use(
+      "SELECT w.url, w.article_id, a.key, w.every, w.source, w.added_at, a.state, "
+      "(SELECT count(*) FROM version v WHERE v.article_id = a.id), a.first_seen, a.published, a.last_changed, "
+      "c.last_checked, c.next_check, a.last_error "
+      "FROM watch w JOIN article a ON a.id = w.article_id LEFT JOIN article_check c ON c.article_id = a.id "
+      "WHERE w.url > ?1 ORDER BY w.url LIMIT ?2");
+  if (!stmt) return stmt.error();
+  (*stmt)->bind(1, query.after.value_or(""));
+  (*stmt)->bind(2, static_cast<int64_t>(query.limit) + 1);
+  WatchPage page;
+  for (;;) {
+    auto row = (*stmt)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    const auto& s = **stmt;
+    WatchSummary w;
+    w.url = s.column_text(0);
+    w.article_id = s.column_int(1);
+    w.key = s.column_text(2);
+    if (!s.column_is_null(3)) w.every = Duration(s.column_int(3));
+    w.source = s.column_text(4);
+    w.added_at = s.column_time(5);
+    w.state = s.column_text(6);
+    w.versions = s.column_int(7);
+    w.first_seen = s.column_time(8);
+    w.published = s.column_optional_time(9);
+    if (w.versions > 1) w.last_change = s.column_optional_time(10);
+    w.last_checked = s.column_optional_time(11);
+    w.next_check = s.column_optional_time(12);
+    w.last_error = s.column_text(13);
+    page.items.push_back(std::move(w));
+  }
+  if (page.items.size() > query.limit) {
+    page.items.resize(query.limit);
+    page.next = page.items.back().url;
+  }
+  return page;
+}
+
 }  // namespace redline

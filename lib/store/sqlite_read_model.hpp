@@ -20,6 +20,7 @@ class SqliteReadModel final : public ReadModel {
   Result<EventPage> events(const EventQuery& query) override;
   Result<std::optional<EventRecord>> event(std::string_view event_id) override;
   Result<StoreGauges> gauges() override;
+  Result<WatchPage> watches(const WatchQuery& query) override;
 
  private:
   explicit SqliteReadModel(sqlite::SqliteDb db) : m_db(std::move(db)), m_cache(m_db) {}

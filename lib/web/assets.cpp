@@ -50,6 +50,10 @@ vertical-align:top}
 .gap{color:var(--muted);text-align:center}
 .notice{border:1px solid var(--line);padding:.5em 1em}
 .error{border-color:#c62828}
+.ok{border-color:#2e7d32}
+.vh{position:absolute;clip-path:inset(100%);width:1px;height:1px;overflow:hidden;white-space:nowrap}
+ul.plain{list-style:none;padding:0;margin:.3em 0}
+.error-text{color:var(--del-fg)}
 @media (max-width:600px){.side{grid-template-columns:1fr}.side .old-col{border-bottom:1px solid var(--line)}
 main{padding:.5em}}
 @media print{header.top,footer,.filters,.views,.picker{display:none}del{color:#000;background:none}

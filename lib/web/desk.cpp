@@ -54,7 +54,10 @@ WebResponse store_failure(const Error& error) {
 WebResponse error_page(int status, std::string_view message) {
   WebResponse r;
   r.status = status;
-  const std::string title = status == 404 ? "Not found" : status < 500 ? "Bad request" : "Server error";
+  const std::string title = status == 404                    ? "Not found"
+                            : status == 401 || status == 403 ? "Not allowed"
+                            : status < 500                   ? "Bad request"
+                                                             : "Server error";
   r.body = document(title,
                     "<h1>" + esc(title) + "</h1>\n<p class=\"notice error\">" + esc(message) +
                         "</p>\n<p><a href=\"/\">Back to the changes</a></p>\n",
@@ -80,6 +83,9 @@ WebResponse static_asset(const WebRequest& request, std::string_view name) {
 WebResponse finish(WebResponse response, const WebRequest& request) {
   response.headers.emplace_back("Content-Security-Policy", std::string(k_content_security_policy));
   response.headers.emplace_back("X-Frame-Options", "DENY");
+  // Not the server's "no-referrer": under it a browser sends "Origin: null" with the desk's own form
+  // posts, and the Origin check (lib/api) could not tell them from a sandboxed frame's.
+  response.headers.emplace_back("Referrer-Policy", "same-origin");
   response.headers.emplace_back("Vary", "Accept-Encoding");
   bool has_cache = false;
   for (const auto& [k, v] : response.headers) has_cache = has_cache || k == "Cache-Control";

@@ -51,7 +51,7 @@ std::string document(std::string_view title, std::string_view body, std::string_
   out += "<a class=\"skip\" href=\"#main\">Skip to content</a>\n";
   out += "<header class=\"top\"><nav aria-label=\"Sections\"><ul>";
   out += "<li class=\"brand\"><a href=\"/\">redline</a></li>";
-  out += nav("/", "Changes") + nav("/watches", "Watches") + nav("/status", "Status");
+  out += nav("/", "Changes") + nav("/watches", "Watches") + nav("/status", "Status") + nav("/login", "Log in");
   out += "</ul></nav></header>\n<main id=\"main\"";
   if (!lang.empty()) out += " lang=\"" + esc(lang) + "\"";
   if (!dir.empty()) out += " dir=\"" + esc(dir) + "\"";

@@ -18,7 +18,7 @@ WebhookReceiver::WebhookReceiver(std::string secret) : m_secret(std::move(secret
     }
     std::lock_guard lock(m_mutex);
     m_received.push_back(std::move(hook));
-    return ServerResponse::text(m_status, m_status < 300 ? "ok" : "unavailable");
+    return ServerResponse::text(m_status, !m_body.empty() ? m_body : m_status < 300 ? "ok" : "unavailable");
   });
   m_server.start();
 }
@@ -28,9 +28,10 @@ std::vector<ReceivedWebhook> WebhookReceiver::received() const {
   return m_received;
 }
 
-void WebhookReceiver::answer(int status) {
+void WebhookReceiver::answer(int status, std::string body) {
   std::lock_guard lock(m_mutex);
   m_status = status;
+  m_body = std::move(body);
 }
 
 }  // namespace redline::testing

@@ -22,8 +22,8 @@ class WebhookReceiver {
   explicit WebhookReceiver(std::string secret);
   std::string url() const { return m_server.url("/hook"); }
   std::vector<ReceivedWebhook> received() const;
-  // The status to answer with from now on (200 by default).
-  void answer(int status);
+  // The status to answer with from now on (200 by default), and the body ("" = "ok" or "unavailable").
+  void answer(int status, std::string body = "");
 
  private:
   LocalHttpServer m_server;
@@ -31,6 +31,7 @@ class WebhookReceiver {
   mutable std::mutex m_mutex;
   std::vector<ReceivedWebhook> m_received;
   int m_status = 200;
+  std::string m_body;
 };
 
 }  // namespace redline::testing

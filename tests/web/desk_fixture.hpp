@@ -49,17 +49,18 @@ class DeskFixture : public ::testing::Test {
       site.edit("/news/floods", [](SiteArticle& a) { a.headline = "River road reopens after floods"; });
       return ServerResponse::text(200, "edited\n");
     });
-    env.write_config(
+    config_text =
         "[log]\nlevel = \"info\"\n[store]\npath = \"state/redline.db\"\n[http]\nper_host_rate = 0\n"
         "[api]\nlisten = \"127.0.0.1:0\"\n[[api.token]]\nname = \"reader\"\ntoken = \"" +
         k_desk_read_token + "\"\nscope = \"read\"\n[[api.token]]\nname = \"writer\"\ntoken = \"" + k_desk_write_token +
-        "\"\nscope = \"write\"\n" + watch("/news/floods") + watch("/news/zh") + watch("/news/hostile"));
+        "\"\nscope = \"write\"\n" + watch("/news/floods") + watch("/news/zh") + watch("/news/hostile");
+    env.write_config(config_text);
   }
 
   std::string watch(const std::string& path) { return "[[watch]]\nurl = \"" + site.url(path) + "\"\nevery = \"1s\"\n"; }
 
-  // Starts redlined, waits for the three first versions, edits each article and waits for the three changes.
-  void start_with_changes() {
+  // Starts redlined and reads the API's port from its log.
+  void start() {
     using namespace std::chrono_literals;
     daemon = std::make_unique<Process>(RedlineEnv::redlined_path(),
                                        ProcessOptions{{"--config", env.config_path().string()}, {}, "", "", ""});
@@ -67,8 +68,14 @@ class DeskFixture : public ::testing::Test {
     ASSERT_TRUE(daemon->wait_for_output("API listening on", 20s)) << daemon->stderr_text();
     std::smatch m;
     const std::string log = daemon->stderr_text();
-    ASSERT_TRUE(std::regex_search(log, m, std::regex("listening on 127\\.0\\.0\\.1:([0-9]+)"))) << log;
+    ASSERT_TRUE(std::regex_search(log, m, std::regex("listening on [0-9.]+:([0-9]+)"))) << log;
     port = static_cast<uint16_t>(std::stoi(m[1]));
+  }
+
+  // Starts redlined, waits for the three first versions, edits each article and waits for the three changes.
+  void start_with_changes() {
+    using namespace std::chrono_literals;
+    ASSERT_NO_FATAL_FAILURE(start());
     ASSERT_TRUE(wait_count("first version stored", 3, 30s)) << daemon->stderr_text();
     site.edit("/news/floods", [](SiteArticle& a) {
       a.paragraphs[1] = "The road will stay closed until Monday, the council said in a statement.";
@@ -102,6 +109,7 @@ class DeskFixture : public ::testing::Test {
 
   NewsSite site;
   RedlineEnv env;
+  std::string config_text;  // what SetUp wrote
   std::unique_ptr<Process> daemon;
   uint16_t port = 0;
 };
