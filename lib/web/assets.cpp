@@ -94,4 +94,9 @@ const std::string_view k_app_js = R"JS('use strict';
 })();
 )JS";
 
+const std::string_view k_favicon_svg =
+    R"SVG(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#b3261e"/>)SVG"
+    R"SVG(<path d="M3 8.5h10" stroke="#fff" stroke-width="2"/></svg>
+)SVG";
+
 }  // namespace redline::web

@@ -7,7 +7,7 @@
 //   GET /a/{key}                  one article: headline history, versions, the latest change
 //   GET /a/{key}/diff             ?from=&to=&view=inline|side|changes
 //   GET /a/{key}/v/{n}            one version as the reader saw it (text of the stored blocks)
-//   GET /static/app.css, app.js   from the binary
+//   GET /static/app.css, app.js, favicon.svg   from the binary
 //
 // Every page: text escaped, a Content-Security-Policy that allows only this origin's script and
 // style (no inline script), gzip when the client accepts it. Called on one thread per sources
@@ -56,7 +56,7 @@ WebResponse timeline_page(WebSources& sources, const WebRequest& request);
 WebResponse article_page(WebSources& sources, const WebRequest& request);
 WebResponse diff_page(WebSources& sources, const WebRequest& request);
 WebResponse version_page(WebSources& sources, const WebRequest& request);
-// "app.css" or "app.js"; 404 for any other name.
+// "app.css", "app.js" or "favicon.svg"; 404 for any other name.
 WebResponse static_asset(const WebRequest& request, std::string_view name);
 
 // A page for an error (status and a sentence), in the desk's frame.
