@@ -344,10 +344,15 @@ class DeskBrowserTest(unittest.TestCase):
             pages += [self.href(key, f"/diff?from=1&to=2&view={v}") for v in ("inline", "side", "changes")]
         return pages
 
-    def screenshot(self, name):
+    def screenshot(self, name, scroll_to=None):
+        """docs/img/NAME when REDLINE_SCREENSHOTS is set; scroll_to: an element to bring near the top."""
         target = os.environ.get("REDLINE_SCREENSHOTS")
         if not target:
             return
+        if scroll_to:
+            self.driver.execute_script("const e = document.querySelector(arguments[0]);"
+                                       "if (e && e.getBoundingClientRect().top > 420) window.scrollTo(0, "
+                                       "window.scrollY + e.getBoundingClientRect().top - 160);", scroll_to)
         folder = target if os.path.isabs(target) else os.path.join(ARGS.source_dir, target)
         os.makedirs(folder, exist_ok=True)
         self.driver.save_screenshot(os.path.join(folder, name))
@@ -451,12 +456,13 @@ class DeskBrowserTest(unittest.TestCase):
         self.assertEqual(self.text_content("h1.diff-headline ins"), [" 许诺350亿欧元贷款"])
         self.assertIn("同泽连斯基会晤后，冯德莱恩对记者宣布，欧盟即将向乌克兰提供350亿欧元的贷款",
                       "".join(self.text_content("section.diff ins")))
-        self.screenshot("desk-diff-inline.png")
+        self.visit(self.href("dw.com:70038267", "/diff?from=1&to=2"))
+        self.screenshot("desk-diff-inline.png", scroll_to=".para.changed")
         self.visit(self.href("dw.com:70283291", "/diff?from=1&to=2&view=side"))
-        self.screenshot("desk-diff-side.png")
+        self.screenshot("desk-diff-side.png", scroll_to=".side .para.added")
         self.dark(True)
-        self.visit(self.href("dw.com:70283291", "/diff?from=1&to=2"))
-        self.screenshot("desk-dark.png")
+        self.visit("/")
+        self.screenshot("desk-dark.png", scroll_to="ol.timeline")
 
     def test_04_keyboard(self):
         # Timeline: j/k between changes, Enter opens the focused one.
