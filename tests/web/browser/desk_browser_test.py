@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.error
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,7 +38,6 @@ def skip(reason):
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
@@ -342,7 +342,19 @@ class DeskBrowserTest(unittest.TestCase):
                  self.href(hostile, "/v/2")]
         for key in (floods, "dw.com:70283291", hostile):
             pages += [self.href(key, f"/diff?from=1&to=2&view={v}") for v in ("inline", "side", "changes")]
-        return pages
+        return pages + self.admin_pages()
+
+    def admin_pages(self):
+        """/watches, /status and /login where this build serves them (another part of the desk)."""
+        found = []
+        for path in ("/watches", "/status", "/login"):
+            try:
+                with urllib.request.urlopen(self.desk.base + path, timeout=30) as r:
+                    if r.status == 200 and r.headers.get_content_type() == "text/html":
+                        found.append(path)
+            except urllib.error.HTTPError:
+                pass
+        return found
 
     def screenshot(self, name, scroll_to=None):
         """docs/img/NAME when REDLINE_SCREENSHOTS is set; scroll_to: an element to bring near the top."""
@@ -465,6 +477,8 @@ class DeskBrowserTest(unittest.TestCase):
         self.screenshot("desk-dark.png", scroll_to="ol.timeline")
 
     def test_04_keyboard(self):
+        record = self.desk.articles()[self.site.url("/news/floods")]
+        self.assertEqual(record["versions"], 3, "the floods article needs the third version test_01 makes")
         # Timeline: j/k between changes, Enter opens the focused one.
         self.visit("/")
         rows = self.driver.find_elements(By.CSS_SELECTOR, "ol.timeline .row")
@@ -580,6 +594,27 @@ class DeskBrowserTest(unittest.TestCase):
         # The error page too (its 404 is expected).
         self.visit("/a/nothing-here", allow_status=(404,))
         self.axe("the 404 page")
+
+
+    def test_08_tab_reaches_every_control(self):
+        floods = self.keys["/news/floods"]
+        for path in ("/", self.href(floods), self.href(floods, "/diff?from=1&to=2&view=side"),
+                     self.href(floods, "/v/2")):
+            self.visit(path)
+            count = self.driver.execute_script("""
+                const all = Array.from(document.querySelectorAll('a[href], button, select, input:not([type=hidden])'));
+                all.forEach((e, i) => e.dataset.tabIndexSeen = i);
+                return all.length;""")
+            seen = []
+            # (a date field takes three stops: month, day, year)
+            while len(seen) < 2 * count + 8 and len({i for i in seen if i is not None}) < count:
+                self.press(Keys.TAB)
+                seen.append(self.active("dataset.tabIndexSeen"))
+                if len(seen) == 1:  # the skip link comes first and shows itself when focused
+                    self.assertEqual(self.active("textContent"), "Skip to content")
+                    self.assertGreaterEqual(self.driver.execute_script(
+                        "return document.activeElement.getBoundingClientRect().left"), 0)
+            self.assertEqual(sorted({int(i) for i in seen if i is not None}), list(range(count)), path)
 
 
 def main():
