@@ -12,6 +12,7 @@ packages=(
   python3 time curl nginx-light systemd clang-format ccache urlwatch
   pandoc debhelper dpkg-dev lintian man-db bash-completion
   prometheus-cpp-dev python3-feedparser python3-jsonschema python3-yaml newsboat prometheus wrk
+  chromium chromium-driver python3-selenium fonts-wqy-microhei
 )
 
 missing=()

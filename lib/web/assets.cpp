@@ -31,6 +31,8 @@ font-size:.8em;margin-right:.25em}
 .muted,.meta{color:var(--muted)}
 .filters{display:flex;flex-wrap:wrap;gap:.6em;align-items:end;margin:.5em 0 1em}
 .filters label{display:flex;flex-direction:column;font-size:.85em}
+.filters fieldset{display:flex;flex-wrap:wrap;gap:.1em .9em;margin:0;border:1px solid var(--line)}
+.filters label.check{flex-direction:row;align-items:center;gap:.3em;font-size:.9em}
 input,select,button{font:inherit;color:inherit;background:var(--bg);border:1px solid var(--muted);padding:.25em .4em}
 button{cursor:pointer}
 ol.timeline{list-style:none;padding:0;margin:0}
@@ -97,5 +99,10 @@ const std::string_view k_app_js = R"JS('use strict';
   });
 })();
 )JS";
+
+const std::string_view k_favicon_svg =
+    R"SVG(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#b3261e"/>)SVG"
+    R"SVG(<path d="M3 8.5h10" stroke="#fff" stroke-width="2"/></svg>
+)SVG";
 
 }  // namespace redline::web

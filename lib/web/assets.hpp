@@ -9,5 +9,7 @@ namespace redline::web {
 
 extern const std::string_view k_app_css;
 extern const std::string_view k_app_js;
+// The tab icon, /static/favicon.svg (linked by every page, so browsers do not ask for /favicon.ico).
+extern const std::string_view k_favicon_svg;
 
 }  // namespace redline::web

@@ -73,8 +73,11 @@ WebResponse static_asset(const WebRequest& request, std::string_view name) {
   } else if (name == "app.js") {
     r.content_type = "text/javascript; charset=utf-8";
     r.body = std::string(k_app_js);
+  } else if (name == "favicon.svg") {
+    r.content_type = "image/svg+xml";
+    r.body = std::string(k_favicon_svg);
   } else {
-    return finish(error_page(404, "There is no such file; the desk serves app.css and app.js."), request);
+    return finish(error_page(404, "There is no such file; the desk serves app.css, app.js and favicon.svg."), request);
   }
   r.headers.emplace_back("Cache-Control", "public, max-age=3600");
   return finish(std::move(r), request);

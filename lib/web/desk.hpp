@@ -7,7 +7,7 @@
 //   GET /a/{key}                  one article: headline history, versions, the latest change
 //   GET /a/{key}/diff             ?from=&to=&view=inline|side|changes
 //   GET /a/{key}/v/{n}            one version as the reader saw it (text of the stored blocks)
-//   GET /static/app.css, app.js   from the binary
+//   GET /static/app.css, app.js, favicon.svg   from the binary
 //   GET /watches                  watches (config and run-time, keyset-paged ?after=<url>) and feeds,
 //                                 with the add and remove forms
 //   GET /status                   rounds, failing origins, the outbox with retry and drop forms
@@ -93,7 +93,7 @@ WebResponse login_page(const WebRequest& request, int status, std::string_view m
 // Where a login or a form returns to: `next` when it is a path of this site ("/…", not "//…"), else "/".
 std::string safe_next(std::string_view next);
 
-// "app.css" or "app.js"; 404 for any other name.
+// "app.css", "app.js" or "favicon.svg"; 404 for any other name.
 WebResponse static_asset(const WebRequest& request, std::string_view name);
 
 // A page for an error (status and a sentence), in the desk's frame.

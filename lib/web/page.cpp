@@ -46,6 +46,7 @@ std::string document(std::string_view title, std::string_view body, std::string_
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += "<meta name=\"color-scheme\" content=\"light dark\">\n";
   out += "<title>" + esc(title) + " · redline</title>\n";
+  out += "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n";
   out += "<link rel=\"stylesheet\" href=\"/static/app.css\">\n";
   out += "<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n";
   out += "<a class=\"skip\" href=\"#main\">Skip to content</a>\n";

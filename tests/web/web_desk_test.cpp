@@ -148,6 +148,8 @@ TEST_F(WebDeskTest, PagesOverRealData) {
   EXPECT_EQ(js.status, 200);
   EXPECT_EQ(js.header("content-type"), "text/javascript; charset=utf-8");
   EXPECT_EQ(api_get(port, "/static/app.css").header("content-type"), "text/css; charset=utf-8");
+  EXPECT_EQ(api_get(port, "/static/favicon.svg").header("content-type"), "image/svg+xml");
+  EXPECT_NE(timeline.body.find("<link rel=\"icon\" href=\"/static/favicon.svg\""), std::string::npos);
   EXPECT_EQ(api_get(port, "/static/other.js").status, 404);
 }
 
