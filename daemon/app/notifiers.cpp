@@ -33,6 +33,16 @@ Result<std::unique_ptr<Dispatcher>> make_dispatcher(const Config& config, Outbox
   DispatcherOptions options;
   options.max_age = config.notify.max_age;
   if (!config.http.user_agent.empty()) options.user_agent = config.http.user_agent;
+  // A store shared by several nodes: each row is claimed by one node. The lease outlives any delivery
+  // attempt, so that a live node's delivery is not taken over while it is being sent.
+  if (auto* claims = dynamic_cast<WorkClaims*>(&store)) {
+    Duration longest{0};
+    for (const auto& hook : config.webhooks) longest = std::max(longest, hook.timeout);
+    for (const auto& email : config.emails) longest = std::max(longest, email.timeout);
+    options.claims = claims;
+    options.node = config.node.name;
+    options.lease = std::max(config.node.lease, 2 * longest);
+  }
   return Dispatcher::create(store, http, clock, std::move(executor), notifier_targets(config), options, mail);
 }
 

@@ -82,11 +82,16 @@ int Service::start() {
   xmlInitParser();  // libxml2's global state, before several threads parse
   m_cpu_pool = std::make_unique<boost::asio::thread_pool>(std::max(1u, std::thread::hardware_concurrency()));
   m_monitor->use_cpu_pool(m_cpu_pool->get_executor(), m_io.get_executor());
+  // A store shared by several nodes hands out the work: checks are claimed, not planned here.
+  if (auto* claims = dynamic_cast<WorkClaims*>(m_store.get()))
+    m_monitor->share_work(*claims, {.node = m_config->node.name, .lease = m_config->node.lease});
   if (auto s = m_monitor->load(); !s) {
     spdlog::critical("cannot load the watches: {}", s.error().message);
     return exit_code_for(s.error().code);
   }
   m_feeds = std::make_unique<FeedWatcher>(m_config, *m_store, *m_http, m_clock, *m_monitor);
+  if (auto* claims = dynamic_cast<WorkClaims*>(m_store.get()))
+    m_feeds->share_work(*claims, m_config->node.name, m_config->node.lease);
   auto dispatcher =
       app::make_dispatcher(*m_config, *m_store, *m_webhook_http, m_clock, m_io.get_executor(), m_mail.get());
   if (!dispatcher) {
@@ -238,7 +243,7 @@ void Service::stop() {
   m_http->cancel_all();
   m_webhook_http->cancel_all();
   // What is done is stored: versions and deliveries already are; the batched check bookkeeping now.
-  if (auto s = m_monitor->flush(); !s) spdlog::error("store: could not write the last checks: {}", s.error().message);
+  if (auto s = m_monitor->stop(); !s) spdlog::error("store: could not write the last checks: {}", s.error().message);
   m_io.stop();
   if (m_api) m_api->stop();
 }

@@ -67,8 +67,19 @@ void FeedWatcher::reconfigure(std::shared_ptr<const Config> config) {
 
 void FeedWatcher::tick() {
   const Timestamp now = m_clock.now();
-  for (auto& [url, feed] : m_feeds)
-    if (!feed.polling && feed.next_due <= now) poll(feed);
+  for (auto& [url, feed] : m_feeds) {
+    if (feed.polling || feed.next_due > now) continue;
+    if (m_claims) {
+      // Another node's feed this interval (or the store cannot say: nobody polls rather than everybody).
+      auto mine = m_claims->owns_origin(m_node, url_origin(url), now, m_lease);
+      if (!mine || !*mine) {
+        if (!mine) spdlog::debug("feed {}: store: {}", url, mine.error().message);
+        feed.next_due = now + jittered(feed.config.every, m_config->schedule.jitter, m_rng);
+        continue;
+      }
+    }
+    poll(feed);
+  }
 }
 
 void FeedWatcher::poll_all(std::function<void()> done) {

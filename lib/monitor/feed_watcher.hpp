@@ -39,6 +39,14 @@ class FeedWatcher {
   // Takes the feeds of a new configuration; a feed that stays keeps its schedule and memory.
   void reconfigure(std::shared_ptr<const Config> config);
 
+  // Several nodes on one store: a due feed is polled only by the node that owns its origin
+  // (WorkClaims::owns_origin); the others skip it for an interval. Call before tick().
+  void share_work(WorkClaims& claims, std::string node, Duration lease) {
+    m_claims = &claims;
+    m_node = std::move(node);
+    m_lease = lease;
+  }
+
   // Polls every feed that is due (the first poll of each is spread over [schedule] catch_up).
   void tick();
 
@@ -70,6 +78,9 @@ class FeedWatcher {
   size_t m_in_flight = 0;
   FeedWatcherStats m_stats;
   std::function<void()> m_all_done;
+  WorkClaims* m_claims = nullptr;
+  std::string m_node;
+  Duration m_lease{0};
 };
 
 }  // namespace redline

@@ -17,6 +17,10 @@ Monitor::Monitor(std::shared_ptr<const Config> config, Store& store, HttpClient&
                  uint32_t seed)
     : m_config(std::move(config)), m_store(store), m_http(http), m_clock(clock), m_rng(seed) {}
 
+void Monitor::share_work(WorkClaims& claims, ClaimedWork::Options options) {
+  m_work = std::make_unique<ClaimedWork>(claims, m_clock, std::move(options));
+}
+
 Monitor::~Monitor() {
   *m_alive = false;
   flush_logged("store: could not write the last checks");
@@ -67,6 +71,7 @@ Status Monitor::install(std::vector<Watch> watches) {
   std::unordered_map<std::string_view, uint32_t> index;
   index.reserve(watches.size());
   std::vector<uint32_t> new_or_overdue;
+  std::vector<WorkSource::NewWatch> planned;
   for (auto& w : watches) {
     auto it = m_index.find(w.url);
     uint32_t id;
@@ -78,7 +83,7 @@ Status Monitor::install(std::vector<Watch> watches) {
       s.article_id = w.article_id;
       if (!s.running) set_basis(s, w.basis);  // a running check may still change it
     } else {
-      id = slot_for(w, now, new_or_overdue);
+      id = slot_for(w, now, new_or_overdue, planned);
     }
     index.emplace(m_slots[id].url, id);
   }
@@ -86,7 +91,7 @@ Status Monitor::install(std::vector<Watch> watches) {
   for (const auto& [url, id] : m_index) {
     Slot& s = m_slots[id];
     s.live = false;
-    s.next_due = Timestamp::max();
+    m_work->remove(id);
     if (!s.running) m_free.push_back(id);
   }
   m_index = std::move(index);
@@ -99,11 +104,15 @@ Status Monitor::install(std::vector<Watch> watches) {
     window = std::min(window, every != Duration{0} ? every : m_config->schedule.news.front().every);
   }
   const auto slots = spread_evenly(new_or_overdue.size(), now, window, m_rng);
-  for (size_t i = 0; i < new_or_overdue.size(); ++i) schedule(new_or_overdue[i], slots[i]);
-  return {};
+  for (size_t i = 0; i < new_or_overdue.size(); ++i) {
+    const Slot& s = m_slots[new_or_overdue[i]];
+    planned.push_back({new_or_overdue[i], s.article_id, s.url, slots[i]});
+  }
+  return m_work->add(planned);
 }
 
-uint32_t Monitor::slot_for(const Watch& w, Timestamp now, std::vector<uint32_t>& new_or_overdue) {
+uint32_t Monitor::slot_for(const Watch& w, Timestamp now, std::vector<uint32_t>& new_or_overdue,
+                           std::vector<WorkSource::NewWatch>& planned) {
   uint32_t id;
   if (!m_free.empty()) {
     id = m_free.back();
@@ -122,7 +131,7 @@ uint32_t Monitor::slot_for(const Watch& w, Timestamp now, std::vector<uint32_t>&
   s.live = true;
   if (s.every == Duration{0} && !tier_interval(m_config->schedule.news, now - s.anchor)) return id;  // retired
   if (w.times.next_check && *w.times.next_check > now)
-    schedule(id, *w.times.next_check);
+    planned.push_back({id, s.article_id, s.url, *w.times.next_check});
   else
     new_or_overdue.push_back(id);
   return id;
@@ -142,13 +151,16 @@ Result<bool> Monitor::add_watch(const std::string& given_url, std::optional<Dura
   if (!added) return added.error();
   if (auto g = m_store.watch_generation(); g && *g == m_generation + 1) m_generation = *g;  // our own write
   std::vector<uint32_t> first;
+  std::vector<WorkSource::NewWatch> planned;
   const uint32_t id =
-      slot_for({url, every, article->id, times_of(*article), check_basis_of(*article, url)}, now, first);
+      slot_for({url, every, article->id, times_of(*article), check_basis_of(*article, url)}, now, first, planned);
   m_index.emplace(m_slots[id].url, id);
   if (!first.empty()) {
     const Duration spread = std::min(m_config->schedule.catch_up, every.value_or(m_config->schedule.catch_up));
-    schedule(id, now + Duration(std::uniform_int_distribution<long long>(0, spread.count())(m_rng)));
+    planned.push_back({id, article->id, m_slots[id].url,
+                       now + Duration(std::uniform_int_distribution<long long>(0, spread.count())(m_rng))});
   }
+  if (auto s = m_work->add(planned); !s) return s.error();
   return *added;
 }
 
@@ -167,18 +179,24 @@ void Monitor::notice_other_writers() {
   if (++m_epoch == 0) m_epoch = 1;
 }
 
-void Monitor::schedule(uint32_t slot, Timestamp at) {
-  m_slots[slot].next_due = at;
-  m_due.push({at, slot});
-}
+void Monitor::schedule(uint32_t slot, Timestamp at) { m_work->plan(slot, at); }
+
+bool Monitor::startable(uint32_t slot) const { return m_slots[slot].live && !m_slots[slot].running; }
 
 Status Monitor::flush() {
   m_batch_seen = 0;
   if (m_batch.empty()) return {};
   // The buffer stays for the next batch: growing it again each time cost more than writing it.
   auto written = m_store.record_checks(m_batch);
+  m_work->written(m_batch, written.ok());
   m_batch.clear();
   return written;
+}
+
+Status Monitor::stop() {
+  auto flushed = flush();
+  m_work->stop();
+  return flushed;
 }
 
 bool Monitor::bookkeeping_due(Timestamp now) {
@@ -211,17 +229,18 @@ void Monitor::tick() {
   if (bookkeeping_due(now)) flush_logged("store: could not record checks");
   notice_other_writers();
   if (auto s = reload_store_watches(); !s) spdlog::error("store: could not read the watch list: {}", s.error().message);
+  // What could start now, and as much again to start as checks end before the next tick.
+  const size_t capacity = static_cast<size_t>(std::max(1, m_config->http.max_connections));
+  m_work->tick(now, 2 * capacity - std::min(m_in_flight, capacity));
   start_due(now);
 }
 
 void Monitor::start_due(Timestamp now) {
-  while (has_room() && !m_due.empty() && m_due.top().at <= now) {
-    const Due due = m_due.top();
-    m_due.pop();
-    const Slot& s = m_slots[due.slot];
-    // Entries left behind by a reschedule or a removal are skipped.
-    if (!s.live || s.running || s.next_due != due.at) continue;
-    start(due.slot);
+  const auto can_start = [this](uint32_t slot) { return startable(slot); };
+  while (has_room()) {
+    auto slot = m_work->take(now, can_start);
+    if (!slot) break;
+    start(*slot);
   }
 }
 
@@ -244,14 +263,7 @@ bool Monitor::has_room() const {
 }
 
 std::optional<Timestamp> Monitor::next_due() const {
-  // Drop entries left behind by a reschedule, a removal or a check started by check_all().
-  while (!m_due.empty()) {
-    const Due& top = m_due.top();
-    const Slot& s = m_slots[top.slot];
-    if (s.live && !s.running && s.next_due == top.at) return top.at;
-    m_due.pop();
-  }
-  return std::nullopt;
+  return m_work->next_due([this](uint32_t slot) { return startable(slot); });
 }
 
 void Monitor::start(uint32_t slot) {
@@ -262,6 +274,7 @@ void Monitor::start(uint32_t slot) {
     if (!found || !*found) {
       spdlog::error("{}: store: {}", s.url, found ? "article record missing" : found.error().message);
       if (auto next = next_after(s, m_clock.now())) schedule(slot, *next);
+      m_work->ended(s.article_id, false);
       return;
     }
     article = std::move(**found);
@@ -376,6 +389,8 @@ void Monitor::conclude(uint32_t slot, std::optional<Timestamp> next, Result<Chec
   --m_in_flight;
   Slot& s = m_slots[slot];
   s.running = false;
+  // A concluded check left its bookkeeping in m_batch; an error (the store, a removed watch) left none.
+  m_work->ended(s.article_id, outcome.ok());
   if (s.live) {
     ++m_stats.checks;
     report(s, slot, next, outcome);

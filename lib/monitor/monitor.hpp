@@ -25,7 +25,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <queue>
 #include <random>
 #include <string>
 #include <string_view>
@@ -36,6 +35,7 @@
 #include "core/clock.hpp"
 #include "http/http_client.hpp"
 #include "monitor/check_pipeline.hpp"
+#include "monitor/work_source.hpp"
 #include "store/store.hpp"
 
 namespace redline {
@@ -60,6 +60,10 @@ class Monitor {
   Monitor(std::shared_ptr<const Config> config, Store& store, HttpClient& http, const Clock& clock,
           uint32_t seed = std::random_device{}());
   ~Monitor();
+
+  // Several nodes on one store (PostgreSQL): due checks are claimed from `claims` with leases instead of
+  // planned in memory (ClaimedWork, work_source.hpp). Call before load().
+  void share_work(WorkClaims& claims, ClaimedWork::Options options);
 
   // Registers the config's watches as articles, reads the store's watches and plans their checks.
   // A watch that survives a reload keeps its state.
@@ -90,6 +94,8 @@ class Monitor {
 
   // Writes the check bookkeeping collected since the last flush in one transaction.
   Status flush();
+  // The daemon stops: flush(), then work claimed and not done is given back (shared stores).
+  Status stop();
 
   // Runs extraction and comparison on `cpu` (a thread pool) and brings the results back to `home`
   // (the executor of the thread that runs the HttpClient's callbacks and uses the Store). Without
@@ -127,19 +133,13 @@ class Monitor {
     // The article's CheckBasis while basis_epoch == m_epoch (0: unknown, the check reads the article).
     std::unique_ptr<const Validators> validators;  // null: none to send
     uint32_t basis_epoch = 0;
-    bool quiet = false;                     // active, last check succeeded, last fetched from `url`
-    Timestamp next_due = Timestamp::max();  // max: not scheduled (news schedule ended, or removed)
-    Timestamp anchor{};                     // news schedule: the age counts from here
-    Duration every{0};                      // zero: the news schedule
+    bool quiet = false;  // active, last check succeeded, last fetched from `url`
+    Timestamp anchor{};  // news schedule: the age counts from here
+    Duration every{0};   // zero: the news schedule
     bool running = false;
     bool live = false;       // false once removed from the configuration or the store
     std::string last_error;  // to log failures once per state change (a change of class)
     int failed_checks = 0;   // in a row
-  };
-  struct Due {
-    Timestamp at;
-    uint32_t slot;
-    bool operator>(const Due& other) const { return at > other.at; }
   };
   struct Watch {
     std::string url;
@@ -151,7 +151,11 @@ class Monitor {
 
   Status install(std::vector<Watch> watches);
   Status reload_store_watches();
-  uint32_t slot_for(const Watch& w, Timestamp now, std::vector<uint32_t>& new_or_overdue);
+  // A slot for a new watch; its first check goes to `planned` (the stored next check, when ahead) or to
+  // `new_or_overdue` (to be spread), or nowhere (a news schedule that ended).
+  uint32_t slot_for(const Watch& w, Timestamp now, std::vector<uint32_t>& new_or_overdue,
+                    std::vector<WorkSource::NewWatch>& planned);
+  bool startable(uint32_t slot) const;
   void schedule(uint32_t slot, Timestamp at);
   void start(uint32_t slot);
   void on_response(uint32_t slot, std::optional<ArticleRecord> article, HttpResponse response);
@@ -182,7 +186,7 @@ class Monitor {
   std::deque<Slot> m_slots;                                // stable addresses: m_index views their URLs
   std::unordered_map<std::string_view, uint32_t> m_index;  // live watches by URL
   std::vector<uint32_t> m_free;                            // dead slots to reuse
-  mutable std::priority_queue<Due, std::vector<Due>, std::greater<>> m_due;  // may hold stale entries
+  std::unique_ptr<WorkSource> m_work = std::make_unique<LocalSchedule>();
   // Checks analyzed on the pool, waiting to be stored together (store_analyzed).
   struct Analyzed {
     uint32_t slot;

@@ -82,7 +82,14 @@ size_t Dispatcher::start_round(std::function<void()> done, std::set<int64_t>* sk
   auto round = std::make_shared<Round>();
   round->done = std::move(done);
 
-  auto due = m_store.due_outbox(m_clock.now(), m_options.batch);
+  Result<std::vector<OutboxEntry>> due = std::vector<OutboxEntry>{};
+  if (!m_options.claims) {
+    due = m_store.due_outbox(m_clock.now(), m_options.batch);
+  } else if (const size_t busy = m_active + m_waiting.size(); busy < m_options.max_in_flight) {
+    // Claimed rows are this node's until the lease ends: take only what can be sent now.
+    due = m_options.claims->claim_outbox(m_options.node, m_clock.now(), m_options.lease,
+                                         std::min(m_options.batch, m_options.max_in_flight - busy));
+  }
   if (!due) {
     m_log->error("notify: cannot read the outbox: {}", due.error().message);
     release(round, true);

@@ -1,6 +1,7 @@
 // Dispatcher: delivers the notification outbox.
 //
-// Each run_once() takes the due rows from the Store (OutboxStore::due_outbox returns at most the oldest
+// Each run_once() takes the due rows from the Store (claimed with a lease when the store is shared by
+// several nodes: DispatcherOptions::claims) (OutboxStore::due_outbox returns at most the oldest
 // pending row per (article, notifier), which is what keeps events of one article in order per
 // notifier) and delivers each to its notifier through a Delivery (delivery.hpp):
 //   webhook  standard: POST of the stored payload, signed per Standard Webhooks with a fresh
@@ -61,6 +62,14 @@ struct DispatcherOptions {
   std::string user_agent = std::string("redline/") + REDLINE_VERSION;
   std::optional<uint64_t> seed;            // for the jitter; random when absent (tests pin it)
   std::shared_ptr<spdlog::logger> logger;  // spdlog's default logger when null
+  // Several nodes on one store: rows are claimed (WorkClaims::claim_outbox) for `lease` by `node`
+  // instead of read, so that each is delivered by one node; a node that dies with rows in flight leaves
+  // them to the others after the lease (same webhook-id). A round claims no more rows than can be sent
+  // at once (max_in_flight free slots), so a claimed row waits for no other delivery: keep `lease`
+  // above the delivery timeout. Null: one node, due_outbox().
+  WorkClaims* claims = nullptr;
+  std::string node;
+  Duration lease = std::chrono::seconds(60);
 };
 
 struct DispatchStats {

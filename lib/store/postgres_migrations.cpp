@@ -141,7 +141,20 @@ CREATE TABLE headline_test (
 );
 )sql";
 
-constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3}};
+// Several nodes (docs/scale-out.md): the origin of each watched article, so that a node claims only the
+// checks of the origins it owns, and the nodes' heartbeats that decide who is alive.
+constexpr std::string_view k_v4 = R"sql(
+ALTER TABLE article_check ADD COLUMN origin TEXT;
+-- Hand-over: is any check of this origin leased by another node?
+CREATE INDEX article_check_origin_leased ON article_check(origin) WHERE lease_owner IS NOT NULL;
+CREATE TABLE node (
+  name      TEXT   PRIMARY KEY,
+  started   BIGINT NOT NULL,
+  last_seen BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3}, Migration{4, k_v4}};
 
 // Any constant; identifies redline's migration lock among the database's advisory locks.
 constexpr std::string_view k_lock = "SELECT pg_advisory_xact_lock(7205416183)";

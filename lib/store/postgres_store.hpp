@@ -100,6 +100,12 @@ class PostgresStore final : public Store, public WorkClaims {
   Result<int64_t> renew_checks(std::string_view node, std::span<const int64_t> article_ids, Timestamp now,
                                Duration lease) override;
   Status release_checks(std::string_view node, std::span<const int64_t> article_ids) override;
+  Status plan_checks(std::span<const PlannedCheck> checks) override;
+  Status heartbeat(std::string_view node, Timestamp now) override;
+  Status leave(std::string_view node) override;
+  Result<bool> owns_origin(std::string_view node, std::string_view origin, Timestamp now, Duration lease) override;
+  Result<std::vector<std::string>> live_nodes(Timestamp now, Duration within) override;
+  Status defer_checks(std::string_view node, std::span<const int64_t> article_ids, Timestamp until) override;
   Result<std::vector<OutboxEntry>> claim_outbox(std::string_view node, Timestamp now, Duration lease,
                                                 size_t limit) override;
 

@@ -16,6 +16,27 @@ std::string id_array(std::span<const int64_t> ids) {
   return out + "}";
 }
 
+std::string text_array(const std::vector<std::string_view>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    out += i ? ",\"" : "\"";
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+// The check `c` is of an origin this node ($2) owns: rendezvous hashing over the live nodes (the
+// highest hash of node and origin wins), and no other node still holds an unexpired lease on that
+// origin (hand-over waits for the old owner's work to end). Checks without an origin are anyone's.
+constexpr std::string_view k_owned =
+    "(c.origin IS NULL OR ((SELECT l.name FROM live l ORDER BY hashtextextended(l.name || ' ' || c.origin, 0) DESC, "
+    "l.name LIMIT 1) = $2 AND NOT EXISTS (SELECT 1 FROM article_check o WHERE o.origin = c.origin "
+    "AND o.lease_owner IS NOT NULL AND o.lease_owner <> $2 AND o.lease_until > $1)))";
+
 int64_t bounded(size_t limit) { return static_cast<int64_t>(std::min<size_t>(limit, 1'000'000)); }
 
 }  // namespace
@@ -23,17 +44,26 @@ int64_t bounded(size_t limit) { return static_cast<int64_t>(std::min<size_t>(lim
 Result<std::vector<int64_t>> PostgresStore::claim_checks(std::string_view node, Timestamp now, Duration lease,
                                                          size_t limit) {
   return write([&]() -> Result<std::vector<int64_t>> {
+    // Claims run one at a time across the cluster (the lock is held until commit, milliseconds): the
+    // hand-over test below then sees every lease committed before it, so two nodes that disagree about
+    // who is alive (a node paused longer than a lease) still never fetch one origin at the same time.
+    if (auto locked = m_conn->exec("SELECT pg_advisory_xact_lock(7205416184)"); !locked) return locked.error();
     auto rows = m_conn->exec(
         // Free rows through their partial index, expired leases through theirs; a row a concurrent
         // claim locked is skipped, and one it leased meanwhile fails the re-checked condition.
-        "WITH free AS (SELECT article_id, next_check FROM article_check WHERE lease_owner IS NULL "
-        "AND next_check <= $1 ORDER BY next_check LIMIT $4 FOR UPDATE SKIP LOCKED), "
-        "expired AS (SELECT article_id, next_check FROM article_check WHERE lease_owner IS NOT NULL "
-        "AND lease_until <= $1 AND next_check <= $1 ORDER BY lease_until LIMIT $4 FOR UPDATE SKIP LOCKED), "
-        "pick AS (SELECT article_id FROM (SELECT * FROM free UNION ALL SELECT * FROM expired) x "
-        "ORDER BY next_check LIMIT $4) "
-        "UPDATE article_check c SET lease_owner = $2, lease_until = $1 + $3 FROM pick "
-        "WHERE c.article_id = pick.article_id RETURNING c.article_id, c.next_check",
+        "WITH live AS (SELECT name FROM node WHERE last_seen > $1::bigint - $3::bigint UNION SELECT $2::text), "
+        "free AS (SELECT article_id, next_check FROM article_check c WHERE lease_owner IS NULL "
+        "AND next_check <= $1 AND " +
+            std::string(k_owned) +
+            " ORDER BY next_check LIMIT $4 FOR UPDATE SKIP LOCKED), "
+            "expired AS (SELECT article_id, next_check FROM article_check c WHERE lease_owner IS NOT NULL "
+            "AND lease_until <= $1 AND next_check <= $1 AND " +
+            std::string(k_owned) +
+            " ORDER BY lease_until LIMIT $4 FOR UPDATE SKIP LOCKED), "
+            "mine AS (SELECT * FROM free UNION ALL SELECT * FROM expired), "
+            "pick AS (SELECT article_id FROM mine ORDER BY next_check LIMIT $4) "
+            "UPDATE article_check c SET lease_owner = $2, lease_until = $1 + $3 FROM pick "
+            "WHERE c.article_id = pick.article_id RETURNING c.article_id, c.next_check",
         {pg::time(now), pg::text(node), pg::integer(lease.count()), pg::integer(bounded(limit))});
     if (!rows) return rows.error();
     std::vector<std::pair<int64_t, int64_t>> due;  // (next_check, article) : oldest due first
@@ -64,6 +94,84 @@ Status PostgresStore::release_checks(std::string_view node, std::span<const int6
         "UPDATE article_check SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 "
         "AND article_id = ANY($2::bigint[])",
         {pg::text(node), pg::text(id_array(article_ids))});
+    if (!rows) return rows.error();
+    return {};
+  });
+}
+
+Status PostgresStore::plan_checks(std::span<const PlannedCheck> checks) {
+  if (checks.empty()) return {};
+  // In article order (as record_checks), so that nodes planning together lock rows in one order.
+  std::vector<const PlannedCheck*> ordered;
+  for (const auto& c : checks) ordered.push_back(&c);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const PlannedCheck* a, const PlannedCheck* b) { return a->article_id < b->article_id; });
+  std::vector<int64_t> ids, firsts;
+  std::vector<std::string_view> origins;
+  for (const PlannedCheck* c : ordered) {
+    if (!ids.empty() && ids.back() == c->article_id) continue;  // one row per article
+    ids.push_back(c->article_id);
+    origins.push_back(c->origin);
+    firsts.push_back(to_epoch_ms(c->first));
+  }
+  return write([&]() -> Status {
+    auto rows = m_conn->exec(
+        "INSERT INTO article_check (article_id, origin, next_check) "
+        "SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[]) "
+        "ON CONFLICT (article_id) DO UPDATE SET origin = excluded.origin, "
+        "next_check = coalesce(article_check.next_check, excluded.next_check) "
+        "WHERE article_check.origin IS DISTINCT FROM excluded.origin OR article_check.next_check IS NULL",
+        {pg::text(id_array(ids)), pg::text(text_array(origins)), pg::text(id_array(firsts))});
+    if (!rows) return rows.error();
+    return {};
+  });
+}
+
+Status PostgresStore::heartbeat(std::string_view node, Timestamp now) {
+  return write([&]() -> Status {
+    auto rows = m_conn->exec(
+        "INSERT INTO node (name, started, last_seen) VALUES ($1, $2, $2) "
+        "ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen",
+        {pg::text(node), pg::time(now)});
+    if (!rows) return rows.error();
+    return {};
+  });
+}
+
+Status PostgresStore::leave(std::string_view node) {
+  return write([&]() -> Status {
+    auto rows = m_conn->exec("DELETE FROM node WHERE name = $1", {pg::text(node)});
+    if (!rows) return rows.error();
+    return {};
+  });
+}
+
+Result<bool> PostgresStore::owns_origin(std::string_view node, std::string_view origin, Timestamp now, Duration lease) {
+  auto rows = m_conn->exec(
+      "WITH live AS (SELECT name FROM node WHERE last_seen > $1::bigint - $3::bigint UNION SELECT $2::text) "
+      "SELECT l.name = $2::text FROM live l ORDER BY hashtextextended(l.name || ' ' || $4::text, 0) DESC, l.name "
+      "LIMIT 1",
+      {pg::time(now), pg::text(node), pg::integer(lease.count()), pg::text(origin)});
+  if (!rows) return rows.error();
+  return rows->size() == 1 && rows->boolean(0, 0);
+}
+
+Result<std::vector<std::string>> PostgresStore::live_nodes(Timestamp now, Duration within) {
+  auto rows = m_conn->exec("SELECT name FROM node WHERE last_seen > $1::bigint - $2::bigint ORDER BY name",
+                           {pg::time(now), pg::integer(within.count())});
+  if (!rows) return rows.error();
+  std::vector<std::string> out;
+  for (int i = 0; i < rows->size(); ++i) out.push_back(rows->text(i, 0));
+  return out;
+}
+
+Status PostgresStore::defer_checks(std::string_view node, std::span<const int64_t> article_ids, Timestamp until) {
+  if (article_ids.empty()) return {};
+  return write([&]() -> Status {
+    auto rows = m_conn->exec(
+        "UPDATE article_check SET lease_owner = NULL, lease_until = NULL, next_check = $3 WHERE lease_owner = $1 "
+        "AND article_id = ANY($2::bigint[])",
+        {pg::text(node), pg::text(id_array(article_ids)), pg::time(until)});
     if (!rows) return rows.error();
     return {};
   });

@@ -331,6 +331,13 @@ class StoreMaintenance {
   virtual Result<int> schema_version() = 0;
 };
 
+// A watch's first check as a node plans it (WorkClaims::plan_checks).
+struct PlannedCheck {
+  int64_t article_id = 0;
+  std::string origin;  // url_origin() of the watched URL
+  Timestamp first{};
+};
+
 // Work shared by several nodes on one store (PostgresStore; docs/scale-out.md). A claim is a lease:
 // the row is this node's until `now + lease`, and no other node's claim returns it before then; a
 // node renews the leases of work it still does; a node that dies stops renewing and its rows are
@@ -342,6 +349,11 @@ class WorkClaims {
 
   // Up to `limit` articles whose next check is due (next_check <= now) and whose lease is free or
   // expired, oldest due first; they are leased to `node` until now + lease.
+  // Politeness for the cluster (docs/scale-out.md): only checks of origins `node` owns. The owner of an
+  // origin is, among the live nodes (a heartbeat within `lease` of now, and `node` itself), the one with
+  // the highest hash of (node name, origin) (rendezvous hashing); and a node takes an origin over only
+  // once no other node holds an unexpired lease on one of its checks. Checks with no recorded origin
+  // (planned by no node yet) are anyone's.
   virtual Result<std::vector<int64_t>> claim_checks(std::string_view node, Timestamp now, Duration lease,
                                                     size_t limit) = 0;
   // Extends the leases `node` still holds on these articles to now + lease; returns how many it held.
@@ -349,6 +361,22 @@ class WorkClaims {
                                        Duration lease) = 0;
   // Gives the leases back (the check was recorded, or will not run).
   virtual Status release_checks(std::string_view node, std::span<const int64_t> article_ids) = 0;
+  // Plans the first check of watches new to a node: records each article's origin (scheme://host[:port]
+  // of the URL it is fetched from, for origin ownership) and sets its next check to `first` unless one is
+  // planned already (a check another node recorded, or an overdue one: those stay as they are).
+  virtual Status plan_checks(std::span<const PlannedCheck> checks) = 0;
+  // Gives leases back and moves these checks to `until` (claimed work that no watch of this node
+  // matches: a watch removed everywhere, or not yet read by this node).
+  virtual Status defer_checks(std::string_view node, std::span<const int64_t> article_ids, Timestamp until) = 0;
+  // The node is alive at `now` (a node heartbeats every lease/3), or, with leave(), stopped: its origins
+  // go to the other nodes at once instead of when its heartbeat is a lease old.
+  virtual Status heartbeat(std::string_view node, Timestamp now) = 0;
+  virtual Status leave(std::string_view node) = 0;
+  // Whether `node` owns `origin` now (the rendezvous of claim_checks over the nodes live within `lease`,
+  // `node` counted live). Feeds are polled by the owner of their origin.
+  virtual Result<bool> owns_origin(std::string_view node, std::string_view origin, Timestamp now, Duration lease) = 0;
+  // The nodes whose heartbeat is within `within` of now, by name.
+  virtual Result<std::vector<std::string>> live_nodes(Timestamp now, Duration within) = 0;
   // due_outbox() as a claim: the rows returned are leased to `node` until now + lease, and another
   // node's claim skips them until they are marked or the lease expires (then they are delivered again,
   // with the same event id: at least once).

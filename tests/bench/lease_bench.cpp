@@ -2,11 +2,13 @@
 // (PostgresStore::claim_checks, FOR UPDATE SKIP LOCKED), and that none is claimed twice.
 //
 //   scripts/pg-test-cluster.sh start /tmp/pgb
-//   build/release/tests/bench/lease_bench "$(cat /tmp/pgb/url)" [articles=200000] [claimers=8] [batch=100]
+//   build/release/tests/bench/lease_bench "$(cat /tmp/pgb/url)" [articles=200000] [claimers=8] [batch=100] [origins=0]
 //   scripts/pg-test-cluster.sh stop /tmp/pgb
 //
 // It creates a schema of its own (dropped at the end), plants `articles` due checks, then starts
-// `claimers` threads, each with its own connection, claiming batches until nothing is due.
+// `claimers` threads, each with its own connection, claiming batches until nothing is due. With
+// origins > 0 the checks are spread over that many origins and the claimers are live nodes, so each
+// claims only the origins it owns (rendezvous hashing in the claim, docs/scale-out.md).
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -23,13 +25,14 @@ using namespace std::chrono_literals;
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: lease_bench URL [articles] [claimers] [batch]\n");
+    std::fprintf(stderr, "usage: lease_bench URL [articles] [claimers] [batch] [origins]\n");
     return 2;
   }
   const std::string server = argv[1];
   const int articles = argc > 2 ? std::atoi(argv[2]) : 200'000;
   const int claimers = argc > 3 ? std::atoi(argv[3]) : 8;
   const size_t batch = argc > 4 ? static_cast<size_t>(std::atoi(argv[4])) : 100;
+  const int origins = argc > 5 ? std::atoi(argv[5]) : 0;
   const std::string schema = "lease_bench";
   auto admin = pg::Connection::open(server, "lease_bench");
   if (!admin) {
@@ -57,7 +60,13 @@ int main(int argc, char** argv) {
             n +
             ") i; INSERT INTO article_check (article_id, last_checked, next_check) "
             "SELECT i, 0, i FROM generate_series(1, " +
-            n + ") i; ANALYZE article_check; RESET search_path");
+            n + ") i; " +
+            (origins > 0 ? "UPDATE article_check SET origin = 'https://o' || (article_id % " + std::to_string(origins) +
+                               ") || '.example'; INSERT INTO node (name, started, last_seen) SELECT 'node-' || c, 0, " +
+                               std::to_string(int64_t{10} * articles) + " FROM generate_series(0, " +
+                               std::to_string(claimers - 1) + ") c; "
+                         : std::string()) +
+            "ANALYZE article_check; RESET search_path");
         !s) {
       std::fprintf(stderr, "%s\n", s.error().message.c_str());
       return 74;
@@ -97,9 +106,9 @@ int main(int argc, char** argv) {
     for (int64_t id : g) twice += all.insert(id).second ? 0 : 1;
   }
   std::printf(
-      "lease_bench: %d due checks, %d claimers, batch %zu: %zu claimed in %.2f s = %.0f claims/s; "
+      "lease_bench: %d due checks on %d origins, %d claimers, batch %zu: %zu claimed in %.2f s = %.0f claims/s; "
       "claimed twice: %zu; missed: %zu; errors: %d\n",
-      articles, claimers, batch, total, seconds, static_cast<double>(total) / seconds, twice,
+      articles, origins, claimers, batch, total, seconds, static_cast<double>(total) / seconds, twice,
       static_cast<size_t>(articles) - all.size(), failures.load());
   for (int c = 0; c < claimers; ++c) std::printf("  node-%d: %zu\n", c, got[static_cast<size_t>(c)].size());
   (void)(*admin)->exec_script("DROP SCHEMA " + schema + " CASCADE");

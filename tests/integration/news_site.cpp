@@ -9,6 +9,7 @@ NewsSite::NewsSite() {
     std::lock_guard lock(m_mutex);
     const auto it = m_articles.find(req.path);
     if (it == m_articles.end()) return ServerResponse::text(404, "no such article");
+    if (m_observer) m_observer(req);
     return ServerResponse::html(render(it->second, ++m_requests));
   });
   m_server.start();

@@ -3,6 +3,7 @@
 // "most read" box in a new order, a rotating ad), as real news sites do.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -29,6 +30,11 @@ class NewsSite {
     fn(m_articles.at(path));
   }
   std::string url(const std::string& path) const { return m_server.url(path); }
+  // Called (on the server thread, before answering) with every request for an article.
+  void on_request(std::function<void(const ServerRequest&)> observer) {
+    std::lock_guard lock(m_mutex);
+    m_observer = std::move(observer);
+  }
   LocalHttpServer& server() { return m_server; }
 
  private:
@@ -38,6 +44,7 @@ class NewsSite {
   mutable std::mutex m_mutex;
   std::map<std::string, SiteArticle> m_articles;
   size_t m_requests = 0;
+  std::function<void(const ServerRequest&)> m_observer;
 };
 
 }  // namespace redline::testing

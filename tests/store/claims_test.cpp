@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <barrier>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -109,6 +110,68 @@ TEST_F(ClaimsTest, AnExpiredLeaseHandsTheCheckOverAndARenewedOneDoesNot) {
   // Released leases are free at once.
   ASSERT_TRUE(a->release_checks("a", ids));
   EXPECT_EQ(b->claim_checks("b", at_ms(100) + 201s, 30s, 100)->size(), 9u);
+}
+
+TEST_F(ClaimsTest, EachOriginIsClaimedByOneLiveNodeAndMovesOnlyWhenItsOwnerLeftAndItsLeasesEnded) {
+  std::unique_ptr<PostgresStore> stores[3] = {open(), open(), open()};
+  const std::string names[3] = {"a", "b", "c"};
+  ASSERT_TRUE(stores[0] && stores[1] && stores[2]);
+  std::vector<std::pair<std::string, std::string>> keys;
+  for (int i = 0; i < 48; ++i)
+    keys.emplace_back("k" + std::to_string(i), "https://o" + std::to_string(i % 12) + ".example/" + std::to_string(i));
+  auto articles = stores[0]->ensure_articles(keys, at_ms(0));
+  ASSERT_TRUE(articles.ok());
+  std::map<int64_t, std::string> origin_of;
+  std::vector<PlannedCheck> planned;
+  for (size_t i = 0; i < articles->size(); ++i) {
+    const std::string origin = "https://o" + std::to_string(i % 12) + ".example";
+    origin_of[(*articles)[i].id] = origin;
+    planned.push_back({(*articles)[i].id, origin, at_ms(0)});
+  }
+  ASSERT_TRUE(stores[0]->plan_checks(planned));
+  ASSERT_TRUE(stores[1]->plan_checks(planned));  // every node plans: the first plan stays
+  for (int n = 0; n < 3; ++n) ASSERT_TRUE(stores[n]->heartbeat(names[n], at_ms(0)));
+  EXPECT_EQ(*stores[0]->live_nodes(at_ms(1000), 30s), (std::vector<std::string>{"a", "b", "c"}));
+
+  // Each node claims the checks of the origins it owns: every origin goes to one node.
+  auto claim_all = [&](Timestamp now, std::map<std::string, std::string>& owner_of_origin) {
+    std::set<int64_t> seen;
+    for (int n = 0; n < 3; ++n) {
+      auto got = stores[n]->claim_checks(names[n], now, 30s, 100);
+      EXPECT_TRUE(got.ok());
+      for (int64_t id : *got) {
+        EXPECT_TRUE(seen.insert(id).second) << id << " claimed twice";
+        auto [it, fresh] = owner_of_origin.emplace(origin_of[id], names[n]);
+        EXPECT_EQ(it->second, names[n]) << origin_of[id] << " claimed by two nodes";
+      }
+    }
+    return seen;
+  };
+  std::map<std::string, std::string> owners;
+  EXPECT_EQ(claim_all(at_ms(1000), owners).size(), 48u);
+  std::set<std::string> owning;
+  for (const auto& [origin, node] : owners) owning.insert(node);
+  EXPECT_EQ(owning.size(), 3u) << "every node owns some of the 12 origins";
+
+  // c leaves while its checks still run: the others take its origins only after c's leases end.
+  ASSERT_TRUE(stores[2]->leave("c"));
+  EXPECT_EQ(*stores[0]->live_nodes(at_ms(1000), 30s), (std::vector<std::string>{"a", "b"}));
+  std::vector<int64_t> ids;
+  for (const auto& [id, origin] : origin_of) ids.push_back(id);
+  ASSERT_TRUE(stores[0]->release_checks("a", ids));
+  ASSERT_TRUE(stores[1]->release_checks("b", ids));
+  std::map<std::string, std::string> later;
+  const auto without_c = claim_all(at_ms(2000), later);
+  for (int64_t id : without_c)
+    EXPECT_NE(owners[origin_of[id]], "c") << origin_of[id] << " taken before c's leases ended";
+  ASSERT_TRUE(stores[2]->release_checks("c", ids));  // c's work ended
+  std::map<std::string, std::string> after;
+  const auto rest = claim_all(at_ms(3000), after);
+  EXPECT_EQ(without_c.size() + rest.size(), 48u);
+  for (const auto& [origin, node] : after) {
+    EXPECT_EQ(owners[origin], "c") << origin;
+    EXPECT_NE(node, "c");
+  }
 }
 
 TEST_F(ClaimsTest, OutboxClaimsGiveEachEventToOneClaimerAndRetryAfterExpiry) {
