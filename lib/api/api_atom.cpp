@@ -1,7 +1,6 @@
 // Atom 1.0 feeds (RFC 4287) of change events: /feed.atom, /sites/{host}.atom, /feeds/{name}.atom,
 // /articles/{key}.atom. One entry per event, its id derived from the event id (stable forever), its
 // content the diff/ HTML fragment of the change, escaped as XML text.
-#include <ctime>
 #include <map>
 #include <unordered_map>
 
@@ -12,6 +11,7 @@
 #include "monitor/site_rules.hpp"
 #include "notify/event.hpp"
 #include "util/html.hpp"
+#include "util/http_date.hpp"
 #include "util/text.hpp"
 
 namespace redline::api {
@@ -46,22 +46,6 @@ std::string xml_text(std::string_view text) {
     }
   }
   return out;
-}
-
-std::string http_date(Timestamp t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[64];
-  std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return buffer;
-}
-
-std::optional<Timestamp> parse_http_date(const std::string& text) {
-  std::tm tm{};
-  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (!end || *end != '\0') return std::nullopt;
-  return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::from_time_t(timegm(&tm)));
 }
 
 std::string state_sentence(EventType type) {
@@ -218,7 +202,7 @@ void ApiService::State::add_feed_routes() {
     out.content_type = "application/atom+xml; charset=utf-8";
     out.body = std::move(body);
     const Timestamp last_modified = newest.value_or(Timestamp{});
-    out.with_header("Last-Modified", http_date(last_modified));
+    out.with_header("Last-Modified", format_http_date(last_modified));
     // If-Modified-Since counts only when the client sent no ETag (RFC 9110 13.1.3).
     if (r.request.header("if-none-match").empty()) {
       if (auto since = parse_http_date(r.request.header("if-modified-since"));

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
+#include <vector>
 
 #include "extract/scoring.hpp"
 #include "util/text.hpp"
@@ -18,15 +20,10 @@ constexpr size_t k_min_sentence_weight = 80;  // a sentence this long after a la
 constexpr size_t k_max_call_weight = 300;     // a call to action is a line or two
 constexpr size_t k_max_trailing_calls = 4;
 
-// Lower-case ASCII and Latin-1 letters ("Ähnliche" → "ähnliche", "À lire" → "à lire"); other
-// bytes pass through (labels compare by prefix).
+// Case-folded (Unicode full folding: "Ähnliche", "À LIRE", "POWIĄZANE" all match their label),
+// spaces normalized, without a trailing ':', '.', ' ' or '!'.
 std::string fold(std::string_view text) {
-  std::string s = ascii_lower(normalize_space(text));
-  for (size_t i = 0; i + 1 < s.size(); ++i) {
-    const auto lead = static_cast<unsigned char>(s[i]);
-    const auto next = static_cast<unsigned char>(s[i + 1]);
-    if (lead == 0xC3 && next >= 0x80 && next <= 0x9E && next != 0x97) s[i + 1] = static_cast<char>(next + 0x20);
-  }
+  std::string s = fold_case(normalize_space(text));
   while (!s.empty() && (s.back() == ':' || s.back() == '.' || s.back() == ' ' || s.back() == '!')) s.pop_back();
   return s;
 }
@@ -204,12 +201,20 @@ bool starts_with_any(const std::string& s, const auto& prefixes) {
                      [&](std::string_view p) { return std::string_view(s).starts_with(p); });
 }
 
+// A word list folded as fold() folds text ("zum vergrößern" → "zum vergrössern"), once.
+template <size_t N>
+std::vector<std::string> folded(const std::array<const char*, N>& words) {
+  std::vector<std::string> out;
+  for (const char* w : words) out.push_back(fold_case(w));
+  return out;
+}
+
 }  // namespace
 
 bool is_section_label(std::string_view text) {
   if (text_weight(text) > k_max_label_weight) return false;
-  const std::string s = fold(text);
-  return std::find(k_labels.begin(), k_labels.end(), s) != k_labels.end();
+  static const std::vector<std::string> labels = folded(k_labels);
+  return std::find(labels.begin(), labels.end(), fold(text)) != labels.end();
 }
 
 // "23.10.2018", "19:49", "12. März 2020 | 14:05": a short block that is mostly digits is a
@@ -271,7 +276,8 @@ bool is_stamp_line(std::string_view text) {
 bool is_boilerplate_line(std::string_view text) {
   if (text_weight(text) > k_max_line_weight) return false;
   if (is_date_line(text) || is_stamp_line(text)) return true;
-  return starts_with_any(fold(text), k_line_prefixes);
+  static const std::vector<std::string> prefixes = folded(k_line_prefixes);
+  return starts_with_any(fold(text), prefixes);
 }
 
 bool is_call_to_action(std::string_view text) {

@@ -1,5 +1,6 @@
 #include "extract/metadata.hpp"
 
+#include <unicode/uloc.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -139,16 +140,21 @@ bool looks_like_url(std::string_view s) {
 std::string normalize_language(std::string lang) {
   lang = std::string(trim(lang));
   if (auto comma = lang.find_first_of(",; "); comma != std::string::npos) lang.resize(comma);
-  std::replace(lang.begin(), lang.end(), '_', '-');
+  std::replace(lang.begin(), lang.end(), '_', '-');  // og:locale writes pt_BR
   if (lang.size() < 2 || lang.size() > 35) return {};
-  for (char c : lang)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return {};
-  // Primary subtag lower-case, region upper-case (en-us → en-US).
-  std::string out = ascii_lower(lang);
-  if (auto dash = out.find('-'); dash != std::string::npos && out.size() - dash - 1 == 2) {
-    for (size_t i = dash + 1; i < out.size(); ++i) out[i] = static_cast<char>(std::toupper(out[i]));
-  }
-  return out;
+  // ICU parses the BCP 47 tag and writes it back in its canonical case (zh-hant-tw → zh-Hant-TW,
+  // en-us → en-US); a tag it cannot read to the end is no language.
+  char locale[ULOC_FULLNAME_CAPACITY];
+  int32_t parsed = 0;
+  UErrorCode status = U_ZERO_ERROR;
+  uloc_forLanguageTag(lang.c_str(), locale, sizeof locale, &parsed, &status);
+  if (U_FAILURE(status) || status == U_STRING_NOT_TERMINATED_WARNING || parsed != static_cast<int32_t>(lang.size()))
+    return {};
+  char tag[ULOC_FULLNAME_CAPACITY];
+  const int32_t length = uloc_toLanguageTag(locale, tag, sizeof tag, /*strict=*/true, &status);
+  if (U_FAILURE(status) || status == U_STRING_NOT_TERMINATED_WARNING || length <= 0) return {};
+  std::string out(tag, static_cast<size_t>(length));
+  return out == "und" ? std::string() : out;
 }
 
 std::string strip_title_suffix(const std::string& title, const std::string& site_name) {

@@ -13,16 +13,6 @@ namespace redline {
 
 namespace {
 
-char32_t decode(std::string_view s, size_t& i) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  size_t len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 1;
-  if (i + len > s.size()) len = 1;
-  char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-  for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  i += len;
-  return cp;
-}
-
 bool is_cjk(char32_t c) {
   return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
          (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
@@ -105,7 +95,7 @@ size_t text_weight(std::string_view s) {
       ++i;
       continue;
     }
-    const char32_t c = decode(s, i);
+    const char32_t c = next_code_point(s, i);
     if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == 0xA0 || c == 0x3000) continue;
     n += is_cjk(c) ? 2 : 1;
   }
@@ -155,7 +145,7 @@ size_t count_commas(std::string_view s) {
       n += s[i++] == ',';
       continue;
     }
-    const char32_t c = decode(s, i);
+    const char32_t c = next_code_point(s, i);
     n += c == ',' || c == 0x060C || c == 0xFE50 || c == 0xFE10 || c == 0xFE11 || c == 0x2E41 || c == 0x2E34 ||
          c == 0x2E32 || c == 0xFF0C || c == 0x3001;
   }

@@ -1,7 +1,5 @@
 #include "http/retry_after.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <charconv>
 #include <string>
@@ -11,14 +9,6 @@
 namespace redline {
 
 using namespace std::chrono;
-
-std::optional<Timestamp> parse_http_date(std::string_view text) {
-  // curl's own date parser (the one it uses for cookies and -z): the three RFC 9110 forms, and zones.
-  const std::string copy(text);
-  const time_t seconds = curl_getdate(copy.c_str(), nullptr);
-  if (seconds < 0) return std::nullopt;
-  return from_epoch_ms(static_cast<long long>(seconds) * 1000);
-}
 
 std::optional<Duration> parse_retry_after(std::string_view value, Timestamp now) {
   value = trim(value);

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/time.hpp"
+#include "util/http_date.hpp"  // parse_http_date
 
 namespace redline {
 
@@ -13,11 +14,6 @@ namespace redline {
 // "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 or asctime forms). A date in the past gives 0.
 // nullopt when the value is neither.
 std::optional<Duration> parse_retry_after(std::string_view value, Timestamp now);
-
-// Parses an HTTP-date (the three forms of RFC 9110 §5.6.7) with curl_getdate(), as curl itself does.
-// curl is lenient where it does no harm: a missing time of day is midnight, a numeric zone is applied,
-// and a day past the month's end rolls over ("29 Feb 2017" is 1 March). nullopt when it is not a date.
-std::optional<Timestamp> parse_http_date(std::string_view text);
 
 // `base` doubled for each attempt after the first, at most `cap` (no overflow for any count); `base`
 // for attempts <= 1.

@@ -1,6 +1,11 @@
 #include "util/text.hpp"
 
+#include <unicode/ucasemap.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 
 namespace redline {
 
@@ -20,40 +25,15 @@ char32_t next_code_point(std::string_view s, size_t& pos) {
     ++pos;
     return b0;
   }
-  int len = 0;
-  char32_t cp = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2;
-    cp = b0 & 0x1F;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3;
-    cp = b0 & 0x0F;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4;
-    cp = b0 & 0x07;
-  } else {
-    ++pos;
-    return 0xFFFD;
-  }
-  if (pos + static_cast<size_t>(len) > s.size()) {
-    ++pos;
-    return 0xFFFD;
-  }
-  for (int i = 1; i < len; ++i) {
-    const auto b = static_cast<unsigned char>(s[pos + static_cast<size_t>(i)]);
-    if ((b & 0xC0) != 0x80) {
-      ++pos;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  const bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
-  if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++pos;
-    return 0xFFFD;
-  }
-  pos += static_cast<size_t>(len);
-  return cp;
+  // ICU's decoder: an ill-formed sequence becomes one U+FFFD per maximal subpart, as ICU's own
+  // conversions (UnicodeString::fromUTF8, which the tokenizer uses) repair it.
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data() + pos);
+  const auto length = static_cast<int32_t>(std::min<size_t>(s.size() - pos, 4));
+  int32_t i = 0;
+  UChar32 c = 0;
+  U8_NEXT_OR_FFFD(p, i, length, c);
+  pos += static_cast<size_t>(i);
+  return static_cast<char32_t>(c);
 }
 
 void append_utf8(std::string& out, char32_t cp) {
@@ -124,6 +104,31 @@ std::string ascii_lower(std::string_view text) {
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
+}
+
+std::string fold_case(std::string_view text) {
+  // The map has no locale (root folding) and is only read after it is made: one for all threads.
+  static const std::unique_ptr<UCaseMap, decltype(&ucasemap_close)> map = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    return std::unique_ptr<UCaseMap, decltype(&ucasemap_close)>(ucasemap_open("", U_FOLD_CASE_DEFAULT, &status),
+                                                                &ucasemap_close);
+  }();
+  const std::string valid = make_valid_utf8(text);
+  if (!map) return ascii_lower(valid);
+  std::string out(valid.size() + valid.size() / 2 + 8, '\0');  // folding rarely grows text (ß → ss)
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    UErrorCode status = U_ZERO_ERROR;
+    const int32_t length = ucasemap_utf8FoldCase(map.get(), out.data(), static_cast<int32_t>(out.size()), valid.data(),
+                                                 static_cast<int32_t>(valid.size()), &status);
+    if (status == U_BUFFER_OVERFLOW_ERROR) {
+      out.resize(static_cast<size_t>(length));
+      continue;
+    }
+    if (U_FAILURE(status)) return ascii_lower(valid);
+    out.resize(static_cast<size_t>(length));
+    return out;
+  }
+  return ascii_lower(valid);
 }
 
 std::string_view trim(std::string_view text) {

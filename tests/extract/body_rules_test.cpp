@@ -223,6 +223,16 @@ TEST(BodyRules, LabelsAndLinesInMoreLanguagesAndCases) {
   EXPECT_FALSE(is_section_label("Ähnliche Beiträge gab es schon 2019, sagt der Verband."));
 }
 
+TEST(BodyRules, LabelsFoldBeyondLatin1) {
+  // Capitals outside Latin-1 (Polish Ą, Ż, Ę) and ß/ẞ fold like the rest (ICU case folding).
+  EXPECT_TRUE(is_section_label("POWIĄZANE ARTYKUŁY"));
+  EXPECT_TRUE(is_section_label("ZOBACZ TAKŻE:"));
+  EXPECT_TRUE(is_section_label("NAJCZĘŚCIEJ CZYTANE"));
+  EXPECT_TRUE(is_boilerplate_line("ZUM VERGRÖSSERN klicken"));
+  EXPECT_TRUE(is_boilerplate_line("Zum Vergrößern klicken"));
+  EXPECT_FALSE(is_section_label("POWIĄZANE ARTYKUŁY O WYBORACH W POLSCE I ICH SKUTKACH DLA RZĄDU W WARSZAWIE"));
+}
+
 TEST(BodyRules, TheLeadUnderAnH2HeadlineInANestedBox) {
   // No <h1>: the headline is an <h2>; the standfirst sits two boxes away from it.
   const std::string lead = "Temperatures fall all over the country, and the snow will return in a few hours.";

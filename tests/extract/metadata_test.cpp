@@ -131,6 +131,12 @@ TEST(Language, HtmlLangOgLocaleAndContentLanguage) {
   EXPECT_EQ(extract(R"(<meta property="og:locale" content="pt_BR">)").language, "pt-BR");
   EXPECT_EQ(extract(R"(<meta http-equiv="content-language" content="fr">)").language, "fr");
   EXPECT_EQ(extract("").language, "");
+  // ICU's BCP 47 canonical case: script title-case, region upper-case; what is not a tag is dropped.
+  EXPECT_EQ(extract("", k_body, "", " lang=\"zh-hant-tw\"").language, "zh-Hant-TW");
+  EXPECT_EQ(extract("", k_body, "", " lang=\"SR-LATN\"").language, "sr-Latn");
+  EXPECT_EQ(extract("", k_body, "", " lang=\"EN\"").language, "en");
+  EXPECT_EQ(extract("", k_body, "", " lang=\"en-\"").language, "");
+  EXPECT_EQ(extract("", k_body, "", " lang=\"12-ab\"").language, "");
 }
 
 TEST(SiteName, OgSiteNameThenPublisher) {
