@@ -101,7 +101,7 @@ const std::string_view k_app_js = R"JS('use strict';
     el.addEventListener('change', function () { el.form.submit(); });
   });
   // The version slider: says where it is as it moves, loads that change when it stops (from = to - 1),
-  // and keeps the focus after the load (the form's action ends in #slider) so the arrows go on.
+  // and keeps the focus after the load (the form's action ends in #slide-to) so the arrows go on.
   items('form.slider').forEach(function (form) {
     var range = form.querySelector('input[type=range]');
     var out = form.querySelector('output');
@@ -121,7 +121,7 @@ const std::string_view k_app_js = R"JS('use strict';
       form.submit();
     });
     form.hidden = false;
-    if (window.location.hash === '#slider') range.focus();
+    if (window.location.hash === '#slide-to') range.focus();
   });
 })();
 )JS";

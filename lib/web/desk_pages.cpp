@@ -323,8 +323,7 @@ std::string version_slider(std::string_view key, const std::vector<VersionRecord
   std::string times;
   for (const auto& v : versions) times += (times.empty() ? "" : "|") + short_time(v.captured_at);
   const std::string text = slider_text(to, versions.size(), shown);
-  std::string out =
-      "<form class=\"slider\" method=\"get\" action=\"" + article_href(key) + "/diff#slider\" id=\"slider\" hidden>";
+  std::string out = "<form class=\"slider\" method=\"get\" action=\"" + article_href(key) + "/diff#slide-to\" hidden>";
   out += "<input type=\"hidden\" name=\"from\" value=\"" + std::to_string(to - 1) +
          "\"><input type=\"hidden\" name=\"view\" value=\"" + std::string(to_string(view)) + "\">";
   out +=

@@ -171,7 +171,7 @@ TEST_F(WebDeskTest, VersionSlider) {
   std::smatch m;
   ASSERT_TRUE(std::regex_search(last.body, m, std::regex("<form class=\"slider\"[^>]*>.*?</form>"))) << last.body;
   const std::string form = m[0];
-  EXPECT_NE(form.find("action=\"" + base + "/diff#slider\" id=\"slider\" hidden>"), std::string::npos) << form;
+  EXPECT_NE(form.find("action=\"" + base + "/diff#slide-to\" hidden>"), std::string::npos) << form;
   EXPECT_NE(form.find("<input type=\"hidden\" name=\"from\" value=\"2\">"), std::string::npos) << form;
   EXPECT_NE(form.find("<input type=\"hidden\" name=\"view\" value=\"side\">"), std::string::npos) << form;
   EXPECT_NE(form.find("<label for=\"slide-to\">"), std::string::npos) << form;
