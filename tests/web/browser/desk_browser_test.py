@@ -4,8 +4,10 @@
 Against the real redlined (API on a free 127.0.0.1 port) watching a local news site whose articles change,
 with two DW Chinese captures imported first (tests/data/revisions/dw): the timeline, a new change appearing
 after a round, the filters, a Chinese headline search, the diff's three views and their <del>/<ins> text,
-keyboard navigation, the version picker, 360 px wide, a hostile article, axe-core's WCAG 2 A/AA rules on every
-page in light and dark, and no console error or failed request anywhere.
+keyboard navigation, the version picker and slider, 360 px wide, a hostile article, axe-core's WCAG 2 A/AA rules
+on every page in light and dark, the forms (logging in with a wrong, a read and a write token; adding and removing
+a watch, refused without a write token; retrying a delivery a local webhook receiver made dead), and no console
+error or failed request anywhere.
 
 usage: desk_browser_test.py --bin-dir BUILD/daemon --source-dir REPO
 Exits 77 (ctest: skipped) with one line when chromium, chromedriver or python3-selenium is missing.
