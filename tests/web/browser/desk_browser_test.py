@@ -52,6 +52,28 @@ except ImportError:
 WAIT = 60  # seconds: generous, the machine may be loaded; waits end as soon as the condition holds
 
 
+# --- the local servers ---------------------------------------------------------------------------------
+
+class QuietHandler(BaseHTTPRequestHandler):
+    def reply(self, status, content_type, body):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(handler):
+    """A threading HTTP server with `handler` on a free 127.0.0.1 port, running in the background."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 # --- the local news site ---------------------------------------------------------------------------------
 
 class Site:
@@ -64,26 +86,16 @@ class Site:
         self.requests = 0
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):
                 with site.lock:
                     article = site.articles.get(self.path)
                     site.requests += 1
                     n = site.requests
                     body = site.render(article, n).encode() if article else b"no such article"
-                self.send_response(200 if article else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8" if article else "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(200 if article else 404, "text/html; charset=utf-8" if article else "text/plain", body)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.server = serve(Handler)
 
     def url(self, path):
         return f"http://127.0.0.1:{self.server.server_port}{path}"
@@ -138,25 +150,15 @@ class Receiver:
         self.seen = {}  # webhook-id -> [answered status, ...]
         receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with receiver.lock:
                     status = receiver.status
                     receiver.seen.setdefault(self.headers.get("webhook-id", ""), []).append(status)
-                body = b"ok" if status < 300 else b"receiver down"
-                self.send_response(status)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(status, "text/plain", b"ok" if status < 300 else b"receiver down")
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = serve(Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
 
     def answer(self, status):
@@ -695,8 +697,10 @@ class DeskBrowserTest(unittest.TestCase):
     def notice(self):
         return " ".join(self.texts("main .notice"))
 
-    def log_in(self, token, next_path):
-        self.visit("/login?next=" + urllib.parse.quote(next_path, safe=""))
+    def log_in(self, token, next_path=None):
+        """Logs in on /login?next=NEXT_PATH, or with the login form already shown when next_path is None."""
+        if next_path is not None:
+            self.visit("/login?next=" + urllib.parse.quote(next_path, safe=""))
         field = self.driver.find_element(By.ID, "token")
         field.send_keys(token)
         self.submit(self.driver.find_element(By.CSS_SELECTOR, "#login button[type=submit]"),
@@ -741,15 +745,15 @@ class DeskBrowserTest(unittest.TestCase):
         self.assertIn("/login?next=%2Fwatches&need=write", self.driver.current_url)
         self.assertIn("Nothing was changed: that needs a token with scope \"write\"", self.notice())
         self.check_width(narrow)
-        # A wrong token: refused with a message, no cookie.
-        self.log_in(WRONG_TOKEN, "/watches")
+        # A wrong token (in the form that page shows): refused with a message, no cookie.
+        self.log_in(WRONG_TOKEN)
         self.assertIn("/login", self.driver.current_url)
         self.assertIn("That is not one of the configured tokens", self.driver.find_element(
             By.CSS_SELECTOR, "main [role=alert]").text)
         self.assertIsNone(self.session_cookie())
         self.check_width(narrow)
-        # A read token: logged in, but the form is refused (403) with the reason, and nothing is added.
-        self.log_in(READ_TOKEN, "/watches")
+        # A read token (in the form shown again): logged in, but the add is refused (403) with the reason.
+        self.log_in(READ_TOKEN)
         self.assertTrue(self.driver.current_url.endswith("/watches"), self.driver.current_url)
         self.assertIn("a read token", self.notice())
         self.add_watch(url)
@@ -850,7 +854,8 @@ class DeskBrowserTest(unittest.TestCase):
         self.assertTrue(slider.is_displayed())
         self.assertEqual((slider.get_attribute("min"), slider.get_attribute("max"), slider.get_attribute("value")),
                          ("2", "3", "3"))
-        self.assertRegex(slider.get_attribute("aria-valuetext"), r"^version 3 of 3, .* UTC \(compared with version 2\)$")
+        self.assertRegex(slider.get_attribute("aria-valuetext"),
+                         r"^version 3 of 3, .* UTC \(compared with version 2\)$")
         self.assertEqual(self.text_content("h1.diff-headline del"), ["closed"])
         # Keys: Left loads the change into version 2 (Friday → Monday), the focus stays on the slider.
         slider.send_keys(Keys.ARROW_LEFT)
@@ -869,7 +874,8 @@ class DeskBrowserTest(unittest.TestCase):
         self.driver.find_element(By.LINK_TEXT, "Side by side").click()
         self.wait_url("view=side")
         slider = self.driver.find_element(By.ID, "slide-to")
-        ActionChains(self.driver).move_to_element_with_offset(slider, -slider.rect["width"] // 2 + 2, 0).click().perform()
+        left_end = -slider.rect["width"] // 2 + 2
+        ActionChains(self.driver).move_to_element_with_offset(slider, left_end, 0).click().perform()
         self.wait_url("to=2")
         self.assertIn("view=side", self.driver.current_url)
         self.assertEqual(self.text_content(".old-col del"), ["Friday"])
