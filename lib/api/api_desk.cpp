@@ -127,8 +127,14 @@ void ApiService::State::add_desk_routes() {
 
   router.add("GET", "/login", [this](const RouteRequest& r) {
     const web::WebRequest request = desk_request(r, session_of(r));
-    return from_page(
-        web::finish(web::login_page(request, 200, "", query_value(r.query, "next").value_or("/")), request));
+    // A form sent without a login comes here with need=write: say why nothing was changed.
+    const bool need_write = query_value(r.query, "need") == "write";
+    return from_page(web::finish(
+        web::login_page(
+            request, 200,
+            need_write ? "Nothing was changed: that needs a token with scope \"write\". Log in with one." : "",
+            query_value(r.query, "next").value_or("/")),
+        request));
   });
 
   router.add("POST", "/login", [this, failure](const RouteRequest& r) {

@@ -134,7 +134,7 @@ std::optional<Response> ApiService::State::check_form(const RouteRequest& r, std
   if (!parsed) return refuse(400, parsed.error().message);
   const std::string cookie = cookie_token(r.request);
   const ApiToken* token = token_of(cookie);
-  if (!token) return see_other("/login?next=" + percent_encode(back));
+  if (!token) return see_other("/login?next=" + percent_encode(back) + "&need=write");
   if (token->scope != TokenScope::write)
     return refuse(403, "The token \"" + token->name +
                            "\" has scope \"read\"; this needs a token with scope "

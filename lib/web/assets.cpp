@@ -58,7 +58,10 @@ ul.plain{list-style:none;padding:0;margin:.3em 0}
 .error-text{color:var(--del-fg)}
 @media (max-width:600px){.side{grid-template-columns:1fr}.side .old-col{border-bottom:1px solid var(--line)}
 main{padding:.5em}}
-@media print{header.top,footer,.filters,.views,.picker{display:none}del{color:#000;background:none}
+.slider{display:flex;flex-wrap:wrap;gap:.3em .6em;align-items:center;margin:.5em 0}.slider[hidden]{display:none}
+.slider input[type=range]{flex:1 1 10em;min-width:0;padding:0;accent-color:var(--link)}
+.slider output{color:var(--muted);font-size:.9em}
+@media print{header.top,footer,.filters,.views,.picker,.slider{display:none}del{color:#000;background:none}
 ins{color:#000;background:none}}
 )CSS";
 
@@ -94,8 +97,31 @@ const std::string_view k_app_js = R"JS('use strict';
     } else return;
     e.preventDefault();
   });
-  items('form.picker select, form.picker input[type=range]').forEach(function (el) {
+  items('form.picker select').forEach(function (el) {
     el.addEventListener('change', function () { el.form.submit(); });
+  });
+  // The version slider: says where it is as it moves, loads that change when it stops (from = to - 1),
+  // and keeps the focus after the load (the form's action ends in #slide-to) so the arrows go on.
+  items('form.slider').forEach(function (form) {
+    var range = form.querySelector('input[type=range]');
+    var out = form.querySelector('output');
+    var from = form.querySelector('input[name=from]');
+    var times = (range.getAttribute('data-times') || '').split('|');
+    function say() {
+      var v = Number(range.value);
+      var text = 'version ' + v + ' of ' + range.max + ', ' + (times[v - 1] || '') +
+                 ' (compared with version ' + (v - 1) + ')';
+      range.setAttribute('aria-valuetext', text);
+      out.textContent = text;
+    }
+    range.addEventListener('input', say);
+    range.addEventListener('change', function () {
+      say();
+      from.value = String(Number(range.value) - 1);
+      form.submit();
+    });
+    form.hidden = false;
+    if (window.location.hash === '#slide-to') range.focus();
   });
 })();
 )JS";

@@ -306,6 +306,34 @@ std::string version_select(std::string_view name, std::string_view label, const 
   return out + "</select></label>";
 }
 
+// What the slider says of version `to` (app.js says the same as it moves).
+std::string slider_text(int64_t to, size_t count, const VersionRecord& v) {
+  return "version " + std::to_string(to) + " of " + std::to_string(count) + ", " + short_time(v.captured_at) +
+         " (compared with version " + std::to_string(to - 1) + ")";
+}
+
+// A range over the versions that loads the change into the chosen one (from = to − 1). Hidden without
+// the script, which shows it, keeps its aria-valuetext and text current and sends the form on change;
+// the pickers above do the same without it. Only for three or more versions (else there is one change).
+std::string version_slider(std::string_view key, const std::vector<VersionRecord>& versions, const VersionRecord& b,
+                           DiffView view) {
+  if (versions.size() < 3) return "";
+  const int64_t to = std::max<int64_t>(2, b.number);
+  const auto& shown = versions[static_cast<size_t>(to - 1)];
+  std::string times;
+  for (const auto& v : versions) times += (times.empty() ? "" : "|") + short_time(v.captured_at);
+  const std::string text = slider_text(to, versions.size(), shown);
+  std::string out = "<form class=\"slider\" method=\"get\" action=\"" + article_href(key) + "/diff#slide-to\" hidden>";
+  out += "<input type=\"hidden\" name=\"from\" value=\"" + std::to_string(to - 1) +
+         "\"><input type=\"hidden\" name=\"view\" value=\"" + std::string(to_string(view)) + "\">";
+  out +=
+      "<label for=\"slide-to\">Step through the versions</label> <input type=\"range\" id=\"slide-to\" "
+      "name=\"to\" min=\"2\" max=\"" +
+      std::to_string(versions.size()) + "\" step=\"1\" value=\"" + std::to_string(to) + "\" aria-valuetext=\"" +
+      esc(text) + "\" data-times=\"" + esc(times) + "\"> <output for=\"slide-to\">" + esc(text) + "</output>";
+  return out + "</form>\n";
+}
+
 // The header and body of the diff between `a` and `b` (both of `versions`).
 std::string diff_section(const Config& config, const ArticleRecord& article, const std::vector<VersionRecord>& versions,
                          const VersionRecord& a, const VersionRecord& b, DiffView view, bool heading_is_h1) {
@@ -336,7 +364,8 @@ std::string diff_section(const Config& config, const ArticleRecord& article, con
   out += " " + version_select("to", "to", versions, b.number);
   out += "<input type=\"hidden\" name=\"view\" value=\"" + std::string(to_string(view)) + "\">";
   out += " <button type=\"submit\">Compare</button>";
-  out += "</form>\n<nav class=\"views\" aria-label=\"Neighbouring changes\">";
+  out += "</form>\n" + version_slider(key, versions, b, view);
+  out += "<nav class=\"views\" aria-label=\"Neighbouring changes\">";
   if (a.number > 1)
     out += "<a rel=\"prev\" href=\"" + diff_href(key, a.number - 1, a.number, view) + "\">← previous change</a>";
   if (b.number < static_cast<int64_t>(versions.size()))

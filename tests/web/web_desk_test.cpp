@@ -153,5 +153,44 @@ TEST_F(WebDeskTest, PagesOverRealData) {
   EXPECT_EQ(api_get(port, "/static/other.js").status, 404);
 }
 
+// The version slider (docs/web.md): only with three or more versions, hidden until app.js shows it,
+// labelled, its aria-valuetext naming the version and its time; the pickers stay for the script-less.
+TEST_F(WebDeskTest, VersionSlider) {
+  using namespace std::chrono_literals;
+  ASSERT_NO_FATAL_FAILURE(start_with_changes());
+  const std::string base = "/a/" + redline::percent_encode(key_of(port, "/news/floods"));
+  auto two = api_get(port, base + "/diff");
+  ASSERT_EQ(two.status, 200);
+  EXPECT_EQ(two.body.find("type=\"range\""), std::string::npos);  // one change: nothing to step through
+  EXPECT_NE(two.body.find("id=\"pick-from\""), std::string::npos);
+
+  site.edit("/news/floods", [](SiteArticle& a) { a.headline = "River road reopens after floods"; });
+  ASSERT_TRUE(wait_count("changed [", 4, 30s)) << daemon->stderr_text();
+  auto last = api_get(port, base + "/diff?view=side");
+  ASSERT_EQ(last.status, 200) << last.body;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(last.body, m, std::regex("<form class=\"slider\"[^>]*>.*?</form>"))) << last.body;
+  const std::string form = m[0];
+  EXPECT_NE(form.find("action=\"" + base + "/diff#slide-to\" hidden>"), std::string::npos) << form;
+  EXPECT_NE(form.find("<input type=\"hidden\" name=\"from\" value=\"2\">"), std::string::npos) << form;
+  EXPECT_NE(form.find("<input type=\"hidden\" name=\"view\" value=\"side\">"), std::string::npos) << form;
+  EXPECT_NE(form.find("<label for=\"slide-to\">"), std::string::npos) << form;
+  EXPECT_TRUE(std::regex_search(form, std::regex("<input type=\"range\" id=\"slide-to\" name=\"to\" min=\"2\" "
+                                                 "max=\"3\" step=\"1\" value=\"3\" aria-valuetext=\"version 3 of 3, "
+                                                 "[0-9-]{10} [0-9:]{5} UTC \\(compared with version 2\\)\"")))
+      << form;
+  EXPECT_EQ(count_of(form, " UTC|"), 2u) << form;  // the three versions' times, for the script
+  EXPECT_EQ(form.find("<script"), std::string::npos);
+  // An older change: the slider stands on its newer version.
+  auto first = api_get(port, base + "/diff?from=1&to=2");
+  EXPECT_NE(first.body.find("value=\"2\" aria-valuetext=\"version 2 of 3, "), std::string::npos) << first.body;
+  EXPECT_NE(first.body.find("name=\"from\" value=\"1\">"), std::string::npos);
+  // The script shows it and sends it; the stylesheet keeps it hidden until then.
+  const auto js = api_get(port, "/static/app.js").body;
+  EXPECT_NE(js.find("form.hidden = false"), std::string::npos);
+  EXPECT_NE(js.find("aria-valuetext"), std::string::npos);
+  EXPECT_NE(api_get(port, "/static/app.css").body.find(".slider[hidden]{display:none}"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace redline::testing

@@ -155,7 +155,9 @@ TEST_F(WebDeskWriteTest, LoginCookieAndWatchForms) {
   const std::string body = "&url=" + percent_encode(other);
   auto anonymous = post("/watches", {{"Origin", origin()}, {"Content-Type", k_form}}, "csrf=" + csrf + body);
   EXPECT_EQ(anonymous.status, 303);
-  EXPECT_EQ(anonymous.header("location"), "/login?next=%2Fwatches");
+  EXPECT_EQ(anonymous.header("location"), "/login?next=%2Fwatches&need=write");
+  EXPECT_NE(api_get(port, anonymous.header("location")).body.find("Nothing was changed: that needs a token with scope"),
+            std::string::npos);
   EXPECT_EQ(post("/watches", form_headers(reader), "csrf=" + csrf_of("/watches", reader) + body).status, 403);
   EXPECT_EQ(post("/watches", form_headers(writer), "csrf=" + std::string(64, '0') + body).status, 403);
   EXPECT_EQ(post("/watches", form_headers(writer), "csrf=" + csrf_of("/watches", reader) + body).status, 403);
@@ -261,7 +263,7 @@ TEST_F(WebDeskWriteTest, RetryAndDropDeliveries) {
             403);
   EXPECT_EQ(post("/status/outbox", {{"Origin", origin()}, {"Content-Type", k_form}}, "csrf=" + csrf + "&" + retry)
                 .header("location"),
-            "/login?next=%2Fstatus");
+            "/login?next=%2Fstatus&need=write");
   EXPECT_TRUE(in_outbox("dead", event_id));
   EXPECT_EQ(post("/status/outbox", form_headers(writer), "csrf=" + csrf + "&drop=" + event_id).status,
             409);  // dead already: nothing to drop

@@ -4,8 +4,10 @@
 Against the real redlined (API on a free 127.0.0.1 port) watching a local news site whose articles change,
 with two DW Chinese captures imported first (tests/data/revisions/dw): the timeline, a new change appearing
 after a round, the filters, a Chinese headline search, the diff's three views and their <del>/<ins> text,
-keyboard navigation, the version picker, 360 px wide, a hostile article, axe-core's WCAG 2 A/AA rules on every
-page in light and dark, and no console error or failed request anywhere.
+keyboard navigation, the version picker and slider, 360 px wide, a hostile article, axe-core's WCAG 2 A/AA rules
+on every page in light and dark, the forms (logging in with a wrong, a read and a write token; adding and removing
+a watch, refused without a write token; retrying a delivery a local webhook receiver made dead), and no console
+error or failed request anywhere.
 
 usage: desk_browser_test.py --bin-dir BUILD/daemon --source-dir REPO
 Exits 77 (ctest: skipped) with one line when chromium, chromedriver or python3-selenium is missing.
@@ -42,11 +44,34 @@ try:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:
     skip("python3-selenium is not installed (scripts/install-deps.sh)")
 
 WAIT = 60  # seconds: generous, the machine may be loaded; waits end as soon as the condition holds
+
+
+# --- the local servers ---------------------------------------------------------------------------------
+
+class QuietHandler(BaseHTTPRequestHandler):
+    def reply(self, status, content_type, body):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(handler):
+    """A threading HTTP server with `handler` on a free 127.0.0.1 port, running in the background."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 # --- the local news site ---------------------------------------------------------------------------------
@@ -61,26 +86,16 @@ class Site:
         self.requests = 0
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):
                 with site.lock:
                     article = site.articles.get(self.path)
                     site.requests += 1
                     n = site.requests
                     body = site.render(article, n).encode() if article else b"no such article"
-                self.send_response(200 if article else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8" if article else "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(200 if article else 404, "text/html; charset=utf-8" if article else "text/plain", body)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.server = serve(Handler)
 
     def url(self, path):
         return f"http://127.0.0.1:{self.server.server_port}{path}"
@@ -123,10 +138,47 @@ HOSTILE_PARAGRAPHS = [
 HOSTILE_RAW = '<p>Read the <a href="javascript:window.__pwned=9" onclick="window.__pwned=10">live blog</a> now.</p>'
 
 
+# --- the webhook receiver ------------------------------------------------------------------------------
+
+class Receiver:
+    """A Standard Webhooks endpoint on 127.0.0.1 that answers `status` (500 until switched) and records every
+    delivery by its webhook-id, with the status it answered."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.status = 500
+        self.seen = {}  # webhook-id -> [answered status, ...]
+        receiver = self
+
+        class Handler(QuietHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with receiver.lock:
+                    status = receiver.status
+                    receiver.seen.setdefault(self.headers.get("webhook-id", ""), []).append(status)
+                self.reply(status, "text/plain", b"ok" if status < 300 else b"receiver down")
+
+        self.server = serve(Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+
+    def answer(self, status):
+        with self.lock:
+            self.status = status
+
+    def answered(self, event_id):
+        with self.lock:
+            return list(self.seen.get(event_id, []))
+
+
+READ_TOKEN = "r" * 40
+WRITE_TOKEN = "w" * 40
+WRONG_TOKEN = "x" * 40
+
+
 # --- the daemon ----------------------------------------------------------------------------------------
 
 class Desk:
-    def __init__(self, bin_dir, source_dir, site):
+    def __init__(self, bin_dir, source_dir, site, receiver):
         self.dir = tempfile.mkdtemp(prefix="redline-browser-")
         self.config = os.path.join(self.dir, "redline.toml")
         self.bin_dir = bin_dir
@@ -135,7 +187,15 @@ class Desk:
         with open(self.config, "w") as f:
             f.write("[log]\nlevel = \"info\"\n[store]\npath = \"state/redline.db\"\n[http]\nper_host_rate = 0\n"
                     "[api]\nlisten = \"127.0.0.1:0\"\n[[site]]\nmatch = \"dw.com\"\nid = '/a-(\\d+)'\n"
-                    "drop_text = ['^获取更多RSS', 'feedx\\.(?:net|fun|run|top)']\n" + watches)
+                    "drop_text = ['^获取更多RSS', 'feedx\\.(?:net|fun|run|top)']\n" + watches +
+                    # Logging in (docs/web.md): a read and a write token.
+                    f"[[api.token]]\nname = \"reader\"\ntoken = \"{READ_TOKEN}\"\nscope = \"read\"\n"
+                    f"[[api.token]]\nname = \"writer\"\ntoken = \"{WRITE_TOKEN}\"\nscope = \"write\"\n"
+                    # Deliveries die fast: retried for 1 s (the shortest max_age), so a failing receiver makes
+                    # every event dead after its first attempt or two.
+                    "[notify]\nmax_age = \"1s\"\n"
+                    f"[[webhook]]\nname = \"newsroom\"\nurl = \"{receiver.url}\"\n"
+                    "secret = \"whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\"\n")
         # Two DW Chinese articles with their real edits, imported as versions (and, with --notify, as
         # events: the timeline lists events) before the daemon starts.
         dw = os.path.join(source_dir, "tests/data/revisions/dw")
@@ -212,7 +272,11 @@ class DeskBrowserTest(unittest.TestCase):
                "反对党批评政府在国防和社会福利方面的支出安排不够透明。",
                "预算法案还需经过联邦参议院的审议才能正式生效。"], lang="zh")
         s.put("/news/hostile", HOSTILE_HEADLINE, HOSTILE_BYLINE, HOSTILE_PARAGRAPHS, HOSTILE_RAW)
-        cls.desk = Desk(ARGS.bin_dir, ARGS.source_dir, s)
+        for width in ("wide", "narrow"):  # pages the watch flows add (one per screen width)
+            s.put(f"/news/extra-{width}", f"Bridge repairs begin ({width})", "Sam Lee",
+                  ["Work on the old bridge starts on Tuesday.", "It should take three weeks."])
+        cls.receiver = Receiver()
+        cls.desk = Desk(ARGS.bin_dir, ARGS.source_dir, s, cls.receiver)
         try:
             for path in ("/news/floods", "/news/zh", "/news/hostile"):
                 cls.desk.wait_versions(s, path, 1)
@@ -266,6 +330,7 @@ class DeskBrowserTest(unittest.TestCase):
         finally:
             cls.desk.stop()
             cls.site.server.shutdown()
+            cls.receiver.server.shutdown()
             shutil.rmtree(cls.profile, ignore_errors=True)
 
     # --- helpers ---
@@ -615,6 +680,212 @@ class DeskBrowserTest(unittest.TestCase):
                     self.assertGreaterEqual(self.driver.execute_script(
                         "return document.activeElement.getBoundingClientRect().left"), 0)
             self.assertEqual(sorted({int(i) for i in seen if i is not None}), list(range(count)), path)
+
+    # --- the forms: logging in, adding and removing a watch, refusals, retrying a dead delivery ---
+
+    def submit(self, element, allow_status=()):
+        """Clicks a form's button (or presses Enter in a field) and waits for the page it leads to."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        if element.tag_name == "input" and element.get_attribute("type") != "submit":
+            element.send_keys(Keys.ENTER)
+        else:
+            element.click()
+        WebDriverWait(self.driver, WAIT).until(staleness_of(old), "the form did not load a page")
+        self.wait_ready()
+        self.assertEqual(self.drain_logs(allow_status), [], self.driver.current_url)
+
+    def notice(self):
+        return " ".join(self.texts("main .notice"))
+
+    def log_in(self, token, next_path=None):
+        """Logs in on /login?next=NEXT_PATH, or with the login form already shown when next_path is None."""
+        if next_path is not None:
+            self.visit("/login?next=" + urllib.parse.quote(next_path, safe=""))
+        field = self.driver.find_element(By.ID, "token")
+        field.send_keys(token)
+        self.submit(self.driver.find_element(By.CSS_SELECTOR, "#login button[type=submit]"),
+                    allow_status=(401,) if token == WRONG_TOKEN else ())
+
+    def log_out(self):
+        self.visit("/login")
+        buttons = self.driver.find_elements(By.CSS_SELECTOR, "#logout button")
+        if buttons:
+            self.submit(buttons[0])
+        self.assertEqual(self.session_cookie(), None)
+
+    def session_cookie(self):
+        return next((c["value"] for c in self.driver.get_cookies() if c["name"] == "redline_token"), None)
+
+    def runtime_urls(self):
+        return [b.get_attribute("value") for b in
+                self.driver.find_elements(By.CSS_SELECTOR, "#remove-watches button[name=remove]")]
+
+    def check_width(self, narrow):
+        if narrow:
+            self.assertLessEqual(self.driver.execute_script("return document.documentElement.scrollWidth"), 360,
+                                 self.driver.current_url)
+
+    def add_watch(self, url, every=""):
+        self.driver.find_element(By.ID, "add-url").send_keys(url)
+        if every:
+            self.driver.find_element(By.ID, "add-every").send_keys(every)
+        self.submit(self.driver.find_element(By.CSS_SELECTOR, "#add-watch button[type=submit]"),
+                    allow_status=(403,))
+
+    def watch_flows(self, width):
+        narrow = width == "narrow"
+        self.narrow(narrow)
+        url = self.site.url(f"/news/extra-{width}")
+        # Logged out: the page says a write token is needed; the form sent anyway adds nothing and the
+        # login page says why.
+        self.log_out()
+        self.visit("/watches")
+        self.assertIn("Changes here need a token with scope “write”", self.notice())
+        self.add_watch(url)
+        self.assertIn("/login?next=%2Fwatches&need=write", self.driver.current_url)
+        self.assertIn("Nothing was changed: that needs a token with scope \"write\"", self.notice())
+        self.check_width(narrow)
+        # A wrong token (in the form that page shows): refused with a message, no cookie.
+        self.log_in(WRONG_TOKEN)
+        self.assertIn("/login", self.driver.current_url)
+        self.assertIn("That is not one of the configured tokens", self.driver.find_element(
+            By.CSS_SELECTOR, "main [role=alert]").text)
+        self.assertIsNone(self.session_cookie())
+        self.check_width(narrow)
+        # A read token (in the form shown again): logged in, but the add is refused (403) with the reason.
+        self.log_in(READ_TOKEN)
+        self.assertTrue(self.driver.current_url.endswith("/watches"), self.driver.current_url)
+        self.assertIn("a read token", self.notice())
+        self.add_watch(url)
+        self.assertIn("has scope \"read\"; this needs a token with scope \"write\"", self.driver.find_element(
+            By.TAG_NAME, "main").text)
+        self.visit("/watches")
+        self.assertNotIn(url, self.runtime_urls())
+        # The write token: the watch is added, listed, and checked once.
+        self.log_in(WRITE_TOKEN, "/watches")
+        self.assertEqual(self.session_cookie(), WRITE_TOKEN)
+        self.assertIn("Logged in as “writer” (write)", self.driver.find_element(By.TAG_NAME, "main").text)
+        self.add_watch(url, "1m")
+        self.assertIn("done=added", self.driver.current_url)
+        self.assertIn("Now watching " + url, self.notice())
+        self.assertIn(url, self.runtime_urls())
+        self.check_width(narrow)
+
+        def checked(d):
+            d.refresh()
+            row = [r for r in d.find_elements(By.CSS_SELECTOR, "#remove-watches tbody tr") if url in r.text]
+            return row and row[0].find_elements(By.CSS_SELECTOR, "td:nth-child(4) time")
+        WebDriverWait(self.driver, WAIT, poll_frequency=0.5).until(checked, "the added watch was never checked")
+        self.wait_ready()
+        self.assertEqual(self.drain_logs(), [])
+        row = next(r for r in self.driver.find_elements(By.CSS_SELECTOR, "#remove-watches tbody tr") if url in r.text)
+        self.assertIn("every 1m", row.text)
+        self.assertTrue(any(a["url"] == url and a["versions"] == 1 for a in self.desk.articles().values()))
+        if not narrow:  # (axe's rules do not depend on the width; it costs a second a page)
+            self.axe("/watches logged in")
+        # Removed again.
+        self.submit(self.driver.find_element(By.CSS_SELECTOR,
+                                             f"#remove-watches button[name=remove][value='{url}']"))
+        self.assertIn("done=removed", self.driver.current_url)
+        self.assertIn("No longer watching " + url, self.notice())
+        self.assertNotIn(url, self.runtime_urls())
+
+    def test_09_login_and_watch_forms(self):
+        for width in ("wide", "narrow"):
+            self.watch_flows(width)
+
+    def dead_events(self):
+        return [b.get_attribute("value") for b in self.driver.find_elements(
+            By.XPATH, "//h3[@id='dead-heading']/following-sibling::div[1]//button[@name='retry']")]
+
+    def retry_flow(self, narrow):
+        self.narrow(narrow)
+        self.receiver.answer(500)
+        if self.session_cookie() == WRITE_TOKEN:
+            self.visit("/status")
+        else:
+            self.log_in(WRITE_TOKEN, "/status")
+        # Every event the receiver refused is dead after a second (max_age); take one it saw.
+        found = {}
+
+        def dead_and_seen(d):
+            d.refresh()
+            seen = [e for e in self.dead_events() if self.receiver.answered(e)]
+            found["id"] = seen[0] if seen else None
+            return found["id"]
+        WebDriverWait(self.driver, WAIT, poll_frequency=0.5).until(dead_and_seen, "no dead delivery on /status")
+        self.wait_ready()
+        self.assertEqual(self.drain_logs(), [])
+        event_id = found["id"]
+        before = self.receiver.answered(event_id)
+        self.assertTrue(before and all(s == 500 for s in before), before)
+        self.assertIn("HTTP 500", self.driver.find_element(By.TAG_NAME, "main").text)
+        self.check_width(narrow)
+        if not narrow:
+            self.axe("/status with dead deliveries, logged in")
+        # The receiver is back; Retry: delivered with the same webhook-id, no longer dead.
+        self.receiver.answer(200)
+        self.submit(self.driver.find_element(By.CSS_SELECTOR,
+                                             f"#outbox-actions button[name=retry][value='{event_id}']"))
+        self.assertIn("done=retried", self.driver.current_url)
+        self.assertIn("Queued again for delivery: " + event_id, self.notice())
+        WebDriverWait(self.driver, WAIT, poll_frequency=0.2).until(
+            lambda d: self.receiver.answered(event_id)[-1] == 200, "the retried delivery never came")
+        self.assertEqual(self.receiver.answered(event_id)[:len(before)], before)
+
+        def gone(d):
+            d.refresh()
+            return not d.find_elements(By.CSS_SELECTOR, f"#outbox-actions button[value='{event_id}']")
+        WebDriverWait(self.driver, WAIT, poll_frequency=0.5).until(gone, "the event is still listed")
+        self.wait_ready()
+        self.assertNotIn(event_id, self.dead_events())
+        self.assertEqual(self.drain_logs(), [])
+        self.receiver.answer(500)
+
+    def test_10_retry_a_dead_delivery(self):
+        for narrow in (False, True):
+            self.retry_flow(narrow)
+
+    def test_11_version_slider(self):
+        # Three versions of the floods article (test_01): the slider stands on the newest change.
+        floods = self.keys["/news/floods"]
+        self.visit(self.href(floods, "/diff"))
+        slider = self.driver.find_element(By.ID, "slide-to")
+        self.assertTrue(slider.is_displayed())
+        self.assertEqual((slider.get_attribute("min"), slider.get_attribute("max"), slider.get_attribute("value")),
+                         ("2", "3", "3"))
+        self.assertRegex(slider.get_attribute("aria-valuetext"),
+                         r"^version 3 of 3, .* UTC \(compared with version 2\)$")
+        self.assertEqual(self.text_content("h1.diff-headline del"), ["closed"])
+        # Keys: Left loads the change into version 2 (Friday → Monday), the focus stays on the slider.
+        slider.send_keys(Keys.ARROW_LEFT)
+        self.wait_url("to=2")
+        self.assertIn("from=1", self.driver.current_url)
+        self.assertEqual(self.drain_logs(), [])
+        self.assertEqual(self.text_content("section.diff del"), ["Friday"])
+        self.assertEqual(self.active("id"), "slide-to")
+        self.assertTrue(self.active("getAttribute('aria-valuetext')").startswith("version 2 of 3, "))
+        self.assertEqual(self.driver.find_element(By.CSS_SELECTOR, "form.slider output").text,
+                         self.active("getAttribute('aria-valuetext')"))
+        self.press(Keys.ARROW_RIGHT)
+        self.wait_url("to=3")
+        self.assertEqual(self.text_content("h1.diff-headline del"), ["closed"])
+        # The pointer: a click at the slider's left end, in the side view (kept).
+        self.driver.find_element(By.LINK_TEXT, "Side by side").click()
+        self.wait_url("view=side")
+        slider = self.driver.find_element(By.ID, "slide-to")
+        left_end = -slider.rect["width"] // 2 + 2
+        ActionChains(self.driver).move_to_element_with_offset(slider, left_end, 0).click().perform()
+        self.wait_url("to=2")
+        self.assertIn("view=side", self.driver.current_url)
+        self.assertEqual(self.text_content(".old-col del"), ["Friday"])
+        self.assertEqual(self.drain_logs(), [])
+        self.axe("the diff with its slider")
+        # At 360 px it fits.
+        self.narrow(True)
+        self.visit(self.href(floods, "/diff"))
+        self.assertTrue(self.driver.find_element(By.ID, "slide-to").is_displayed())
+        self.check_width(True)
 
 
 def main():
