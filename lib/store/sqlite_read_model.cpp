@@ -190,11 +190,14 @@ Result<std::optional<EventRecord>> SqliteReadModel::event(std::string_view event
 
 Result<StoreGauges> SqliteReadModel::gauges() {
   StoreGauges g;
-  // One read transaction, so the numbers agree with each other.
+  // One read transaction, so the numbers agree with each other. The oldest pending delivery names its
+  // partial index: without statistics SQLite walked the whole outbox in id order instead (80 ms a scrape
+  // with 40 000 delivered rows and none pending, until PRAGMA optimize ran).
   auto stmt = m_cache.use(
       "SELECT name, value FROM counter WHERE name IN ('outbox:pending', 'outbox:dead', 'articles:active', "
       "'articles:deleted', 'articles:redirected') UNION ALL "
-      "SELECT 'oldest_pending', (SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1) "
+      "SELECT 'oldest_pending', (SELECT created_at FROM outbox INDEXED BY outbox_pending_order "
+      "WHERE state = 'pending' ORDER BY id LIMIT 1) "
       "UNION ALL SELECT 'events', (SELECT coalesce(max(id), 0) FROM event) "
       "UNION ALL SELECT 'bytes', (SELECT page_count FROM pragma_page_count) * (SELECT page_size FROM "
       "pragma_page_size)");

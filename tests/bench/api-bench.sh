@@ -139,7 +139,7 @@ python3 - "$work/redline.db" <<'EOF'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 for sql in ["SELECT name, value FROM counter WHERE name IN ('outbox:pending', 'outbox:dead', 'articles:active')",
-            "SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1",
+            "SELECT created_at FROM outbox INDEXED BY outbox_pending_order WHERE state = 'pending' ORDER BY id LIMIT 1",
             "SELECT coalesce(max(id), 0) FROM event"]:
     plan = "; ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql))
     print(f"  {sql[:60]:<60} -> {plan}")
