@@ -166,6 +166,7 @@ void Service::schedule_tick() {
 void Service::on_tick() {
   const auto started = std::chrono::steady_clock::now();
   m_feeds->tick();
+  m_metrics.set_feeds(m_feeds->states());
   m_monitor->tick();
   m_metrics.set_origins_backing_off(static_cast<int64_t>(m_http->origins_backing_off()));
   if (++m_ticks % k_dispatch_every_ticks == 0) {

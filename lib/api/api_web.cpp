@@ -15,6 +15,7 @@ void ApiService::State::add_web_routes() {
       const web::WebRequest request = desk_request(r, std::move(session));
       if (auto failed = open_readers()) return *failed;
       web::WebSources sources{*reader, *model, *config};
+      if (!options.read_only && metrics) sources.feeds = metrics->feeds();
       return from_page(web::finish(render(sources, request), request));
     };
   };

@@ -84,6 +84,7 @@ struct Metrics::Impl {
   std::mutex render_mutex;  // render() sets the store gauges, then collects
   mutable std::mutex rounds_mutex;
   Metrics::Rounds rounds;
+  std::vector<FeedState> feeds;  // under rounds_mutex
 };
 
 Metrics::Metrics(std::string version) : m_impl(std::make_unique<Impl>()) {
@@ -132,6 +133,16 @@ void Metrics::set_origins_backing_off(int64_t origins) {
 Metrics::Rounds Metrics::rounds() const {
   std::lock_guard lock(m_impl->rounds_mutex);
   return m_impl->rounds;
+}
+
+void Metrics::set_feeds(std::vector<FeedState> feeds) {
+  std::lock_guard lock(m_impl->rounds_mutex);
+  m_impl->feeds = std::move(feeds);
+}
+
+std::vector<FeedState> Metrics::feeds() const {
+  std::lock_guard lock(m_impl->rounds_mutex);
+  return m_impl->feeds;
 }
 
 std::string Metrics::render(const StoreGauges& gauges, Timestamp now) {

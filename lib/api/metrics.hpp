@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "monitor/feed_state.hpp"
 #include "store/read_model.hpp"
 
 namespace prometheus {
@@ -46,6 +47,10 @@ class Metrics {
     int64_t origins_backing_off = 0;
   };
   Rounds rounds() const;
+
+  // The daemon's feeds as it last published them (FeedWatcher::states()), for the desk's /watches.
+  void set_feeds(std::vector<FeedState> feeds);
+  std::vector<FeedState> feeds() const;
 
   // The text exposition of everything, with the store gauges read just now.
   std::string render(const StoreGauges& gauges, Timestamp now);

@@ -1,5 +1,7 @@
 #include "monitor/feed_watcher.hpp"
 
+#include <utility>
+
 #include <spdlog/spdlog.h>
 
 #include "monitor/check_pipeline.hpp"
@@ -31,15 +33,17 @@ FeedWatcher::FeedWatcher(std::shared_ptr<const Config> config, Store& store, Htt
       m_clock(clock),
       m_monitor(monitor),
       m_rng(seed),
-      m_poller(
-          http, clock,
-          FeedCallbacks{
-              [this](const FeedSource& s, const FeedItem& item) { on_link(s, item); },
-              [this](const FeedSource& s, const FeedItem& item, const Article& a) { on_content(s, item, a); },
-              [](const FeedSource& s, const std::string& message) { spdlog::warn("feed {}: {}", s.name, message); },
-          },
-          FeedPollerOptions{
-              .rules_for = [this](const std::string& url) { return extract_rules_for(*m_config, url); }}) {
+      m_poller(http, clock,
+               FeedCallbacks{
+                   [this](const FeedSource& s, const FeedItem& item) { on_link(s, item); },
+                   [this](const FeedSource& s, const FeedItem& item, const Article& a) { on_content(s, item, a); },
+                   [this](const FeedSource& s, const std::string& message) {
+                     spdlog::warn("feed {}: {}", s.name, message);
+                     if (Feed* feed = feed_named(s.name)) feed->poll_error = message;
+                   },
+               },
+               FeedPollerOptions{
+                   .rules_for = [this](const std::string& url) { return extract_rules_for(*m_config, url); }}) {
   reconfigure(m_config);
 }
 
@@ -52,8 +56,8 @@ void FeedWatcher::reconfigure(std::shared_ptr<const Config> config) {
     Feed feed;
     feed.config = f;
     if (old != m_feeds.end()) {
-      feed.next_due = old->second.next_due;
-      feed.polling = old->second.polling;
+      feed = old->second;
+      feed.config = f;
     } else {
       const Duration spread = std::min(m_config->schedule.catch_up, f.every);
       feed.next_due = now + Duration(std::uniform_int_distribution<long long>(0, spread.count())(m_rng));
@@ -103,6 +107,13 @@ void FeedWatcher::poll(Feed& feed) {
     if (it != m_feeds.end()) {
       Feed& f = it->second;
       f.polling = false;
+      f.last_poll = m_clock.now();
+      f.ok = result.ok;
+      f.last_error = std::move(f.poll_error);
+      f.poll_error.clear();
+      if (!result.ok && f.last_error.empty()) f.last_error = "the feed could not be fetched or read";
+      ++f.polls;
+      if (!result.ok) ++f.failed_polls;
       f.next_due = m_clock.now() + jittered(f.config.every, m_config->schedule.jitter, m_rng);
     }
     maybe_done();
@@ -113,6 +124,22 @@ const FeedWatcher::Feed* FeedWatcher::feed_named(const std::string& name) const 
   for (const auto& [url, feed] : m_feeds)
     if (feed.config.name == name) return &feed;
   return nullptr;
+}
+
+FeedWatcher::Feed* FeedWatcher::feed_named(const std::string& name) {
+  return const_cast<Feed*>(std::as_const(*this).feed_named(name));
+}
+
+std::vector<FeedState> FeedWatcher::states() const {
+  std::vector<FeedState> out;
+  for (const auto& f : m_config->feeds) {
+    auto it = m_feeds.find(f.url);
+    if (it == m_feeds.end()) continue;
+    const Feed& feed = it->second;
+    out.push_back(
+        {f.name, f.url, feed.last_poll, feed.next_due, feed.ok, feed.last_error, feed.polls, feed.failed_polls});
+  }
+  return out;
 }
 
 void FeedWatcher::on_link(const FeedSource& source, const FeedItem& item) {

@@ -19,6 +19,7 @@
 #include "core/clock.hpp"
 #include "feeds/feed_poller.hpp"
 #include "http/http_client.hpp"
+#include "monitor/feed_state.hpp"
 #include "monitor/monitor.hpp"
 #include "store/store.hpp"
 
@@ -55,17 +56,27 @@ class FeedWatcher {
 
   const FeedWatcherStats& stats() const { return m_stats; }
 
+  // Each configured feed's polls since the start, in configuration order.
+  std::vector<FeedState> states() const;
+
  private:
   struct Feed {
     FeedConfig config;
     Timestamp next_due{};
     bool polling = false;
+    std::optional<Timestamp> last_poll;
+    bool ok = true;
+    std::string last_error;  // of the last finished poll
+    std::string poll_error;  // the poll in flight's last error so far
+    uint64_t polls = 0;
+    uint64_t failed_polls = 0;
   };
 
   void poll(Feed& feed);
   void on_link(const FeedSource& source, const FeedItem& item);
   void on_content(const FeedSource& source, const FeedItem& item, const Article& article);
   const Feed* feed_named(const std::string& name) const;
+  Feed* feed_named(const std::string& name);
   void maybe_done();
 
   std::shared_ptr<const Config> m_config;

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "monitor/feed_state.hpp"
 #include "monitor/status_report.hpp"
 #include "store/read_model.hpp"
 #include "store/store.hpp"
@@ -61,6 +62,8 @@ struct WebSources {
   ArticleStore& store;
   ReadModel& model;
   const Config& config;
+  // The daemon's feeds (their polls are not in the store); nullopt when no daemon polls them (redline serve).
+  std::optional<std::vector<FeedState>> feeds{};
 };
 
 inline constexpr std::string_view k_content_security_policy =

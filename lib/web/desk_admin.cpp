@@ -156,15 +156,32 @@ WebResponse watches_page(WebSources& sources, const WebRequest& request) {
   if (page->next) body += "<a rel=\"next\" href=\"/watches?after=" + esc(percent_encode(*page->next)) + "\">Next</a>";
   body += "</nav>\n";
 
-  // Feeds (their polls are not recorded in the store: what the configuration says).
+  // Feeds: the configuration, and the daemon's polls (they are not recorded in the store: from its
+  // memory, since it started; `redline serve` has none).
   if (!after && !config.feeds.empty()) {
     body +=
         "<h2>Feeds</h2>\n<div class=\"table-wrap\"><table>\n<thead><tr><th scope=\"col\">Name</th>"
         "<th scope=\"col\">URL</th><th scope=\"col\">Mode</th><th scope=\"col\">Polled</th>"
-        "<th scope=\"col\">Schedule of its watches</th></tr></thead>\n<tbody>\n";
-    for (const auto& f : config.feeds)
+        "<th scope=\"col\">Schedule of its watches</th><th scope=\"col\">State</th>"
+        "<th scope=\"col\">Last poll</th><th scope=\"col\">Next poll</th><th scope=\"col\">Last error</th>"
+        "</tr></thead>\n<tbody>\n";
+    for (const auto& f : config.feeds) {
+      const FeedState* state = nullptr;
+      if (sources.feeds)
+        for (const auto& s : *sources.feeds)
+          if (s.url == f.url) state = &s;
+      const std::string dash = "<td>" + time_or_dash(std::nullopt) + "</td>";
+      std::string polls = "<td>not polled by this process</td>" + dash + dash + dash;
+      if (state) {
+        const std::string health = !state->last_poll ? "not polled yet" : state->ok ? "ok" : "failing";
+        polls = "<td>" + esc(health) + " (" + std::to_string(state->polls) + " polls, " +
+                std::to_string(state->failed_polls) + " failed)</td><td>" + time_or_dash(state->last_poll) +
+                "</td><td>" + time_or_dash(state->next_poll) + "</td><td>" + error_cell(state->last_error) + "</td>";
+      }
       body += "<tr><td>" + esc(f.name) + "</td><td>" + url_cell(f.url, "") + "</td><td>" + esc(f.mode) +
-              "</td><td>every " + esc(format_duration(f.every)) + "</td><td>" + esc(f.schedule) + "</td></tr>\n";
+              "</td><td>every " + esc(format_duration(f.every)) + "</td><td>" + esc(f.schedule) + "</td>" + polls +
+              "</tr>\n";
+    }
     body += "</tbody></table></div>\n";
   }
   WebResponse r;

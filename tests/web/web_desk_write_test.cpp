@@ -372,5 +372,46 @@ TEST_F(WebDeskWriteTest, WatchesArePagedByUrl) {
   EXPECT_EQ(seen, urls);  // sorted by URL, each once
 }
 
+// /watches shows each feed's polls from the daemon's memory: a good feed "ok" with its last and next
+// poll, a broken one "failing" with the poll's error (escaped).
+TEST_F(WebDeskWriteTest, FeedsShowTheirPolls) {
+  site.server().route("/feed.xml", [this](const ServerRequest&) {
+    return ServerResponse::text(200,
+                                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Local</title><item>"
+                                "<title>Floods</title><link>" +
+                                    site.url("/news/floods") + "</link></item></channel></rss>",
+                                "application/rss+xml");
+  });
+  site.server().route("/broken.xml", [](const ServerRequest&) {
+    return ServerResponse::text(200, "<html><body>not a feed <script>x</script></body></html>", "text/html");
+  });
+  env.write_config(config_text + "[[feed]]\nname = \"local\"\nurl = \"" + site.url("/feed.xml") +
+                   "\"\nevery = \"2s\"\n[[feed]]\nname = \"broken\"\nurl = \"" + site.url("/broken.xml") +
+                   "\"\nevery = \"2s\"\n");
+  ASSERT_NO_FATAL_FAILURE(start());
+  std::string body;
+  const auto row_of = [&](const std::string& name) {
+    const size_t at = body.find("<tr><td>" + name + "</td>");
+    return at == std::string::npos ? std::string() : body.substr(at, body.find("</tr>", at) - at);
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto shown = api_get(port, "/watches");
+    ASSERT_EQ(shown.status, 200);
+    body = shown.body;
+    if (row_of("local").find("ok (") != std::string::npos && row_of("broken").find("failing") != std::string::npos)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  const std::string local = row_of("local"), broken = row_of("broken");
+  EXPECT_NE(local.find("ok ("), std::string::npos) << local;
+  EXPECT_NE(local.find("0 failed"), std::string::npos) << local;
+  EXPECT_EQ(local.find("error-text"), std::string::npos) << local;
+  EXPECT_NE(local.find("<time datetime="), std::string::npos) << local;  // last and next poll
+  EXPECT_NE(broken.find("failing"), std::string::npos) << broken;
+  EXPECT_NE(broken.find("error-text"), std::string::npos) << broken;
+  EXPECT_EQ(broken.find("<script>"), std::string::npos) << broken;
+}
+
 }  // namespace
 }  // namespace redline::testing
