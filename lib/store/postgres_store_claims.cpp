@@ -179,6 +179,19 @@ Result<std::vector<std::string>> PostgresStore::live_nodes(Timestamp now, Durati
   return out;
 }
 
+Result<std::vector<NodeRecord>> PostgresStore::nodes(Timestamp now, Duration within) {
+  auto rows = m_conn->exec(
+      "SELECT n.name, n.started, n.last_seen, (SELECT count(*) FROM article_check c WHERE c.lease_owner = n.name "
+      "AND c.lease_until > $1), (SELECT count(*) FROM outbox o WHERE o.lease_owner = n.name AND o.lease_until > $1 "
+      "AND o.state = 'pending') FROM node n WHERE n.last_seen > $1::bigint - $2::bigint ORDER BY n.name",
+      {pg::time(now), pg::integer(within.count())});
+  if (!rows) return rows.error();
+  std::vector<NodeRecord> out;
+  for (int i = 0; i < rows->size(); ++i)
+    out.push_back({rows->text(i, 0), rows->time(i, 1), rows->time(i, 2), rows->integer(i, 3), rows->integer(i, 4)});
+  return out;
+}
+
 Status PostgresStore::defer_checks(std::string_view node, std::span<const int64_t> article_ids, Timestamp until) {
   if (article_ids.empty()) return {};
   return write([&]() -> Status {
