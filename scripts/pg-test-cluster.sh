@@ -4,6 +4,7 @@
 #
 #   scripts/pg-test-cluster.sh start DIR   # writes DIR/url (a libpq URI of the "postgres" database)
 #   scripts/pg-test-cluster.sh stop DIR    # stops the cluster and removes DIR
+#   scripts/pg-test-cluster.sh restart DIR # pg_ctl restart -m fast (every session is cut), same port
 #
 # PostgreSQL refuses to run as root, so as root the cluster runs as `nobody`. When the binaries are
 # absent, start writes DIR/skip (the reason) instead of DIR/url and exits 0: the tests then skip
@@ -44,6 +45,10 @@ case "$cmd" in
     echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$dir/url"
     echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($dir)"
     ;;
+  restart)
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 60 restart >"$dir/pg_ctl.log" 2>&1 ||
+      { cat "$dir/pg_ctl.log"; exit 1; }
+    ;;
   stop)
     if [ -n "$bindir" ] && [ -f "$dir/data/postmaster.pid" ]; then
       as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
@@ -51,7 +56,7 @@ case "$cmd" in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|restart DIR" >&2
     exit 2
     ;;
 esac

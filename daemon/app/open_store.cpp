@@ -18,9 +18,10 @@ Result<std::unique_ptr<Store>> open_store(const Config& config, OpenMode mode) {
 }
 
 std::string store_name(const Config& config) {
-  if (config.store.url.empty()) return config.store.path.string();
-  // postgresql://user:secret@host/db -> postgresql://user:***@host/db
-  std::string url = config.store.url;
+  return config.store.url.empty() ? config.store.path.string() : masked_url(config.store.url);
+}
+
+std::string masked_url(std::string url) {
   const auto scheme = url.find("://");
   const auto at = url.find('@', scheme == std::string::npos ? 0 : scheme + 3);
   if (scheme != std::string::npos && at != std::string::npos) {

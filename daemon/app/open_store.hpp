@@ -15,5 +15,7 @@ Result<std::unique_ptr<Store>> open_store(const Config& config, OpenMode mode);
 
 // The store for logs and messages: the SQLite path, or the PostgreSQL URI without its password.
 std::string store_name(const Config& config);
+// A libpq URI without its password: postgresql://user:secret@host/db -> postgresql://user:***@host/db.
+std::string masked_url(std::string url);
 
 }  // namespace redline::app

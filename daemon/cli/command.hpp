@@ -79,5 +79,6 @@ void add_outbox_command(CLI::App& app, CommandContext& ctx);
 void add_gc_command(CLI::App& app, CommandContext& ctx);
 void add_config_command(CLI::App& app, CommandContext& ctx);
 void add_serve_command(CLI::App& app, CommandContext& ctx);
+void add_store_command(CLI::App& app, CommandContext& ctx);
 
 }  // namespace redline::cli

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   cli::add_gc_command(app, ctx);
   cli::add_config_command(app, ctx);
   cli::add_serve_command(app, ctx);
+  cli::add_store_command(app, ctx);
   if (const auto unknown = cli::unknown_command(app, argc, argv)) {
     std::cerr << "redline: unknown command \"" << *unknown << "\"; see `redline --help` for the commands\n";
     return cli::finish_output(k_exit_usage);

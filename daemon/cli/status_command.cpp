@@ -2,11 +2,13 @@
 // state, failing checks grouped by error class, the next checks, and the notification outbox.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/json_output.hpp"
 #include "cli/store_access.hpp"
 #include "cli/watch_commands.hpp"
+#include "core/clock.hpp"
 #include "core/exit_code.hpp"
 #include "monitor/status_report.hpp"
 
@@ -26,7 +28,8 @@ void add_status_command(CLI::App& app, CommandContext& ctx) {
       int status = k_exit_ok;
       auto store = open_store_for_reading(*config, status);
       if (!store) return status;
-      auto report = status_report(*config, *store, *next_count);
+      const SystemClock clock;
+      auto report = status_report(*config, *store, *next_count, &clock);
       if (!report) return fail(exit_code_for(report.error().code), report.error().message);
       const StatusReport& r = *report;
       if (*format == OutputFormat::json) {
@@ -47,6 +50,17 @@ void add_status_command(CLI::App& app, CommandContext& ctx) {
       if (!r.api.empty()) std::cout << "api       " << r.api << "\n";
       if (!r.next_checks.empty()) std::cout << "next checks\n";
       for (const auto& [url, at] : r.next_checks) std::cout << "  " << format_rfc3339(at) << "  " << url << "\n";
+      if (r.nodes) {
+        // A shared store (PostgreSQL): the nodes that heartbeat within [node] lease.
+        std::cout << "nodes     " << r.nodes->size() << " live\n";
+        const Timestamp now = clock.now();
+        for (const auto& n : *r.nodes) {
+          const auto ago = std::chrono::duration_cast<std::chrono::seconds>(now - n.last_seen).count();
+          std::cout << "  " << n.name << "  last heartbeat " << format_rfc3339(n.last_seen) << " ("
+                    << std::max<int64_t>(0, ago) << " s ago)  leases: " << n.checks_leased << " checks, "
+                    << n.outbox_leased << " deliveries\n";
+        }
+      }
       return k_exit_ok;
     };
   });

@@ -228,7 +228,15 @@ void Monitor::tick() {
   const Timestamp now = m_clock.now();
   if (bookkeeping_due(now)) flush_logged("store: could not record checks");
   notice_other_writers();
-  if (auto s = reload_store_watches(); !s) spdlog::error("store: could not read the watch list: {}", s.error().message);
+  if (auto s = reload_store_watches(); !s) {
+    if (!m_watch_list_failing)
+      spdlog::error("store: could not read the watch list: {} (logged once until it works again)", s.error().message);
+    else
+      spdlog::debug("store: could not read the watch list: {}", s.error().message);
+    m_watch_list_failing = true;
+  } else {
+    m_watch_list_failing = false;
+  }
   // What could start now, and as much again to start as checks end before the next tick.
   const size_t capacity = static_cast<size_t>(std::max(1, m_config->http.max_connections));
   m_work->tick(now, 2 * capacity - std::min(m_in_flight, capacity));

@@ -201,8 +201,9 @@ class Monitor {
   int64_t m_data_version = -1;
   uint32_t m_epoch = 1;  // bumped when another process wrote to the store: every basis is unknown again
   size_t m_in_flight = 0;
-  size_t m_all_next = 0;   // check_all(): the next slot to start
-  int m_store_errors = 0;  // failed store writes since the last one that succeeded
+  size_t m_all_next = 0;              // check_all(): the next slot to start
+  int m_store_errors = 0;             // failed store writes since the last one that succeeded
+  bool m_watch_list_failing = false;  // the last reading of the watch list failed (logged once per outage)
   MonitorStats m_stats;
   std::function<void()> m_on_change;
   CheckObserver m_observer;

@@ -10,7 +10,7 @@ namespace redline {
 
 std::filesystem::path api_address_file(const std::filesystem::path& store_path) { return store_path.string() + ".api"; }
 
-Result<StatusReport> status_report(const Config& config, Store& store, size_t next_count) {
+Result<StatusReport> status_report(const Config& config, Store& store, size_t next_count, const Clock* clock) {
   auto articles = store.list_articles();
   if (!articles) return articles.error();
   auto watches = store.list_watches();
@@ -47,19 +47,35 @@ Result<StatusReport> status_report(const Config& config, Store& store, size_t ne
   r.outbox_pending = pending->size();
   r.outbox_dead = dead->size();
   std::ifstream(api_address_file(config.store.path)) >> r.api;
+  if (auto* claims = dynamic_cast<WorkClaims*>(&store); claims && clock) {
+    auto nodes = claims->nodes(clock->now(), config.node.lease);
+    if (!nodes) return nodes.error();
+    r.nodes = std::move(*nodes);
+  }
   return r;
 }
 
 nlohmann::json to_json(const StatusReport& r) {
   nlohmann::json next = nlohmann::json::array();
   for (const auto& [url, at] : r.next_checks) next.push_back({{"url", url}, {"at", format_rfc3339(at)}});
+  nlohmann::json nodes = nullptr;  // a store of one node
+  if (r.nodes) {
+    nodes = nlohmann::json::array();
+    for (const auto& n : *r.nodes)
+      nodes.push_back({{"name", n.name},
+                       {"started", format_rfc3339(n.started)},
+                       {"last_heartbeat", format_rfc3339(n.last_seen)},
+                       {"checks_leased", n.checks_leased},
+                       {"deliveries_leased", n.outbox_leased}});
+  }
   return {{"watches", r.watches},
           {"articles", r.articles},
           {"versions", r.versions},
           {"failing", r.failing},
           {"next_checks", next},
           {"outbox", {{"pending", r.outbox_pending}, {"dead", r.outbox_dead}}},
-          {"api", r.api.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.api)}};
+          {"api", r.api.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.api)},
+          {"nodes", nodes}};
 }
 
 }  // namespace redline

@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
+#include "core/clock.hpp"
 #include "core/result.hpp"
 #include "store/store.hpp"
 
@@ -32,13 +34,17 @@ struct StatusReport {
   size_t outbox_pending = 0;
   size_t outbox_dead = 0;
   std::string api;  // where the running daemon serves its API ("" when not known)
+  // The live nodes (heartbeat within [node] lease) of a store shared by several (PostgreSQL);
+  // nullopt for a store of one node (SQLite).
+  std::optional<std::vector<NodeRecord>> nodes;
 };
 
 // The file beside the store where redlined notes the address of its API: "<store>.api".
 std::filesystem::path api_address_file(const std::filesystem::path& store_path);
 
-// Reads the report from `store` (reads every article: for operators, not for scrapers).
-Result<StatusReport> status_report(const Config& config, Store& store, size_t next_count);
+// Reads the report from `store` (reads every article: for operators, not for scrapers). With a clock,
+// a store shared by several nodes (WorkClaims) also lists its live nodes at clock->now().
+Result<StatusReport> status_report(const Config& config, Store& store, size_t next_count, const Clock* clock = nullptr);
 // The JSON `redline status --json` prints.
 nlohmann::json to_json(const StatusReport& report);
 

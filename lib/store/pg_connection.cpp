@@ -1,5 +1,7 @@
 #include "store/pg_connection.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -108,11 +110,16 @@ Error Connection::error_of(const PGresult* r, std::string_view sql) const {
 }
 
 Status Connection::reconnect() {
+  const std::string lost = first_line(PQerrorMessage(m_conn));
   PQreset(m_conn);
   m_prepared.clear();
   if (PQstatus(m_conn) != CONNECTION_OK)
     return make_error(Errc::unavailable,
                       "PostgreSQL at " + m_where + " is unreachable: " + first_line(PQerrorMessage(m_conn)));
+  // One line per outage: the failed attempts before this one were errors of the statements that
+  // needed the server (their callers log them once); this says it is over.
+  spdlog::warn("PostgreSQL {}: the connection was lost ({}); connected again", m_where,
+               lost.empty() ? "no reason given" : lost);
   return {};
 }
 

@@ -105,6 +105,7 @@ class PostgresStore final : public Store, public WorkClaims {
   Status leave(std::string_view node) override;
   Result<bool> owns_origin(std::string_view node, std::string_view origin, Timestamp now, Duration lease) override;
   Result<std::vector<std::string>> live_nodes(Timestamp now, Duration within) override;
+  Result<std::vector<NodeRecord>> nodes(Timestamp now, Duration within) override;
   Status defer_checks(std::string_view node, std::span<const int64_t> article_ids, Timestamp until) override;
   Result<std::vector<OutboxEntry>> claim_outbox(std::string_view node, Timestamp now, Duration lease,
                                                 size_t limit) override;

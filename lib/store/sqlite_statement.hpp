@@ -106,6 +106,7 @@ class Statement {
 
   int64_t column_int(int col) const { return sqlite3_column_int64(m_stmt.get(), col); }
   bool column_is_null(int col) const { return sqlite3_column_type(m_stmt.get(), col) == SQLITE_NULL; }
+  int column_type(int col) const { return sqlite3_column_type(m_stmt.get(), col); }  // SQLITE_INTEGER…
   std::string column_text(int col) const;
   std::string column_blob(int col) const;
   Timestamp column_time(int col) const { return from_epoch_ms(column_int(col)); }

@@ -338,6 +338,15 @@ struct PlannedCheck {
   Timestamp first{};
 };
 
+// A node of a cluster as `redline status` shows it (WorkClaims::nodes).
+struct NodeRecord {
+  std::string name;
+  Timestamp started{};
+  Timestamp last_seen{};      // its last heartbeat
+  int64_t checks_leased = 0;  // unexpired leases on checks
+  int64_t outbox_leased = 0;  // unexpired leases on outbox rows (deliveries in flight)
+};
+
 // Work shared by several nodes on one store (PostgresStore; docs/scale-out.md). A claim is a lease:
 // the row is this node's until `now + lease`, and no other node's claim returns it before then; a
 // node renews the leases of work it still does; a node that dies stops renewing and its rows are
@@ -377,6 +386,8 @@ class WorkClaims {
   virtual Result<bool> owns_origin(std::string_view node, std::string_view origin, Timestamp now, Duration lease) = 0;
   // The nodes whose heartbeat is within `within` of now, by name.
   virtual Result<std::vector<std::string>> live_nodes(Timestamp now, Duration within) = 0;
+  // The same nodes with their heartbeats and the unexpired leases each holds at `now`, by name.
+  virtual Result<std::vector<NodeRecord>> nodes(Timestamp now, Duration within) = 0;
   // due_outbox() as a claim: the rows returned are leased to `node` until now + lease, and another
   // node's claim skips them until they are marked or the lease expires (then they are delivered again,
   // with the same event id: at least once).
