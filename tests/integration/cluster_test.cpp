@@ -31,14 +31,6 @@ constexpr int k_sites = 6;
 constexpr int k_per_site = 50;
 constexpr int k_nodes = 3;
 
-SiteArticle revision(int k, int r) {
-  return {"Story " + std::to_string(k) + " revision " + std::to_string(r),
-          "Ann Reporter",
-          {"The council met on Monday to discuss story " + std::to_string(k) + " and its consequences for the town.",
-           "This paragraph was last rewritten in revision " + std::to_string(r) + " of the article, officials said.",
-           "Residents were asked to follow the updates on the council's website during the week."}};
-}
-
 class ClusterTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -49,7 +41,7 @@ class ClusterTest : public ::testing::Test {
       sites.push_back(std::make_unique<NewsSite>());
       for (int i = 0; i < k_per_site; ++i) {
         const int k = s * k_per_site + i;
-        sites[s]->put("/a/" + std::to_string(k), revision(k, 0));
+        sites[s]->put("/a/" + std::to_string(k), story_revision(k, 0));
         urls.push_back(sites[s]->url("/a/" + std::to_string(k)));
       }
       sites[s]->on_request([this, s](const ServerRequest& req) {
@@ -133,7 +125,7 @@ TEST_F(ClusterTest, ThreeNodesShareTheWorkAndTwoTakeOverAfterOneIsKilled) {
     for (int i = 0; i < 5; ++i) {
       const int k = s * k_per_site + i * 7;
       edited.insert(k);
-      sites[s]->edit("/a/" + std::to_string(k), [&](SiteArticle& a) { a = revision(k, 1); });
+      sites[s]->edit("/a/" + std::to_string(k), [&](SiteArticle& a) { a = story_revision(k, 1); });
     }
   ASSERT_TRUE(all_fetched_since(killed + 1s, 90s)) << "the dead node's articles were not taken over";
   const auto deadline = Clock::now() + 60s;

@@ -28,15 +28,6 @@ using namespace std::chrono_literals;
 
 constexpr int k_articles = 3;
 
-// Revision `r` of article `k`: every revision differs from the one before in headline and body.
-SiteArticle revision(int k, int r) {
-  return {"Story " + std::to_string(k) + " revision " + std::to_string(r),
-          "Ann Reporter",
-          {"The council met on Monday to discuss story " + std::to_string(k) + " and its consequences for the town.",
-           "This paragraph was last rewritten in revision " + std::to_string(r) + " of the article, officials said.",
-           "Residents were asked to follow the updates on the council's website during the week."}};
-}
-
 int kills_wanted() {
   const char* env = std::getenv("REDLINE_CRASH_KILLS");
   return env && *env ? std::max(1, std::atoi(env)) : 20;
@@ -55,7 +46,7 @@ class CrashTest : public ::testing::Test {
   void SetUp() override {
     std::string watches;
     for (int k = 0; k < k_articles; ++k) {
-      site.put("/story/" + std::to_string(k), revision(k, 0));
+      site.put("/story/" + std::to_string(k), story_revision(k, 0));
       watches += "[[watch]]\nurl = \"" + site.url("/story/" + std::to_string(k)) + "\"\nevery = \"1s\"\n";
     }
     env.write_config(
@@ -70,7 +61,7 @@ class CrashTest : public ::testing::Test {
         const int k = static_cast<int>(rng() % k_articles);
         std::lock_guard lock(current_mutex);
         const int r = ++current[static_cast<size_t>(k)];
-        site.edit("/story/" + std::to_string(k), [&](SiteArticle& a) { a = revision(k, r); });
+        site.edit("/story/" + std::to_string(k), [&](SiteArticle& a) { a = story_revision(k, r); });
       }
     });
   }
@@ -93,7 +84,7 @@ class CrashTest : public ::testing::Test {
       if (!a || !*a) return false;
       auto latest = (*store)->latest_version((*a)->id);
       if (!latest || !*latest ||
-          (*latest)->content.headline != revision(k, final_revision[static_cast<size_t>(k)]).headline)
+          (*latest)->content.headline != story_revision(k, final_revision[static_cast<size_t>(k)]).headline)
         return false;
     }
     return true;
@@ -122,7 +113,7 @@ class CrashTest : public ::testing::Test {
         const int r = std::stoi(headline.substr(prefix.size()));
         ASSERT_LE(r, final_revision[static_cast<size_t>(k)]);
         std::vector<Block> want;
-        for (const auto& p : revision(k, r).paragraphs) want.push_back(Block{BlockKind::paragraph, p});
+        for (const auto& p : story_revision(k, r).paragraphs) want.push_back(Block{BlockKind::paragraph, p});
         EXPECT_EQ(versions[i].content.blocks, want) << headline;
         // No two consecutive versions are equal.
         if (i > 0) {

@@ -19,6 +19,16 @@ struct SiteArticle {
   std::vector<std::string> paragraphs;
 };
 
+// Revision `r` of story `k`: every revision differs from the one before in headline and body (the
+// articles of the crash and cluster tests).
+inline SiteArticle story_revision(int k, int r) {
+  return {"Story " + std::to_string(k) + " revision " + std::to_string(r),
+          "Ann Reporter",
+          {"The council met on Monday to discuss story " + std::to_string(k) + " and its consequences for the town.",
+           "This paragraph was last rewritten in revision " + std::to_string(r) + " of the article, officials said.",
+           "Residents were asked to follow the updates on the council's website during the week."}};
+}
+
 class NewsSite {
  public:
   NewsSite();
