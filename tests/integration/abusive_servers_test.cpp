@@ -197,9 +197,16 @@ TEST_F(AbusiveServersTest, EachAbuseIsClassifiedWithBoundedMemoryWhileGoodPagesS
   RecordProperty("redlined_baseline_rss_kib", static_cast<int>(baseline_kib));
   RecordProperty("redlined_peak_rss_kib", static_cast<int>(peak_kib));
   EXPECT_GT(baseline_kib, 0);
-  // (Under ASan the daemon's quiet footprint is 180-190 MiB since it links the API server: 130 MiB before;
-  // the 1 GiB bodies are what this bound must catch, the line below the growth.)
-  EXPECT_LT(peak_kib, 256 * 1024) << "redlined peaked at " << peak_kib / 1024 << " MiB";
+  // The 1 GiB bodies are what the absolute bound must catch; the line below (the growth over a quiet round)
+  // is the tight one. Under ASan the quiet footprint holds the allocator's quarantine of freed memory
+  // (up to 256 MiB), so it follows how much the daemon allocates, not what it keeps: 130 MiB, then 180-190
+  // with the API server, 216 MiB on 2026-12-06; the bound there is half the body instead.
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr long k_peak_bound_kib = 512 * 1024;
+#else
+  constexpr long k_peak_bound_kib = 256 * 1024;
+#endif
+  EXPECT_LT(peak_kib, k_peak_bound_kib) << "redlined peaked at " << peak_kib / 1024 << " MiB";
   EXPECT_LT(peak_kib - baseline_kib, 64 * 1024)
       << "the abusive round took " << (peak_kib - baseline_kib) / 1024 << " MiB more than a quiet one";
 
