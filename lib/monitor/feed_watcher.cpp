@@ -1,7 +1,5 @@
 #include "monitor/feed_watcher.hpp"
 
-#include <utility>
-
 #include <spdlog/spdlog.h>
 
 #include "monitor/check_pipeline.hpp"
@@ -39,7 +37,7 @@ FeedWatcher::FeedWatcher(std::shared_ptr<const Config> config, Store& store, Htt
                    [this](const FeedSource& s, const FeedItem& item, const Article& a) { on_content(s, item, a); },
                    [this](const FeedSource& s, const std::string& message) {
                      spdlog::warn("feed {}: {}", s.name, message);
-                     if (Feed* feed = feed_named(s.name)) feed->poll_error = message;
+                     if (auto it = m_feeds.find(s.url); it != m_feeds.end()) it->second.poll_error = message;
                    },
                },
                FeedPollerOptions{
@@ -124,10 +122,6 @@ const FeedWatcher::Feed* FeedWatcher::feed_named(const std::string& name) const 
   for (const auto& [url, feed] : m_feeds)
     if (feed.config.name == name) return &feed;
   return nullptr;
-}
-
-FeedWatcher::Feed* FeedWatcher::feed_named(const std::string& name) {
-  return const_cast<Feed*>(std::as_const(*this).feed_named(name));
 }
 
 std::vector<FeedState> FeedWatcher::states() const {

@@ -76,7 +76,6 @@ class FeedWatcher {
   void on_link(const FeedSource& source, const FeedItem& item);
   void on_content(const FeedSource& source, const FeedItem& item, const Article& article);
   const Feed* feed_named(const std::string& name) const;
-  Feed* feed_named(const std::string& name);
   void maybe_done();
 
   std::shared_ptr<const Config> m_config;
