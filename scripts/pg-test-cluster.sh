@@ -6,6 +6,9 @@
 #   scripts/pg-test-cluster.sh stop DIR    # stops the cluster and removes DIR
 #   scripts/pg-test-cluster.sh restart DIR # pg_ctl restart -m fast (every session is cut), same port
 #
+# PG_TEST_DURABLE=1 keeps a real server's durability (fsync, full page writes, synchronous commit;
+# benchmarks); the tests run without it.
+#
 # PostgreSQL refuses to run as root, so as root the cluster runs as `nobody`. When the binaries are
 # absent, start writes DIR/skip (the reason) instead of DIR/url and exits 0: the tests then skip
 # their PostgreSQL cases with that reason.
@@ -35,12 +38,14 @@ case "$cmd" in
       exit 0
     fi
     if [ "$(id -u)" -eq 0 ]; then chown nobody "$dir"; fi
+    fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    if [ "${PG_TEST_DURABLE:-0}" = 1 ]; then fast=""; fi
     # An ephemeral port: bound by the kernel, released, then given to the server.
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale --no-sync >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log"; exit 1; }
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $fast -c max_connections=200" \
       start >"$dir/pg_ctl.log" 2>&1 || { cat "$dir/pg_ctl.log" "$dir/server.log"; exit 1; }
     echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$dir/url"
     echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($dir)"

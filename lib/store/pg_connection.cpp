@@ -16,6 +16,29 @@ Param text(std::string_view v) {
   for (size_t at = out.find('\0'); at != std::string::npos; at = out.find('\0', at)) out.replace(at, 1, "\xEF\xBF\xBD");
   return Param{std::move(out), false};
 }
+Param integers(std::span<const int64_t> v) {
+  std::string out = "{";
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + std::to_string(v[i]);
+  return Param{out + "}", false};
+}
+Param integers(std::span<const std::optional<int64_t>> v) {
+  std::string out = "{";
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + (v[i] ? std::to_string(*v[i]) : "NULL");
+  return Param{out + "}", false};
+}
+Param texts(std::span<const std::string_view> v) {
+  std::string out = "{";
+  for (size_t i = 0; i < v.size(); ++i) {
+    out += i ? ",\"" : "\"";
+    const Param item = text(v[i]);
+    for (char c : *item.value) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return Param{out + "}", false};
+}
 Param integer(int64_t v) { return Param{std::to_string(v), false}; }
 Param time(Timestamp t) { return integer(to_epoch_ms(t)); }
 Param optional_time(const std::optional<Timestamp>& t) { return t ? time(*t) : null(); }

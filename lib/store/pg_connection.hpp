@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -38,6 +39,10 @@ Param time(Timestamp t);  // epoch milliseconds
 Param optional_time(const std::optional<Timestamp>& t);
 Param null();
 Param bytes(std::string_view v);
+// Array literals for set-based statements ($1::bigint[], $1::text[] with unnest()).
+Param integers(std::span<const int64_t> v);
+Param integers(std::span<const std::optional<int64_t>> v);  // nullopt: NULL
+Param texts(std::span<const std::string_view> v);           // each item as text() repairs it; never NULL
 
 struct ResultDeleter {
   void operator()(PGresult* r) const { PQclear(r); }

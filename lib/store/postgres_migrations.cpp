@@ -174,8 +174,22 @@ DROP INDEX article_check_origin_leased;
 CREATE INDEX article_check_origin_leased ON article_check(origin, lease_owner, lease_until) WHERE lease_owner IS NOT NULL;
 )sql";
 
-constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3}, Migration{4, k_v4},
-                                     Migration{5, k_v5}};
+// Claims without a cluster-wide lock (docs/scale-out.md, "Hand-over"): the node that holds an origin
+// (it claimed checks of it, and its leases on them run until held_until at the latest). A claim takes
+// only origins nobody else holds, and locks their rows (FOR UPDATE): of two nodes that both believe
+// they own an origin, the second waits for the first's commit and then sees its hold. Existing leases
+// become holds.
+constexpr std::string_view k_v6 = R"sql(
+ALTER TABLE origin ADD COLUMN holder TEXT;
+ALTER TABLE origin ADD COLUMN held_until BIGINT;
+UPDATE origin o SET holder = x.lease_owner, held_until = x.lease_until
+  FROM (SELECT DISTINCT ON (origin) origin, lease_owner, lease_until FROM article_check
+        WHERE lease_owner IS NOT NULL AND origin IS NOT NULL ORDER BY origin, lease_until DESC) x
+  WHERE o.name = x.origin;
+)sql";
+
+constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3},
+                                     Migration{4, k_v4}, Migration{5, k_v5}, Migration{6, k_v6}};
 
 // Any constant; identifies redline's migration lock among the database's advisory locks.
 constexpr std::string_view k_lock = "SELECT pg_advisory_xact_lock(7205416183)";

@@ -3,6 +3,7 @@
 #include "store/postgres_store.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "store/postgres_migrations.hpp"
 #include "store/record_codec.hpp"
@@ -143,10 +144,50 @@ Result<ArticleRecord> PostgresStore::ensure_article(std::string_view key, std::s
 Result<std::vector<ArticleRecord>> PostgresStore::ensure_articles(
     std::span<const std::pair<std::string, std::string>> keys_urls, Timestamp now) {
   return write([&]() -> Result<std::vector<ArticleRecord>> {
+    // Set-based for the articles the store knows (every start of every node upserts all the
+    // configuration's watches: three statements, not three per watch); the new ones one by one, in
+    // order, as ensure_article (a URL linked by an earlier entry then finds its article).
+    std::vector<std::string_view> keys, urls;
+    for (const auto& [key, url] : keys_urls) {
+      if (key.empty()) return make_error(Errc::invalid_input, "article key is empty");
+      keys.push_back(key);
+      urls.push_back(url);
+    }
+    auto found = m_conn->exec(
+        "SELECT coalesce((SELECT a.id FROM article a WHERE a.key = k.key), (SELECT u.article_id FROM article_url u "
+        "WHERE u.url = k.url), 0) FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(key, url, n) ORDER BY k.n",
+        {pg::texts(keys), pg::texts(urls)});
+    if (!found) return found.error();
+    std::vector<int64_t> ids(keys_urls.size());
+    std::vector<int64_t> link_ids;
+    std::vector<std::string_view> link_urls;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      ids[i] = found->integer(static_cast<int>(i), 0);
+      if (ids[i] != 0 && !urls[i].empty()) {
+        link_ids.push_back(ids[i]);
+        link_urls.push_back(urls[i]);
+      }
+    }
+    if (!link_ids.empty()) {
+      auto link = m_conn->exec(
+          "INSERT INTO article_url (url, article_id, first_seen) SELECT u, i, $3 FROM unnest($1::text[], "
+          "$2::bigint[]) AS l(u, i) ON CONFLICT DO NOTHING",
+          {pg::texts(link_urls), pg::integers(link_ids), pg::time(now)});
+      if (!link) return link.error();
+    }
+    auto rows = m_conn->exec(std::string(k_article_columns) + "WHERE a.id = ANY($1::bigint[])", {pg::integers(ids)});
+    if (!rows) return rows.error();
+    std::unordered_map<int64_t, int> row_of;
+    for (int r = 0; r < rows->size(); ++r) row_of[rows->integer(r, 0)] = r;
     std::vector<ArticleRecord> out;
     out.reserve(keys_urls.size());
-    for (const auto& [key, url] : keys_urls) {
-      auto article = ensure_article_locked(key, url, now);
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const auto it = row_of.find(ids[i]);
+      if (ids[i] != 0 && it != row_of.end()) {
+        out.push_back(read_article(*rows, it->second));
+        continue;
+      }
+      auto article = ensure_article_locked(keys_urls[i].first, keys_urls[i].second, now);
       if (!article) return article.error();
       out.push_back(std::move(*article));
     }
@@ -432,11 +473,83 @@ Status PostgresStore::record_checks(std::span<const CheckRecord> checks) {
   for (const auto& check : checks) ordered.push_back(&check);
   std::stable_sort(ordered.begin(), ordered.end(),
                    [](const CheckRecord* a, const CheckRecord* b) { return a->article_id < b->article_id; });
+  std::vector<int64_t> ids;
+  ids.reserve(ordered.size());
+  for (const CheckRecord* check : ordered) ids.push_back(check->article_id);
+  const bool repeated = std::adjacent_find(ids.begin(), ids.end()) != ids.end();
   return write([&]() -> Status {
-    for (const CheckRecord* check : ordered)
-      if (auto s = update_check(*check); !s) return s;
-    return {};
+    if (repeated) {  // two checks of one article: one by one, the later wins
+      for (const CheckRecord* check : ordered)
+        if (auto s = update_check(*check); !s) return s;
+    } else if (auto s = update_checks(ordered); !s) {
+      return s;
+    }
+    // A recorded check ends its lease (update_check); the last of an origin's ends this node's hold
+    // on it (the daemon records with the node name it claims with).
+    return drop_holds(m_options.node, ids);
   });
+}
+
+// update_check for checks of distinct articles, set-based: six statements for a tick's batch.
+Status PostgresStore::update_checks(std::span<const CheckRecord* const> checks) {
+  std::vector<int64_t> ids, ok_ids, error_ids, link_ids, link_times;
+  std::vector<std::string_view> ok_urls, etags, modified, hashes, errors, link_urls;
+  std::vector<std::optional<int64_t>> next;
+  std::vector<int64_t> checked_at;
+  for (const CheckRecord* c : checks) {
+    ids.push_back(c->article_id);
+    checked_at.push_back(to_epoch_ms(c->checked_at));
+    next.push_back(c->next_check ? std::optional<int64_t>(to_epoch_ms(*c->next_check)) : std::nullopt);
+    if (c->schedule_only) continue;
+    if (!c->error.empty()) {
+      error_ids.push_back(c->article_id);
+      errors.push_back(c->error);
+      continue;
+    }
+    ok_ids.push_back(c->article_id);
+    ok_urls.push_back(c->url);
+    etags.push_back(c->etag);
+    modified.push_back(c->last_modified);
+    hashes.push_back(c->body_hash);
+    if (!c->url.empty()) {
+      link_urls.push_back(c->url);
+      link_ids.push_back(c->article_id);
+      link_times.push_back(to_epoch_ms(c->checked_at));
+    }
+  }
+  auto missing = m_conn->exec(
+      "SELECT i FROM unnest($1::bigint[]) AS i WHERE NOT EXISTS (SELECT 1 FROM article a WHERE a.id = i) LIMIT 1",
+      {pg::integers(ids)});
+  if (!missing) return missing.error();
+  if (missing->size() > 0) return no_article(missing->integer(0, 0));
+  if (!ok_ids.empty()) {
+    auto updated = m_conn->exec(
+        "UPDATE article a SET url = CASE WHEN u.url = '' THEN a.url ELSE u.url END, etag = u.etag, "
+        "last_modified = u.lm, body_hash = u.bh, last_error = '' FROM unnest($1::bigint[], $2::text[], $3::text[], "
+        "$4::text[], $5::text[]) AS u(id, url, etag, lm, bh) WHERE a.id = u.id",
+        {pg::integers(ok_ids), pg::texts(ok_urls), pg::texts(etags), pg::texts(modified), pg::texts(hashes)});
+    if (!updated) return updated.error();
+  }
+  if (!error_ids.empty()) {
+    auto updated = m_conn->exec(
+        "UPDATE article a SET last_error = u.err FROM unnest($1::bigint[], $2::text[]) AS u(id, err) WHERE a.id = u.id",
+        {pg::integers(error_ids), pg::texts(errors)});
+    if (!updated) return updated.error();
+  }
+  auto upsert = m_conn->exec(
+      "INSERT INTO article_check (article_id, last_checked, next_check) SELECT * FROM unnest($1::bigint[], "
+      "$2::bigint[], $3::bigint[]) ON CONFLICT (article_id) DO UPDATE SET last_checked = excluded.last_checked, "
+      "next_check = excluded.next_check, lease_owner = NULL, lease_until = NULL",  // a recorded check ends its lease
+      {pg::integers(ids), pg::integers(checked_at), pg::integers(next)});
+  if (!upsert) return upsert.error();
+  if (!link_ids.empty()) {
+    auto link = m_conn->exec(
+        "INSERT INTO article_url (url, article_id, first_seen) SELECT * FROM unnest($1::text[], $2::bigint[], "
+        "$3::bigint[]) ON CONFLICT DO NOTHING",
+        {pg::texts(link_urls), pg::integers(link_ids), pg::integers(link_times)});
+    if (!link) return link.error();
+  }
+  return {};
 }
 
 Status PostgresStore::update_check(const CheckRecord& check) {

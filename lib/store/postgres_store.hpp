@@ -134,6 +134,9 @@ class PostgresStore final : public Store, public WorkClaims {
   Status insert_outbox(const OutboxEntry& entry, int64_t article_id, int64_t version_id, Timestamp default_time);
   Result<std::string> put_raw_locked(std::string_view bytes, const PackedRaw* packed);
   Status update_check(const CheckRecord& check);
+  Status update_checks(std::span<const CheckRecord* const> checks);  // of distinct articles
+  // Ends `node`'s holds on the origins of these checks where it leases none of their checks any more.
+  Status drop_holds(std::string_view node, std::span<const int64_t> article_ids);
   Status require_article(int64_t article_id);
   Result<int> operator_action(std::string_view update, std::string_view event_id, std::string_view notifier,
                               std::vector<pg::Param> extra, std::string_view unchanged_reason);

@@ -10,43 +10,26 @@ namespace redline {
 
 namespace {
 
-std::string id_array(std::span<const int64_t> ids) {
-  std::string out = "{";
-  for (size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
-  return out + "}";
-}
-
-std::string text_array(const std::vector<std::string_view>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    out += i ? ",\"" : "\"";
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
-// The origins this node ($2) owns and may claim now, computed once per claim statement over the
-// distinct origins (the `origin` table): rendezvous hashing over the live nodes (the highest hash of
-// node and origin wins), and no other node still holds an unexpired lease on a check of the origin
-// (hand-over waits for the old owner's work to end; the index on (origin, lease_owner, lease_until)
-// finds other owners' leases without walking this node's own: two range probes per owned origin, kept
-// as correlated subqueries so that the planner cannot turn them into a join over every lease, and
-// `lease_until + 0` so that a generic plan does not walk every unexpired lease by its index instead). A
-// candidate row is then only a hash lookup in this set; checks without an origin are anyone's.
-constexpr std::string_view k_owned_ctes =
+// The origins this node ($2) may claim now, computed once per claim statement over the distinct
+// origins (the `origin` table): rendezvous hashing over the live nodes (the highest hash of node and
+// origin wins; equal hashes: the smaller name), and no other node holds the origin (hand-over: an old
+// owner's hold lasts as long as its leases on the origin's checks, renewed with them, dropped when it
+// recorded or gave back the last of them). A candidate row is then only a hash lookup in this set;
+// checks without an origin are anyone's.
+constexpr std::string_view k_won_ctes =
     "live AS MATERIALIZED (SELECT name FROM node WHERE last_seen > $1::bigint - $3::bigint UNION SELECT $2::text), "
-    // No live node hashes higher with (node, origin) (equal hashes: the smaller name wins) than this one.
-    "won AS MATERIALIZED (SELECT o.name FROM origin o WHERE NOT EXISTS (SELECT 1 FROM live l WHERE l.name <> $2 "
+    "won AS MATERIALIZED (SELECT o.name FROM origin o WHERE (o.holder IS NULL OR o.holder = $2 OR "
+    "o.held_until <= $1) AND NOT EXISTS (SELECT 1 FROM live l WHERE l.name <> $2 "
     "AND (hashtextextended(l.name || ' ' || o.name, 0), $2::text) > (hashtextextended($2 || ' ' || o.name, 0), "
-    "l.name))), "
-    "owned AS MATERIALIZED (SELECT w.name FROM won w WHERE (SELECT 1 FROM article_check x WHERE x.origin = w.name "
-    "AND x.lease_owner < $2 AND x.lease_until + 0 > $1 LIMIT 1) IS NULL AND (SELECT 1 FROM article_check x "
-    "WHERE x.origin = w.name AND x.lease_owner > $2 AND x.lease_until + 0 > $1 LIMIT 1) IS NULL), ";
-constexpr std::string_view k_owned = "(c.origin IS NULL OR c.origin IN (SELECT name FROM owned))";
+    "l.name))), ";
+constexpr std::string_view k_won = "(c.origin IS NULL OR c.origin IN (SELECT name FROM won))";
+
+// Drops this node's ($1) holds on the origins of the checks $2 when it leases none of their checks any
+// more (recorded, given back or deferred), so that a new owner starts at once instead of a lease later.
+constexpr std::string_view k_drop_holds =
+    "UPDATE origin o SET holder = NULL, held_until = NULL WHERE o.holder = $1 AND o.name IN (SELECT c.origin "
+    "FROM article_check c WHERE c.article_id = ANY($2::bigint[])) AND NOT EXISTS (SELECT 1 FROM article_check x "
+    "WHERE x.origin = o.name AND x.lease_owner = $1)";
 
 int64_t bounded(size_t limit) { return static_cast<int64_t>(std::min<size_t>(limit, 1'000'000)); }
 
@@ -55,29 +38,32 @@ int64_t bounded(size_t limit) { return static_cast<int64_t>(std::min<size_t>(lim
 Result<std::vector<int64_t>> PostgresStore::claim_checks(std::string_view node, Timestamp now, Duration lease,
                                                          size_t limit) {
   return write([&]() -> Result<std::vector<int64_t>> {
-    // Claims run one at a time across the cluster (the lock is held until commit, milliseconds): the
-    // hand-over test below then sees every lease committed before it, so two nodes that disagree about
-    // who is alive (a node paused longer than a lease) still never fetch one origin at the same time.
-    if (auto locked = m_conn->exec("SELECT pg_advisory_xact_lock(7205416184)"); !locked) return locked.error();
-    // Planned for this call's values: a generic plan cannot know which origins are leased and may walk
-    // every lease of the cluster per origin (planning costs a millisecond; the claim is 100 rows).
+    // Planned for this call's values: a generic plan cannot know which origins are held and may walk
+    // every lease of the cluster (planning costs a millisecond; the claim is 100 rows).
     if (auto custom = m_conn->exec("SET LOCAL plan_cache_mode = force_custom_plan"); !custom) return custom.error();
     auto rows = m_conn->exec(
         // Free rows through their partial index, expired leases through theirs; a row a concurrent
         // claim locked is skipped, and one it leased meanwhile fails the re-checked condition.
-        "WITH " + std::string(k_owned_ctes) +
-            "free AS (SELECT article_id, next_check FROM article_check c WHERE lease_owner IS NULL "
+        "WITH " + std::string(k_won_ctes) +
+            "free AS (SELECT article_id, next_check, origin FROM article_check c WHERE lease_owner IS NULL "
             "AND next_check <= $1 AND " +
-            std::string(k_owned) +
+            std::string(k_won) +
             " ORDER BY next_check LIMIT $4 FOR UPDATE SKIP LOCKED), "
-            "expired AS (SELECT article_id, next_check FROM article_check c WHERE lease_owner IS NOT NULL "
+            "expired AS (SELECT article_id, next_check, origin FROM article_check c WHERE lease_owner IS NOT NULL "
             "AND lease_until <= $1 AND next_check <= $1 AND " +
-            std::string(k_owned) +
+            std::string(k_won) +
             " ORDER BY lease_until LIMIT $4 FOR UPDATE SKIP LOCKED), "
             "mine AS (SELECT * FROM free UNION ALL SELECT * FROM expired), "
-            "pick AS (SELECT article_id FROM mine ORDER BY next_check LIMIT $4) "
+            "pick AS MATERIALIZED (SELECT article_id, origin FROM mine ORDER BY next_check LIMIT $4), "
+            // The picked rows' origins, locked in name order and re-checked: a node that claimed one
+            // of them concurrently (both believed they owned it) holds it now, and this claim leaves it.
+            "held AS MATERIALIZED (SELECT o.name FROM origin o WHERE o.name IN (SELECT origin FROM pick) AND "
+            "(o.holder IS NULL OR o.holder = $2 OR o.held_until <= $1) ORDER BY o.name FOR UPDATE), "
+            "hold AS (UPDATE origin o SET holder = $2, held_until = CASE WHEN o.holder = $2 "
+            "THEN greatest(o.held_until, $1 + $3) ELSE $1 + $3 END FROM held WHERE o.name = held.name) "
             "UPDATE article_check c SET lease_owner = $2, lease_until = $1 + $3 FROM pick "
-            "WHERE c.article_id = pick.article_id RETURNING c.article_id, c.next_check",
+            "WHERE c.article_id = pick.article_id AND (pick.origin IS NULL OR pick.origin IN (SELECT name FROM held)) "
+            "RETURNING c.article_id, c.next_check",
         {pg::time(now), pg::text(node), pg::integer(lease.count()), pg::integer(bounded(limit))});
     if (!rows) return rows.error();
     std::vector<std::pair<int64_t, int64_t>> due;  // (next_check, article) : oldest due first
@@ -93,12 +79,16 @@ Result<std::vector<int64_t>> PostgresStore::claim_checks(std::string_view node, 
 Result<int64_t> PostgresStore::renew_checks(std::string_view node, std::span<const int64_t> article_ids, Timestamp now,
                                             Duration lease) {
   return write([&]() -> Result<int64_t> {
+    // The node's holds on the origins of what it renews run as long as those leases.
     auto rows = m_conn->exec(
-        "UPDATE article_check SET lease_until = $3 + $4 WHERE lease_owner = $1 AND article_id = ANY($2::bigint[]) "
-        "AND lease_until > $3",
-        {pg::text(node), pg::text(id_array(article_ids)), pg::time(now), pg::integer(lease.count())});
+        "WITH renewed AS (UPDATE article_check SET lease_until = $3 + $4 WHERE lease_owner = $1 "
+        "AND article_id = ANY($2::bigint[]) AND lease_until > $3 RETURNING origin), "
+        "hold AS (UPDATE origin o SET held_until = greatest(o.held_until, $3 + $4) WHERE o.holder = $1 "
+        "AND o.name IN (SELECT origin FROM renewed)) "
+        "SELECT count(*) FROM renewed",
+        {pg::text(node), pg::integers(article_ids), pg::time(now), pg::integer(lease.count())});
     if (!rows) return rows.error();
-    return rows->affected();
+    return rows->integer(0, 0);
   });
 }
 
@@ -107,9 +97,9 @@ Status PostgresStore::release_checks(std::string_view node, std::span<const int6
     auto rows = m_conn->exec(
         "UPDATE article_check SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 "
         "AND article_id = ANY($2::bigint[])",
-        {pg::text(node), pg::text(id_array(article_ids))});
+        {pg::text(node), pg::integers(article_ids)});
     if (!rows) return rows.error();
-    return {};
+    return drop_holds(node, article_ids);
   });
 }
 
@@ -135,10 +125,17 @@ Status PostgresStore::plan_checks(std::span<const PlannedCheck> checks) {
         "ON CONFLICT (article_id) DO UPDATE SET origin = excluded.origin, "
         "next_check = coalesce(article_check.next_check, excluded.next_check) "
         "WHERE article_check.origin IS DISTINCT FROM excluded.origin OR article_check.next_check IS NULL",
-        {pg::text(id_array(ids)), pg::text(text_array(origins)), pg::text(id_array(firsts))});
+        {pg::integers(ids), pg::texts(origins), pg::integers(firsts)});
     if (!rows) return rows.error();
     return {};
   });
+}
+
+// Inside an open transaction.
+Status PostgresStore::drop_holds(std::string_view node, std::span<const int64_t> article_ids) {
+  auto rows = m_conn->exec(std::string(k_drop_holds), {pg::text(node), pg::integers(article_ids)});
+  if (!rows) return rows.error();
+  return {};
 }
 
 Status PostgresStore::heartbeat(std::string_view node, Timestamp now) {
@@ -198,9 +195,9 @@ Status PostgresStore::defer_checks(std::string_view node, std::span<const int64_
     auto rows = m_conn->exec(
         "UPDATE article_check SET lease_owner = NULL, lease_until = NULL, next_check = $3 WHERE lease_owner = $1 "
         "AND article_id = ANY($2::bigint[])",
-        {pg::text(node), pg::text(id_array(article_ids)), pg::time(until)});
+        {pg::text(node), pg::integers(article_ids), pg::time(until)});
     if (!rows) return rows.error();
-    return {};
+    return drop_holds(node, article_ids);
   });
 }
 

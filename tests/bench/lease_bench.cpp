@@ -111,6 +111,7 @@ int main(int argc, char** argv) {
       articles, origins, claimers, batch, total, seconds, static_cast<double>(total) / seconds, twice,
       static_cast<size_t>(articles) - all.size(), failures.load());
   for (int c = 0; c < claimers; ++c) std::printf("  node-%d: %zu\n", c, got[static_cast<size_t>(c)].size());
-  (void)(*admin)->exec_script("DROP SCHEMA " + schema + " CASCADE");
+  // LEASE_BENCH_KEEP=1 keeps the schema (with its leases) for EXPLAIN ANALYZE in psql.
+  if (!std::getenv("LEASE_BENCH_KEEP")) (void)(*admin)->exec_script("DROP SCHEMA " + schema + " CASCADE");
   return twice == 0 && all.size() == static_cast<size_t>(articles) && failures == 0 ? 0 : 1;
 }

@@ -1,8 +1,13 @@
-// store_bench: how fast SqliteStore writes versions and works through its outbox.
+// store_bench: how fast the stores write versions and work through their outbox.
 //
 //   store_bench [--versions N] [--batch B] [--dir DIR] [--sync off|normal|full] [--deliveries N]
+//               [--postgres URL]
 //
-// Each run uses a fresh file in DIR (default: a temp dir, removed afterwards). A version is a
+// Each SQLite run uses a fresh file in DIR (default: a temp dir, removed afterwards). With
+// --postgres the same measurements run on PostgreSQL too (each in a fresh schema of that database,
+// dropped afterwards), with synchronous_commit off and on in place of SQLite's synchronous settings;
+// the server's fsync setting is printed (the test cluster of scripts/pg-test-cluster.sh runs without
+// fsync: measure on a real server's settings, docs/performance.md). A version is a
 // realistic article (headline, 2 authors, 20 paragraphs of ~400 bytes, ~20 kB raw HTML), its change
 // and 2 outbox rows. Prints one line per measurement; the figures are in docs/storage.md and
 // docs/performance.md. The last line is end to end: outbox rows delivered per second by the real
@@ -14,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -23,6 +29,8 @@
 #include "core/clock.hpp"
 #include "http/curl_client.hpp"
 #include "notify/dispatcher.hpp"
+#include "store/pg_connection.hpp"
+#include "store/postgres_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "support/local_http_server.hpp"
 
@@ -37,6 +45,13 @@ struct Args {
   std::filesystem::path dir;
   std::string sync;  // only this synchronous setting; empty = off, normal and full
   int deliveries = 2000;
+  std::string postgres;  // a libpq URI; empty: SQLite only
+};
+
+// A fresh, empty store named `name` (one measurement each), and the setting it runs with.
+struct Backend {
+  std::string label;  // "sqlite synchronous=normal", "postgres synchronous_commit=on"
+  std::function<std::unique_ptr<Store>(const std::string& name)> fresh;
 };
 
 [[noreturn]] void die(const std::string& what) {
@@ -83,17 +98,33 @@ NewVersion make_version(int64_t article, int i, int64_t previous) {
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-std::unique_ptr<SqliteStore> fresh_store(const std::filesystem::path& dir, const std::string& name, Synchronous sync) {
-  const auto path = dir / (name + ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-  auto store = SqliteStore::open(path, OpenMode::read_write, SqliteOptions{.synchronous = sync});
-  if (!store) die(store.error().message);
-  return std::move(*store);
+Backend sqlite_backend(const std::filesystem::path& dir, Synchronous sync, const char* sync_name) {
+  return {std::string("sqlite   synchronous=") + sync_name, [dir, sync, sync_name](const std::string& name) {
+            const auto path = dir / (name + "-" + sync_name + ".db");
+            for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+            auto store = SqliteStore::open(path, OpenMode::read_write, SqliteOptions{.synchronous = sync});
+            if (!store) die(store.error().message);
+            return std::unique_ptr<Store>(std::move(*store));
+          }};
+}
+
+// Each measurement in a schema of its own (dropped first), the session's synchronous_commit as given.
+Backend postgres_backend(const std::string& server, pg::Connection& admin, const char* commit) {
+  return {std::string("postgres synchronous_commit=") + commit, [server, &admin, commit](const std::string& name) {
+            const std::string schema = "store_bench_" + name;
+            if (auto s = admin.exec_script("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema); !s)
+              die(s.error().message);
+            const std::string url = server + (server.find('?') == std::string::npos ? "?" : "&") +
+                                    "options=-csearch_path%3D" + schema + "%20-csynchronous_commit%3D" + commit;
+            auto store = PostgresStore::open(url, OpenMode::read_write);
+            if (!store) die(store.error().message);
+            return std::unique_ptr<Store>(std::move(*store));
+          }};
 }
 
 // Versions spread over 50 articles, each with its change from the article's previous version.
-void bench_versions(const Args& args, Synchronous sync, const char* sync_name, int batch) {
-  auto store = fresh_store(args.dir, std::string("versions-") + sync_name, sync);
+void bench_versions(const Args& args, const Backend& backend, int batch) {
+  auto store = backend.fresh("versions");
   std::vector<int64_t> articles, previous;
   for (int a = 0; a < 50; ++a) {
     auto r = store->ensure_article("bench:" + std::to_string(a), "https://news.example.com/" + std::to_string(a),
@@ -125,13 +156,13 @@ void bench_versions(const Args& args, Synchronous sync, const char* sync_name, i
     written += static_cast<int>(group.size());
   }
   const double secs = seconds_since(start);
-  std::printf("add_version  synchronous=%-6s batch=%-3d %6d versions in %7.3f s = %8.0f versions/s\n", sync_name, batch,
-              written, secs, written / secs);
+  std::printf("add_version    %-32s batch=%-3d %6d versions in %7.3f s = %8.0f versions/s\n", backend.label.c_str(),
+              batch, written, secs, written / secs);
 }
 
 // Marks every pending row delivered, one autocommit transaction per row, walking due_outbox().
-void bench_outbox(const Args& args, Synchronous sync, const char* sync_name) {
-  auto store = fresh_store(args.dir, std::string("outbox-") + sync_name, sync);
+void bench_outbox(const Args& args, const Backend& backend) {
+  auto store = backend.fresh("outbox");
   std::vector<int64_t> articles;
   for (int a = 0; a < 50; ++a)
     articles.push_back(
@@ -170,17 +201,17 @@ void bench_outbox(const Args& args, Synchronous sync, const char* sync_name) {
   for (int i = 0; i < 100; ++i) found += store->due_outbox(now, 100)->size();
   const double due_ms = 1000 * seconds_since(q) / 100;
   std::printf(
-      "mark_delivered synchronous=%-6s %6d rows in %7.3f s = %8.0f rows/s (incl. %d due_outbox(100) queries, "
+      "mark_delivered %-32s %6d rows in %7.3f s = %8.0f rows/s (incl. %d due_outbox(100) queries, "
       "%.2f ms each)\n",
-      sync_name, marked, secs, marked / secs, queries, 1000 * query_secs / queries);
+      backend.label.c_str(), marked, secs, marked / secs, queries, 1000 * query_secs / queries);
   std::printf("due_outbox(100) with %d delivered + 200 pending rows: %.3f ms per call (%zu rows each)\n", marked,
               due_ms, found / 100);
 }
 
 // Outbox rows over 100 articles, delivered by the real Dispatcher (up to 8 requests in flight) and
 // marked delivered in the store, round after round, until none is pending.
-void bench_deliveries(const Args& args, Synchronous sync, const char* sync_name) {
-  auto store = fresh_store(args.dir, std::string("deliveries-") + sync_name, sync);
+void bench_deliveries(const Args& args, const Backend& backend) {
+  auto store = backend.fresh("deliveries");
   redline::testing::LocalHttpServer server;
   server.route("/hook",
                [](const redline::testing::ServerRequest&) { return redline::testing::ServerResponse::text(204, ""); });
@@ -228,9 +259,9 @@ void bench_deliveries(const Args& args, Synchronous sync, const char* sync_name)
   const auto delivered = (*dispatcher)->stats().delivered;
   if (delivered != static_cast<uint64_t>(args.deliveries))
     die("delivered " + std::to_string(delivered) + " of " + std::to_string(args.deliveries));
-  std::printf(
-      "deliveries   synchronous=%-6s %6llu webhooks in %7.3f s = %8.0f deliveries/s (8 in flight, local receiver)\n",
-      sync_name, static_cast<unsigned long long>(delivered), secs, static_cast<double>(delivered) / secs);
+  std::printf("deliveries     %-32s %6llu webhooks in %7.3f s = %8.0f deliveries/s (8 in flight, local receiver)\n",
+              backend.label.c_str(), static_cast<unsigned long long>(delivered), secs,
+              static_cast<double>(delivered) / secs);
 }
 
 }  // namespace
@@ -249,8 +280,11 @@ int main(int argc, char** argv) {
       args.sync = argv[++i];
     else if (a == "--deliveries" && i + 1 < argc)
       args.deliveries = std::atoi(argv[++i]);
+    else if (a == "--postgres" && i + 1 < argc)
+      args.postgres = argv[++i];
     else
-      die("usage: store_bench [--versions N] [--batch B] [--dir DIR] [--sync off|normal|full] [--deliveries N]");
+      die("usage: store_bench [--versions N] [--batch B] [--dir DIR] [--sync off|normal|full] [--deliveries N] "
+          "[--postgres URL]");
   }
   if (args.versions <= 0 || args.batch <= 0 || args.batch > 50) die("--versions > 0, 1 <= --batch <= 50");
   bool own_dir = false;
@@ -270,11 +304,26 @@ int main(int argc, char** argv) {
     std::erase_if(syncs, [&](const auto& s) { return args.sync != s.second; });
     if (syncs.empty()) die("--sync must be off, normal or full");
   }
-  for (const auto& [sync, name] : syncs) bench_versions(args, sync, name, 1);
-  for (const auto& [sync, name] : syncs) bench_versions(args, sync, name, args.batch);
-  for (const auto& [sync, name] : syncs) bench_outbox(args, sync, name);
+  std::vector<Backend> backends;
+  for (const auto& [sync, name] : syncs) backends.push_back(sqlite_backend(args.dir, sync, name));
+  std::unique_ptr<pg::Connection> admin;
+  if (!args.postgres.empty()) {
+    auto conn = pg::Connection::open(args.postgres, "store_bench");
+    if (!conn) die(conn.error().message);
+    admin = std::move(*conn);
+    auto fsync = admin->exec("SHOW fsync");
+    if (!fsync) die(fsync.error().message);
+    std::printf("postgres: server fsync=%s\n", fsync->text(0, 0).c_str());
+    for (const char* commit : {"off", "on"}) backends.push_back(postgres_backend(args.postgres, *admin, commit));
+  }
+  for (const auto& b : backends) bench_versions(args, b, 1);
+  for (const auto& b : backends) bench_versions(args, b, args.batch);
+  for (const auto& b : backends) bench_outbox(args, b);
   if (args.deliveries > 0)
-    for (const auto& [sync, name] : syncs) bench_deliveries(args, sync, name);
+    for (const auto& b : backends) bench_deliveries(args, b);
+  if (admin)
+    for (const char* name : {"versions", "outbox", "deliveries"})
+      (void)admin->exec_script(std::string("DROP SCHEMA IF EXISTS store_bench_") + name + " CASCADE");
 
   if (own_dir) std::filesystem::remove_all(args.dir);
   return 0;

@@ -174,6 +174,67 @@ TEST_F(ClaimsTest, EachOriginIsClaimedByOneLiveNodeAndMovesOnlyWhenItsOwnerLeftA
   }
 }
 
+// a sees b's heartbeat as too old (b was paused longer than a lease), b counts itself alive: both
+// believe they own b's origins. Claiming at the same moment, they still never lease one origin
+// together: the second claim waits on the origin rows the first locked and sees its hold.
+TEST_F(ClaimsTest, NodesThatDisagreeAboutWhoIsAliveNeverLeaseOneOriginTogether) {
+  auto a = open();
+  auto b = open();
+  ASSERT_TRUE(a && b);
+  const Timestamp now = at_ms(0) + 120s;
+  ASSERT_TRUE(b->heartbeat("b", now - 90s));  // stale for a (lease 30 s)
+  ASSERT_TRUE(a->heartbeat("a", now));
+  // An origin b wins in its own view (a alive): a wins every origin in a's.
+  std::string origin;
+  for (int i = 0; origin.empty() && i < 64; ++i) {
+    const std::string o = "https://o" + std::to_string(i) + ".example";
+    auto mine = b->owns_origin("b", o, now, 30s);
+    ASSERT_TRUE(mine.ok());
+    if (*mine) origin = o;
+  }
+  ASSERT_FALSE(origin.empty());
+  ASSERT_TRUE(*a->owns_origin("a", origin, now, 30s));
+  std::vector<std::pair<std::string, std::string>> keys;
+  for (int i = 0; i < 40; ++i) keys.emplace_back("k" + std::to_string(i), origin + "/" + std::to_string(i));
+  auto articles = a->ensure_articles(keys, at_ms(0));
+  ASSERT_TRUE(articles.ok());
+  std::vector<PlannedCheck> planned;
+  std::vector<int64_t> ids;
+  for (size_t i = 0; i < articles->size(); ++i) {
+    planned.push_back({(*articles)[i].id, origin, at_ms(static_cast<int64_t>(i))});
+    ids.push_back((*articles)[i].id);
+  }
+  ASSERT_TRUE(a->plan_checks(planned));
+  // Each claims 3 checks of the origin at the same moment, 30 times: the rows differ (SKIP LOCKED),
+  // so only the origin's hold can keep the two apart.
+  int contested = 0;
+  for (int round = 0; round < 30; ++round) {
+    size_t got[2] = {0, 0};
+    std::barrier start(2);
+    std::thread claimers[2];
+    PostgresStore* stores[2] = {a.get(), b.get()};
+    const char* names[2] = {"a", "b"};
+    for (int n = 0; n < 2; ++n)
+      claimers[n] = std::thread([&, n] {
+        start.arrive_and_wait();
+        auto claimed = stores[n]->claim_checks(names[n], now, 30s, 3);
+        EXPECT_TRUE(claimed.ok()) << (claimed.ok() ? "" : claimed.error().message);
+        if (claimed) got[n] = claimed->size();
+      });
+    for (auto& t : claimers) t.join();
+    EXPECT_TRUE(got[0] == 0 || got[1] == 0)
+        << origin << " leased by a (" << got[0] << ") and b (" << got[1] << ") in round " << round;
+    EXPECT_EQ(got[0] + got[1], 3u) << "round " << round;
+    ASSERT_TRUE(a->release_checks("a", ids));
+    ASSERT_TRUE(b->release_checks("b", ids));
+    auto alone = b->claim_checks("b", now, 30s, 3);  // b alone takes the origin: it believes it owns it
+    ASSERT_TRUE(alone.ok());
+    contested += alone->empty() ? 0 : 1;
+    ASSERT_TRUE(b->release_checks("b", ids));
+  }
+  EXPECT_EQ(contested, 30);
+}
+
 TEST_F(ClaimsTest, OutboxClaimsGiveEachEventToOneClaimerAndRetryAfterExpiry) {
   auto a = open();
   auto b = open();
