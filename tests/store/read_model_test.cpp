@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "store/postgres_migrations.hpp"
 #include "store/store_fixture.hpp"
 #include "store/store_target.hpp"
 
@@ -379,6 +380,43 @@ TEST_P(ReadModelTest, WatchesByUrlInPages) {
   EXPECT_FALSE(seen[1].every);
   EXPECT_FALSE(seen[1].last_change);
   EXPECT_EQ(seen[1].added_at, at_ms(1));
+}
+
+// A database written before PostgreSQL's migration 6: the migration copies the outbox's events (one per
+// event id, in outbox order) and counts the rows there are.
+TEST(PostgresReadModelMigration, BackfillsEventsAndCounts) {
+  auto db = TestDatabase::create();
+  if (!db) GTEST_SKIP() << db.error().message;
+  auto conn = pg::Connection::open(db->url(), "redline-test");
+  ASSERT_TRUE(conn.ok()) << conn.error().message;
+  ASSERT_TRUE(pg::migrate(**conn, pg::store_migrations(), 5).ok());
+  ASSERT_TRUE(
+      db->exec("INSERT INTO article (id, key, url, first_seen, state) VALUES (1, 'a', 'https://a.example/1', 0, "
+               "'active'), (2, 'b', 'https://a.example/2', 0, 'deleted'), (3, 'c', 'https://a.example/3', 0, "
+               "'active');"
+               "INSERT INTO outbox (event_id, article_id, notifier, payload, state, created_at, next_attempt) "
+               "VALUES ('e1', 1, 'hook', '{\"type\":\"article.changed\"}', 'delivered', 10, 10), "
+               "('e1', 1, 'log', '{\"type\":\"article.changed\"}', 'pending', 10, 10), "
+               "('e2', 2, 'hook', '{\"type\":\"article.deleted\"}', 'dead', 20, 20)")
+          .ok());
+  ASSERT_TRUE(pg::migrate(**conn).ok());
+  auto model = open_read_model(StoreTarget{"", db->url()});
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  auto events = (*model)->events({});
+  ASSERT_TRUE(events.ok()) << events.error().message;
+  ASSERT_EQ(events->items.size(), 2u);
+  EXPECT_EQ(events->items[0].event_id, "e2");
+  EXPECT_EQ(events->items[0].type, "article.deleted");
+  EXPECT_EQ(events->items[1].event_id, "e1");
+  EXPECT_EQ(events->items[1].type, "article.changed");
+  EXPECT_LT(events->items[1].seq, events->items[0].seq);
+  auto g = (*model)->gauges();
+  ASSERT_TRUE(g.ok()) << g.error().message;
+  EXPECT_EQ(g->articles_by_state["active"], 2);
+  EXPECT_EQ(g->articles_by_state["deleted"], 1);
+  EXPECT_EQ(g->outbox_pending, 1);
+  EXPECT_EQ(g->outbox_dead, 1);
+  EXPECT_EQ(g->events, events->items[0].seq);
 }
 
 INSTANTIATE_STORE_CONTRACT(ReadModelTest);
