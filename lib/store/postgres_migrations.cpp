@@ -180,10 +180,13 @@ CREATE INDEX article_check_origin_leased ON article_check(origin, lease_owner, l
 //   garbage collection), backfilled from the outbox rows there are.
 // - articles by last change (the keyset order of the article pages).
 // - counts of articles and outbox rows by state for /metrics, kept by triggers in `gauge_count`. The
-//   rows are striped by the writing session (pg_backend_pid() % 16) so that nodes writing at once do
-//   not queue on one hot row; a reader sums at most 16 rows per name. Inserts and deletes are counted
+//   rows are striped by the writing session (pg_backend_pid() % 256) so that nodes writing at once do
+//   not queue on one hot row; a reader sums at most 256 rows per name. Inserts and deletes are counted
 //   per statement (transition tables: one upsert per state, however many rows, e.g. gc's deletes),
-//   state changes per row (only rows whose state changed).
+//   state changes per row (only rows whose state changed). Two sessions on one stripe that lock two
+//   counts in opposite orders (a group of writes) can deadlock; PostgreSQL then fails one transaction,
+//   handled as any failed write (a check's result is stored again after its lease). With 256 stripes
+//   that needs two of a handful of writing sessions on one stripe at the same moment.
 // The triggers are created before the backfills: their CREATE waits for writers in flight, and a row
 // written after that is counted or copied by them.
 constexpr std::string_view k_v6 = R"sql(
@@ -217,7 +220,7 @@ CREATE TABLE gauge_count (
   PRIMARY KEY (name, shard)
 );
 CREATE FUNCTION gauge_add(what TEXT, delta BIGINT) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO gauge_count (name, shard, value) VALUES (what, pg_backend_pid() % 16, delta)
+  INSERT INTO gauge_count (name, shard, value) VALUES (what, pg_backend_pid() % 256, delta)
   ON CONFLICT (name, shard) DO UPDATE SET value = gauge_count.value + EXCLUDED.value
 $$;
 CREATE FUNCTION gauge_rows_added() RETURNS trigger LANGUAGE plpgsql AS $$
