@@ -130,6 +130,22 @@ TEST(ApiPostgresTest, TheApiOfANodeOnPostgresql) {
   EXPECT_EQ(count(db->url(), "SELECT count(*) FROM watch WHERE url = '" + budget + "' AND source = 'cli'"), 1);
   EXPECT_EQ(json::parse(api_get(port, "/api/v1/watches").body)["items"].size(), 2u);  // the config's and this
 
+  // `redline serve` beside the node: the same database, read-only.
+  Process serve(RedlineEnv::redline_path(),
+                ProcessOptions{{"--config", env.config_path().string(), "serve", "--listen", "127.0.0.1:0"},
+                               {},
+                               env.dir().string(),
+                               "",
+                               ""});
+  ASSERT_TRUE(serve.start().ok());
+  ASSERT_TRUE(serve.wait_for_output("API listening on", 20s)) << serve.stderr_text();
+  const uint16_t serve_port = port_of(serve.stderr_text());
+  ASSERT_NE(serve_port, 0) << serve.stderr_text();
+  EXPECT_EQ(json::parse(api_get(serve_port, "/api/v1/changes").body)["items"].size(), 1u);
+  EXPECT_EQ(api_request(serve_port, "POST", "/api/v1/watches", writer, R"({"url": ")" + budget + R"(2"})").status, 403);
+  ASSERT_TRUE(serve.terminate().ok());
+  EXPECT_TRUE(serve.wait(20s).has_value());
+
   ASSERT_TRUE(daemon.terminate().ok());
   const auto stopped = daemon.wait(20s);
   ASSERT_TRUE(stopped.has_value());
