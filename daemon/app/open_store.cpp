@@ -1,20 +1,11 @@
 #include "app/open_store.hpp"
 
-#include "store/postgres_store.hpp"
+#include "monitor/status_report.hpp"
 
 namespace redline::app {
 
 Result<std::unique_ptr<Store>> open_store(const Config& config, OpenMode mode) {
-  if (!config.store.url.empty()) {
-    auto store = PostgresStore::open(config.store.url, mode, PostgresOptions{.node = config.node.name});
-    if (!store) return store.error();
-    return std::unique_ptr<Store>(std::move(*store));
-  }
-  SqliteOptions options;
-  options.synchronous = synchronous_from_string(config.store.synchronous).value_or(Synchronous::normal);
-  auto store = SqliteStore::open(config.store.path, mode, options);
-  if (!store) return store.error();
-  return std::unique_ptr<Store>(std::move(*store));
+  return redline::open_store(store_target(config), mode);
 }
 
 std::string store_name(const Config& config) {

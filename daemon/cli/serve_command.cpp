@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "api/api_service.hpp"
+#include "app/open_store.hpp"
 #include "cli/command.hpp"
 #include "core/clock.hpp"
 #include "core/exit_code.hpp"
@@ -45,7 +46,7 @@ void add_serve_command(CLI::App& app, CommandContext& ctx) {
       if (!bound) return fail(exit_code_for(bound.error().code), bound.error().message);
       // One write, so that a reader of the line never sees half of it (std::cerr is unbuffered).
       std::cerr << ("redline serve: API listening on " + *bound + " (" + service.base_url() + "), store " +
-                    config->store.path.string() + " read-only\n")
+                    app::store_name(*config) + " read-only\n")
                 << std::flush;
       int signal = 0;
       sigwait(&signals, &signal);

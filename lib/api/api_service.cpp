@@ -16,9 +16,9 @@ namespace redline::api {
 
 std::optional<Response> ApiService::State::open_readers() {
   if (reader && model) return std::nullopt;
-  auto store = SqliteStore::open(config->store.path, OpenMode::read_only);
+  auto store = open_store(store_target(*config), OpenMode::read_only);
   if (!store) return store_error(store.error());
-  auto read_model = SqliteReadModel::open(config->store.path);
+  auto read_model = open_read_model(store_target(*config));
   if (!read_model) return store_error(read_model.error());
   reader = std::move(*store);
   model = std::move(*read_model);
@@ -29,7 +29,7 @@ std::optional<Response> ApiService::State::open_writer() {
   if (options.read_only)
     return problem(403, "this server serves the store read-only (redline serve); write through redlined");
   if (writer) return std::nullopt;
-  auto store = SqliteStore::open(config->store.path, OpenMode::read_write);
+  auto store = open_store(store_target(*config), OpenMode::read_write);
   if (!store) return store_error(store.error());
   writer = std::move(*store);
   return std::nullopt;
@@ -98,6 +98,7 @@ Response ApiService::State::store_error(const Error& error) {
     case Errc::invalid_input:
       return problem(409, error.message);
     case Errc::io:
+    case Errc::unavailable:  // PostgreSQL unreachable just now
       return problem(503, "the store cannot be read just now: " + error.message);
     default:
       return problem(500, error.message);
@@ -187,9 +188,12 @@ Result<std::string> ApiService::start() {
                    : m_config->api.base_url;
   m_state->base_url = m_base_url;
   // For `redline status` (monitor/status_report.hpp); `redline serve` leaves the daemon's note alone.
-  if (!m_state->options.read_only)
-    std::ofstream(api_address_file(m_config->store.path))
-        << (address->unix_socket ? *bound : "http://" + *bound) << "\n";
+  if (!m_state->options.read_only) {
+    const auto note = api_address_file(*m_config);
+    std::error_code ec;
+    std::filesystem::create_directories(note.parent_path(), ec);  // on PostgreSQL nothing else may create it
+    std::ofstream(note) << (address->unix_socket ? *bound : "http://" + *bound) << "\n";
+  }
   return bound;
 }
 
@@ -205,7 +209,7 @@ void ApiService::stop() {
   m_server->stop();
   m_server.reset();
   std::error_code ec;
-  if (!m_state->options.read_only) std::filesystem::remove(api_address_file(m_config->store.path), ec);
+  if (!m_state->options.read_only) std::filesystem::remove(api_address_file(*m_config), ec);
 }
 
 }  // namespace redline::api

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "api/api_service.hpp"
-#include "store/sqlite_read_model.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/read_model.hpp"
+#include "store/store.hpp"
 #include "web/desk.hpp"
 
 namespace redline::api {
@@ -29,9 +29,10 @@ struct ApiService::State {
   std::string base_url;
   Router router;
 
-  std::unique_ptr<SqliteStore> reader;     // read-only Store (versions, outbox, watches)
-  std::unique_ptr<SqliteReadModel> model;  // pages, search, events, gauges
-  std::unique_ptr<SqliteStore> writer;     // opened on the first write
+  // The configured backend's (store_target(): SQLite or PostgreSQL), each a connection of its own.
+  std::unique_ptr<Store> reader;     // read-only Store (versions, outbox, watches)
+  std::unique_ptr<ReadModel> model;  // pages, search, events, gauges
+  std::unique_ptr<Store> writer;     // opened on the first write
   // /api/v1/status's snapshot (api_status.cpp).
   std::shared_ptr<StatusCache> status_cache;
   // Rendered Atom entries by event id (api_atom.cpp).

@@ -5,7 +5,7 @@
 // it; later ones are answered from it at once while a thread of its own (with its own read-only
 // connection) computes the next one, when the snapshot has expired. With a million watches a request
 // then costs what /metrics costs, and the pass runs at most once per k_status_ttl, only while someone
-// asks.
+// asks. On PostgreSQL the live nodes (`nodes`) are read per request, not from the snapshot.
 #include <spdlog/spdlog.h>
 
 #include <mutex>
@@ -37,7 +37,7 @@ Result<StatusReport> ApiService::State::status_snapshot() {
     if (report && now - status_cache->taken > k_status_ttl && !status_cache->refreshing) {
       status_cache->refreshing = true;
       std::thread([cache = status_cache, config = config] {
-        auto store = SqliteStore::open(config->store.path, OpenMode::read_only);
+        auto store = open_store(store_target(*config), OpenMode::read_only);
         Result<StatusReport> fresh = store ? status_report(*config, **store, 5) : Result<StatusReport>(store.error());
         std::lock_guard guard(cache->mutex);
         cache->refreshing = false;
@@ -66,6 +66,12 @@ Result<StatusReport> ApiService::State::status_snapshot() {
     if (count > 0) report->articles[state] = static_cast<size_t>(count);
   report->outbox_pending = static_cast<size_t>(gauges->outbox_pending);
   report->outbox_dead = static_cast<size_t>(gauges->outbox_dead);
+  // A store shared by several nodes: who is alive now (a few rows: the node table and their leases).
+  if (auto* claims = dynamic_cast<WorkClaims*>(reader.get())) {
+    auto nodes = claims->nodes(clock->now(), config->node.lease);
+    if (!nodes) return nodes.error();
+    report->nodes = std::move(*nodes);
+  }
   return *report;
 }
 

@@ -8,7 +8,14 @@
 
 namespace redline {
 
-std::filesystem::path api_address_file(const std::filesystem::path& store_path) { return store_path.string() + ".api"; }
+std::filesystem::path api_address_file(const Config& config) {
+  if (config.store.url.empty()) return config.store.path.string() + ".api";
+  return config.store.path.parent_path() / ("redline-" + config.node.name + ".api");
+}
+
+StoreTarget store_target(const Config& config) {
+  return StoreTarget{config.store.path, config.store.url, config.node.name, config.store.synchronous};
+}
 
 Result<StatusReport> status_report(const Config& config, Store& store, size_t next_count, const Clock* clock) {
   auto articles = store.list_articles();
@@ -46,7 +53,7 @@ Result<StatusReport> status_report(const Config& config, Store& store, size_t ne
   for (size_t i = 0; i < n; ++i) r.next_checks.emplace_back(upcoming[i]->url, *upcoming[i]->next_check);
   r.outbox_pending = pending->size();
   r.outbox_dead = dead->size();
-  std::ifstream(api_address_file(config.store.path)) >> r.api;
+  std::ifstream(api_address_file(config)) >> r.api;
   if (auto* claims = dynamic_cast<WorkClaims*>(&store); claims && clock) {
     auto nodes = claims->nodes(clock->now(), config.node.lease);
     if (!nodes) return nodes.error();

@@ -13,6 +13,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "store/store.hpp"
+#include "store/store_target.hpp"
 
 namespace redline {
 
@@ -39,8 +40,12 @@ struct StatusReport {
   std::optional<std::vector<NodeRecord>> nodes;
 };
 
-// The file beside the store where redlined notes the address of its API: "<store>.api".
-std::filesystem::path api_address_file(const std::filesystem::path& store_path);
+// The file where redlined notes the address of its API, for `redline status`: "<store>.api" beside a
+// SQLite store; on PostgreSQL (no file of the store on this machine) "redline-<node>.api" in the
+// directory of the default [store] path, i.e. the state directory ($STATE_DIRECTORY under systemd).
+std::filesystem::path api_address_file(const Config& config);
+// The store the configuration names ([store] path or url, [node] name).
+StoreTarget store_target(const Config& config);
 
 // Reads the report from `store` (reads every article: for operators, not for scrapers). With a clock,
 // a store shared by several nodes (WorkClaims) also lists its live nodes at clock->now().

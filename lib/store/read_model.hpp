@@ -3,11 +3,12 @@
 //
 // Paging is by keyset, never OFFSET: a page's cursor is the sort key of its last row, so pages stay
 // stable (no duplicate, no gap) while new rows arrive, and each page costs the same however deep.
-// Events are the envelopes recorded in the `event` table (migration 7): one per change, deletion,
-// redirection or restoration, copied from the event's first outbox row, kept when the outbox is
-// collected.
+// Events are the envelopes recorded in the `event` table (SQLite migration 7, PostgreSQL migration 6):
+// one per change, deletion, redirection or restoration, copied from the event's first outbox row, kept
+// when the outbox is collected.
 //
-// Thread safety: one object per thread (SqliteReadModel owns one read-only connection).
+// Backends: SqliteReadModel, PostgresReadModel (open_read_model in store/store_target.hpp picks one).
+// Thread safety: one object per thread (each owns one connection of its own).
 #pragma once
 
 #include <cstdint>
@@ -115,7 +116,7 @@ struct StoreGauges {
   int64_t outbox_pending = 0;
   int64_t outbox_dead = 0;
   std::optional<Timestamp> oldest_pending;  // created_at of the oldest pending outbox row
-  int64_t store_bytes = 0;                  // page_count × page_size of the main file
+  int64_t store_bytes = 0;                  // SQLite: page_count × page_size; PostgreSQL: the tables' size
   int64_t events = 0;                       // the newest event's seq
 };
 

@@ -21,8 +21,10 @@ struct TableSpec {
   bool identity;             // `id` is an identity column whose sequence must follow the copied ids
 };
 
-// Foreign-key order. SQLite's `event` table, headline search index and state counters are the API's
-// read model, which PostgreSQL does not have (yet): not copied.
+// Foreign-key order. The API's event history goes before the outbox: the target's trigger that copies
+// each outbox row's event then finds it there (ON CONFLICT DO NOTHING) and the ids stay the source's.
+// SQLite's headline search index and state counters are not rows to copy: PostgreSQL keeps its own
+// (its migration 6), filled by its triggers as the articles and outbox rows arrive.
 constexpr std::array k_tables = {
     TableSpec{"article",
               "id, key, url, first_seen, last_changed, state, etag, last_modified, body_hash, last_error, "
@@ -36,6 +38,7 @@ constexpr std::array k_tables = {
               "language, site_name, blocks, fingerprint, raw_sha256",
               true, true},
     TableSpec{"change", "id, article_id, from_version, to_version, classes, stats", true, true},
+    TableSpec{"event", "id, event_id, article_id, version_id, type, created_at, payload", true, true},
     TableSpec{"outbox",
               "id, event_id, article_id, version_id, notifier, payload, state, attempts, created_at, "
               "next_attempt, delivered_at, last_error",
@@ -61,6 +64,7 @@ constexpr std::array k_counts = {
     Counted{"watches", "SELECT count(*) FROM watch"},
     Counted{"watch schedules", "SELECT count(*) FROM article_check"},
     Counted{"headline tests", "SELECT count(*) FROM headline_test"},
+    Counted{"events", "SELECT count(*) FROM event"},
 };
 
 constexpr size_t k_batch_bytes = 16 * 1024 * 1024;

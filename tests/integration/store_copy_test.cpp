@@ -7,6 +7,7 @@
 #include "integration/redline_env.hpp"
 #include "store/postgres_store.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/store_target.hpp"
 #include "support/postgres_cluster.hpp"
 
 namespace redline::testing {
@@ -126,6 +127,7 @@ TEST_F(StoreCopyTest, InterruptedCopyResumesAndMatches) {
   EXPECT_NE(second.out.find("versions                    36          36"), std::string::npos) << second.out;
   EXPECT_NE(second.out.find("outbox rows                 36          36"), std::string::npos) << second.out;
   EXPECT_NE(second.out.find("watch schedules             12          12"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("events                      36          36"), std::string::npos) << second.out;
 
   // A third run changes nothing and still matches.
   const auto third = copy();
@@ -163,6 +165,22 @@ TEST_F(StoreCopyTest, InterruptedCopyResumesAndMatches) {
   for (size_t i = 0; i < src_outbox->size(); ++i) {
     EXPECT_EQ((*src_outbox)[i].event_id, (*dst_outbox)[i].event_id);
     EXPECT_EQ((*src_outbox)[i].state, (*dst_outbox)[i].state);
+  }
+  // The API's event history, with its ids (the API's cursors) unchanged.
+  auto src_model = open_read_model(StoreTarget{sqlite_path(), ""});
+  auto dst_model = open_read_model(StoreTarget{"", m_db->url()});
+  ASSERT_TRUE(src_model.ok() && dst_model.ok()) << (dst_model.ok() ? "" : dst_model.error().message);
+  EventQuery all;
+  all.limit = 100;
+  auto src_events = (*src_model)->events(all);
+  auto dst_events = (*dst_model)->events(all);
+  ASSERT_TRUE(src_events.ok() && dst_events.ok());
+  ASSERT_EQ(src_events->items.size(), 36u);
+  ASSERT_EQ(src_events->items.size(), dst_events->items.size());
+  for (size_t i = 0; i < src_events->items.size(); ++i) {
+    EXPECT_EQ(src_events->items[i].seq, dst_events->items[i].seq);
+    EXPECT_EQ(src_events->items[i].event_id, dst_events->items[i].event_id);
+    EXPECT_EQ(src_events->items[i].payload, dst_events->items[i].payload);
   }
   auto watches = (*target)->list_watches();
   ASSERT_TRUE(watches.ok());
