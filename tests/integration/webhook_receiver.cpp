@@ -18,7 +18,8 @@ WebhookReceiver::WebhookReceiver(std::string secret) : m_secret(std::move(secret
     }
     std::lock_guard lock(m_mutex);
     m_received.push_back(std::move(hook));
-    return ServerResponse::text(m_status, !m_body.empty() ? m_body : m_status < 300 ? "ok" : "unavailable");
+    auto answer = ServerResponse::text(m_status, !m_body.empty() ? m_body : m_status < 300 ? "ok" : "unavailable");
+    return answer.with_delay(m_delay);
   });
   m_server.start();
 }
@@ -26,6 +27,11 @@ WebhookReceiver::WebhookReceiver(std::string secret) : m_secret(std::move(secret
 std::vector<ReceivedWebhook> WebhookReceiver::received() const {
   std::lock_guard lock(m_mutex);
   return m_received;
+}
+
+void WebhookReceiver::delay(Duration d) {
+  std::lock_guard lock(m_mutex);
+  m_delay = d;
 }
 
 void WebhookReceiver::answer(int status, std::string body) {

@@ -24,6 +24,9 @@ class WebhookReceiver {
   std::vector<ReceivedWebhook> received() const;
   // The status to answer with from now on (200 by default), and the body ("" = "ok" or "unavailable").
   void answer(int status, std::string body = "");
+  // Answer each delivery this long after it arrived (it is recorded on arrival): a sender that dies
+  // meanwhile never learns it was received.
+  void delay(Duration d);
 
  private:
   LocalHttpServer m_server;
@@ -32,6 +35,7 @@ class WebhookReceiver {
   std::vector<ReceivedWebhook> m_received;
   int m_status = 200;
   std::string m_body;
+  Duration m_delay{0};
 };
 
 }  // namespace redline::testing
