@@ -1,5 +1,7 @@
 #include "integration/webhook_receiver.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "core/clock.hpp"
 #include "notify/webhook_signer.hpp"
 
@@ -27,6 +29,17 @@ WebhookReceiver::WebhookReceiver(std::string secret) : m_secret(std::move(secret
 std::vector<ReceivedWebhook> WebhookReceiver::received() const {
   std::lock_guard lock(m_mutex);
   return m_received;
+}
+
+std::map<std::string, int> WebhookReceiver::count_by_id(const std::string& type) const {
+  std::map<std::string, int> out;
+  for (const auto& r : received()) {
+    auto body = nlohmann::json::parse(r.body, nullptr, false);
+    if (body.is_discarded() || body.value("type", "") != type) continue;
+    for (const auto& [name, value] : r.headers)
+      if (name == "webhook-id") ++out[value];
+  }
+  return out;
 }
 
 void WebhookReceiver::delay(Duration d) {
