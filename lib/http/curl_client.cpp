@@ -73,10 +73,17 @@ struct WaitingRequest {
   HttpClient::Callback done;
 };
 
-// A request handed to curl, with the origin the gate counted it under.
+// A request handed to curl, with the origin the gate counted it under, and whether curl has sent it
+// (CURLOPT_PREREQFUNCTION: the connection is ready and the request goes out now).
+struct SendWatch {
+  CurlClient::Impl* client = nullptr;
+  std::string origin;
+  bool sent = false;
+};
 struct ActiveTransfer {
   std::unique_ptr<CurlTransfer> transfer;
   std::string origin;
+  std::unique_ptr<SendWatch> send;  // its address is curl's CURLOPT_PREREQDATA
 };
 
 class CurlClient::Impl : public std::enable_shared_from_this<Impl> {
@@ -114,6 +121,9 @@ class CurlClient::Impl : public std::enable_shared_from_this<Impl> {
   void collect_finished();
   void complete(Callback done, HttpResponse response);
   void start_transfer(const std::string& origin, HttpRequest request, Callback done);
+  static int on_prereq(void* watch, char* remote_ip, char* local_ip, int remote_port, int local_port);
+  // The gate learns that a transfer went out, or that it never will.
+  void note_sent(SendWatch& watch, bool sent);
   void wake_at(Timestamp at);
   void set_waiting_total(size_t n);
 
@@ -212,7 +222,7 @@ void CurlClient::Impl::start_pending() {
   while (!heads.empty() && (limit == 0 || m_transfers.size() < limit)) {
     auto it = heads.top().second;
     heads.pop();
-    const GateDecision decision = m_gate.admit(it->first);
+    const GateDecision decision = m_gate.admit(it->first, it->second.front().request.origin_taken_at);
     if (decision.kind == GateDecision::Kind::wait) {
       if (decision.until && (!wake || *decision.until < *wake)) wake = decision.until;
       continue;  // asked again at `until`, or when a request of this origin finishes
@@ -237,21 +247,42 @@ void CurlClient::Impl::start_transfer(const std::string& origin, HttpRequest req
   auto transfer = std::make_unique<CurlTransfer>(std::move(request), std::move(done));
   std::string error = m_init_error;
   if (m_multi == nullptr || !transfer->configure(m_options, error)) {
+    m_gate.sent(origin, false);
     m_gate.cancelled(origin);
     complete(transfer->take_callback(), failed(FetchError::other, error + " [" + transfer->request().url + "]"));
     return;
   }
   CURL* easy = transfer->easy();
+  auto send = std::make_unique<SendWatch>(SendWatch{this, origin});
+  curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, &Impl::on_prereq);
+  curl_easy_setopt(easy, CURLOPT_PREREQDATA, send.get());
   CURLMcode mc = curl_multi_add_handle(m_multi, easy);
   if (mc != CURLM_OK) {
+    m_gate.sent(origin, false);
     m_gate.cancelled(origin);
     complete(transfer->take_callback(),
              failed(FetchError::other, std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc)));
     return;
   }
-  m_transfers.emplace(easy, ActiveTransfer{std::move(transfer), origin});
+  m_transfers.emplace(easy, ActiveTransfer{std::move(transfer), origin, std::move(send)});
   std::lock_guard lock(m_pending_mutex);
   ++m_stats.started;
+}
+
+int CurlClient::Impl::on_prereq(void* watch, char*, char*, int, int) {
+  auto* w = static_cast<SendWatch*>(watch);
+  w->client->note_sent(*w, true);
+  return CURL_PREREQFUNC_OK;
+}
+
+void CurlClient::Impl::note_sent(SendWatch& watch, bool sent) {
+  if (watch.sent) return;  // a redirect's next request: the spacing ran from the first
+  watch.sent = true;
+  m_gate.sent(watch.origin, sent);
+  // The origin's next request may go one spacing from now: ask the gate again (not from inside curl).
+  boost::asio::post(m_io, [weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->start_pending();
+  });
 }
 
 void CurlClient::Impl::set_waiting_total(size_t n) {
@@ -294,6 +325,7 @@ void CurlClient::Impl::cancel_all(const std::string& why) {
   m_transfers.clear();
   for (auto& [easy, active] : transfers) {
     curl_multi_remove_handle(m_multi, easy);
+    note_sent(*active.send, false);
     m_gate.cancelled(active.origin);
     complete(active.transfer->take_callback(), cancelled(active.transfer->request()));
   }
@@ -412,6 +444,7 @@ void CurlClient::Impl::collect_finished() {
     m_transfers.erase(it);
     curl_multi_remove_handle(m_multi, easy);
     HttpResponse response = active.transfer->finish(code);
+    note_sent(*active.send, false);  // failed before it was sent (connect, DNS): frees the origin's turn
     response.retry_at = m_gate.finished(active.origin, response);
     complete(active.transfer->take_callback(), std::move(response));
     finished = true;

@@ -37,6 +37,10 @@ struct HttpRequest {
   size_t max_body = 8u << 20;  // decoded bytes; the transfer is aborted past it
   int max_redirects = 10;      // 0: do not follow; a 3xx is returned as the response
   bool html_only = false;      // refuse responses whose Content-Type is not HTML/XHTML/XML/text
+  // Several nodes (docs/scale-out.md): when this node took the URL's origin over from another node,
+  // which may have started a request there just before. The origin's next start here waits one rate
+  // spacing from then, so that the site sees no more than its rate across the hand-over.
+  std::optional<Timestamp> origin_taken_at;
 };
 
 // Why a fetch failed; `none` when an HTTP response arrived (whatever its status). `deferred`: not

@@ -84,11 +84,12 @@ std::optional<Timestamp> OriginGate::block_end(const State& s, Timestamp now, st
   return end;
 }
 
-GateDecision OriginGate::admit(const std::string& origin) {
+GateDecision OriginGate::admit(const std::string& origin, std::optional<Timestamp> taken_at) {
   if (origin.empty()) return {};
   const Timestamp now = m_clock.now();
   if (m_origins.size() >= m_sweep_at) forget_idle(now);
   State& s = state(origin);
+  if (taken_at && s.limits.rate > 0) s.next_start = std::max(s.next_start, *taken_at + spacing(s.limits.rate));
   std::string why;
   if (auto end = block_end(s, now, &why)) {
     const bool hold = *end - now <= m_options.defer_after;
@@ -97,8 +98,10 @@ GateDecision OriginGate::admit(const std::string& origin) {
   if (s.limits.connections > 0 && s.in_flight >= static_cast<size_t>(s.limits.connections))
     return {GateDecision::Kind::wait, std::nullopt, std::to_string(s.in_flight) + " requests in flight"};
   if (s.limits.rate > 0) {
+    if (s.unsent > 0) return {GateDecision::Kind::wait, std::nullopt, "rate limit (a request is being sent)"};
     if (s.next_start > now) return {GateDecision::Kind::wait, s.next_start, "rate limit"};
     s.next_start = now + spacing(s.limits.rate);
+    ++s.unsent;
   }
   ++s.in_flight;
   return {};
@@ -146,6 +149,14 @@ std::optional<Timestamp> OriginGate::finished(const std::string& origin, const H
   return block_end(s, now);
 }
 
+void OriginGate::sent(const std::string& origin, bool sent) {
+  if (origin.empty()) return;
+  State& s = state(origin);
+  if (s.unsent == 0) return;
+  --s.unsent;
+  if (sent) s.next_start = std::max(s.next_start, m_clock.now() + spacing(s.limits.rate));
+}
+
 void OriginGate::cancelled(const std::string& origin) {
   if (origin.empty()) return;
   State& s = state(origin);
@@ -179,7 +190,7 @@ void OriginGate::forget_idle(Timestamp now) {
   // information: its state is recreated identically on the next request.
   std::erase_if(m_origins, [now](const auto& entry) {
     const State& s = entry.second;
-    return s.in_flight == 0 && s.failures == 0 && s.next_start <= now && s.retry_after_until <= now &&
+    return s.in_flight == 0 && s.unsent == 0 && s.failures == 0 && s.next_start <= now && s.retry_after_until <= now &&
            s.backoff_until <= now;
   });
   m_sweep_at = std::max<size_t>(1024, 2 * m_origins.size());

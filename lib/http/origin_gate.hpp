@@ -3,13 +3,19 @@
 // An origin is scheme://host[:port] (url_origin). For each one the gate keeps:
 //   - requests in flight, at most `connections` (0 = unlimited), counted from admit() → go until
 //     finished() or cancelled();
-//   - a minimum spacing of 1/rate seconds between request starts (rate 0 = unlimited);
+//   - a minimum spacing of 1/rate seconds between request starts (rate 0 = unlimited), counted from
+//     when each request was really sent (sent()): a request admitted and not sent yet (its thread
+//     busy elsewhere, a connection being opened) holds the next one back, so that a stall between
+//     admission and sending cannot bring two starts closer than the spacing on the wire;
 //   - "blocked until" from a Retry-After (delay-seconds or HTTP-date) on a 429 or 503, cut to
 //     retry_after_max;
 //   - an exponential backoff after consecutive failures of the origin (dns, connect, tls, timeout,
 //     reset, 5xx, 429 without Retry-After): backoff_initial, doubling, at most backoff_max. Any answer
 //     that shows the origin is healthy (another status, or a refused size/type/redirect) ends it.
 // Limits come from the first override whose host suffix matches the origin's host, else the defaults.
+//
+// A node of a cluster that takes an origin over from another passes the time it did (`taken_at`):
+// the other node may have started a request just before, so no start here before one spacing after.
 //
 // admit() decides for one request: go (now counted in flight), wait (ask again at `until`, or when a
 // request of that origin finishes if `until` is unset), or defer (the origin is blocked for longer than
@@ -70,12 +76,15 @@ class OriginGate {
  public:
   OriginGate(const Clock& clock, OriginGateOptions options);
 
-  GateDecision admit(const std::string& origin);
+  GateDecision admit(const std::string& origin, std::optional<Timestamp> taken_at = std::nullopt);
   // The request admitted for `origin` ended with `response`. Returns the time until which the origin is
   // blocked now (Retry-After or backoff), if it is.
   std::optional<Timestamp> finished(const std::string& origin, const HttpResponse& response);
   // The request admitted for `origin` was abandoned (cancel_all, shutdown): only in-flight accounting.
   void cancelled(const std::string& origin);
+  // The request admitted for `origin` is being sent now (its connection is ready), or will never be
+  // (`sent` false: it failed or was abandoned before): the next start is one spacing after now.
+  void sent(const std::string& origin, bool sent = true);
 
   size_t in_flight(const std::string& origin) const;
   std::optional<Timestamp> blocked_until(const std::string& origin) const;
@@ -89,6 +98,7 @@ class OriginGate {
   struct State {
     OriginLimits limits;
     size_t in_flight = 0;
+    size_t unsent = 0;       // admitted under a rate and not sent yet: the next start waits
     Timestamp next_start{};  // rate spacing: no start before this
     Timestamp retry_after_until{};
     Timestamp backoff_until{};

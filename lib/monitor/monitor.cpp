@@ -293,6 +293,7 @@ void Monitor::start(uint32_t slot) {
   CheckPipeline pipeline(m_config, m_store, m_clock);
   HttpRequest request = s.validators ? pipeline.request_for(s.url, s.validators->etag, s.validators->last_modified)
                                      : pipeline.request_for(s.url, {}, {});
+  request.origin_taken_at = m_work->origin_taken_at(s.article_id);
   m_http.fetch(std::move(request),
                [this, slot, alive = m_alive, article = std::move(article)](HttpResponse response) mutable {
                  if (!*alive) return;

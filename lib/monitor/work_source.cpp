@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "util/url.hpp"
 
 namespace redline {
@@ -52,10 +54,33 @@ Status ClaimedWork::add(std::span<const NewWatch> watches) {
     if (w.slot >= m_article_of.size()) m_article_of.resize(w.slot + 1, 0);
     m_article_of[w.slot] = w.article_id;
     m_slot_of[w.article_id] = w.slot;
-    planned.push_back({w.article_id, url_origin(w.url), w.first});
+    std::string origin = url_origin(w.url);
+    const auto [number, fresh] = m_origin_number.try_emplace(origin, static_cast<uint32_t>(m_held_of.size()));
+    if (fresh) {
+      m_held_of.push_back(0);
+      m_taken_at.push_back(Timestamp{});
+    }
+    m_origin_of[w.article_id] = number->second;
+    planned.push_back({w.article_id, std::move(origin), w.first});
   }
   // The store keeps a next check another node planned or recorded; only a watch without one gets ours.
   return m_claims.plan_checks(planned);
+}
+
+void ClaimedWork::hold(int64_t article_id) {
+  if (!m_held.insert(article_id).second) return;
+  if (auto o = m_origin_of.find(article_id); o != m_origin_of.end()) ++m_held_of[o->second];
+}
+
+void ClaimedWork::drop(int64_t article_id) {
+  if (m_held.erase(article_id) == 0) return;
+  if (auto o = m_origin_of.find(article_id); o != m_origin_of.end()) --m_held_of[o->second];
+}
+
+std::optional<Timestamp> ClaimedWork::origin_taken_at(int64_t article_id) const {
+  auto o = m_origin_of.find(article_id);
+  if (o == m_origin_of.end() || m_taken_at[o->second] == Timestamp{}) return std::nullopt;
+  return m_taken_at[o->second];
 }
 
 void ClaimedWork::remove(uint32_t slot) {
@@ -97,7 +122,7 @@ void ClaimedWork::set_aside(Timestamp now) {
   // added a moment ago and not read here yet). It comes back after orphan_delay, for whichever node
   // watches it then.
   note(m_claims.defer_checks(m_options.node, m_orphans, now + m_options.orphan_delay), "cannot defer checks");
-  for (int64_t id : m_orphans) m_held.erase(id);
+  for (int64_t id : m_orphans) drop(id);
   m_orphans.clear();
 }
 
@@ -110,8 +135,13 @@ void ClaimedWork::tick(Timestamp now, size_t room) {
   auto claimed = m_claims.claim_checks(m_options.node, now, m_options.lease, want);
   if (!claimed) return note(claimed.error(), "cannot claim checks");
   note({}, "");
+  // An origin of which this node held no check was maybe another node's until a moment ago: its
+  // requests wait a rate spacing from now (after the claim, which saw the other node's leases end).
+  const Timestamp claimed_at = m_clock.now();
   for (int64_t id : *claimed) {
-    m_held.insert(id);
+    if (auto o = m_origin_of.find(id); o != m_origin_of.end() && m_held_of[o->second] == 0)
+      m_taken_at[o->second] = claimed_at;
+    hold(id);
     if (m_slot_of.count(id))
       m_queue.push(id);
     else
@@ -145,12 +175,12 @@ std::optional<Timestamp> ClaimedWork::next_due(const std::function<bool(uint32_t
 void ClaimedWork::ended(int64_t article_id, bool recorded) {
   // Without bookkeeping (the store failed, the watch went) the lease is left to expire: the check
   // runs again, here or elsewhere, a lease from now.
-  if (!recorded) m_held.erase(article_id);
+  if (!recorded) drop(article_id);
 }
 
 void ClaimedWork::written(std::span<const CheckRecord> records, bool) {
   // Written: the store ended the leases. Failed: they expire, and the checks run again.
-  for (const auto& r : records) m_held.erase(r.article_id);
+  for (const auto& r : records) drop(r.article_id);
 }
 
 void ClaimedWork::stop() {
@@ -163,6 +193,7 @@ void ClaimedWork::stop() {
     spdlog::warn("node {}: could not give back {} leases (they expire on their own): {}", m_options.node, ids.size(),
                  s.error().message);
   m_held.clear();
+  std::fill(m_held_of.begin(), m_held_of.end(), 0);
   while (!m_queue.empty()) m_queue.pop();
 }
 

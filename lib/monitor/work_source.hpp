@@ -60,6 +60,9 @@ class WorkSource {
   virtual void written(std::span<const CheckRecord> records, bool ok) = 0;
   // The node stops: work taken and not written is given back.
   virtual void stop() = 0;
+  // When this node took the origin of `article_id`'s check over from another node, if it may have:
+  // HttpRequest::origin_taken_at.
+  virtual std::optional<Timestamp> origin_taken_at(int64_t article_id) const = 0;
 };
 
 // One node, its own plan: today's in-memory schedule.
@@ -74,6 +77,7 @@ class LocalSchedule final : public WorkSource {
   void ended(int64_t, bool) override {}
   void written(std::span<const CheckRecord>, bool) override {}
   void stop() override {}
+  std::optional<Timestamp> origin_taken_at(int64_t) const override { return std::nullopt; }
 
  private:
   struct Due {
@@ -108,6 +112,7 @@ class ClaimedWork final : public WorkSource {
   void ended(int64_t article_id, bool recorded) override;
   void written(std::span<const CheckRecord> records, bool ok) override;
   void stop() override;
+  std::optional<Timestamp> origin_taken_at(int64_t article_id) const override;
 
   size_t held() const { return m_held.size(); }
 
@@ -116,6 +121,9 @@ class ClaimedWork final : public WorkSource {
   void set_aside(Timestamp now);
   // Store errors come in bursts (the server restarting): logged once until a call succeeds.
   void note(const Status& s, std::string_view what);
+  // m_held with the count per origin.
+  void hold(int64_t article_id);
+  void drop(int64_t article_id);
 
   WorkClaims& m_claims;
   const Clock& m_clock;
@@ -125,6 +133,13 @@ class ClaimedWork final : public WorkSource {
   std::queue<int64_t> m_queue;                      // claimed, not started
   std::unordered_set<int64_t> m_held;               // claimed, not yet written or given up
   std::vector<int64_t> m_orphans;                   // claimed, no watch here
+  // Origins by number, and per origin the checks held and when this node took it over: claimed a
+  // check of it while holding none (another node may have fetched from it a moment before; the
+  // hand-over rule waits only for that node's leases to end).
+  std::unordered_map<std::string, uint32_t> m_origin_number;
+  std::unordered_map<int64_t, uint32_t> m_origin_of;  // article → origin number
+  std::vector<uint32_t> m_held_of;                    // per origin
+  std::vector<Timestamp> m_taken_at;                  // per origin; zero: never
   Timestamp m_renewed{};
   bool m_failing = false;
 };

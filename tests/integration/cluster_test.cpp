@@ -6,7 +6,6 @@
 // change is stored once (one new version) and delivered once by webhook-id; the dead node's origins are
 // checked again by the others. Figures (how long the take-over took) are printed, not asserted.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <csignal>
@@ -90,16 +89,7 @@ class ClusterTest : public ::testing::Test {
     return false;
   }
 
-  std::map<std::string, int> changed_deliveries() const {
-    std::map<std::string, int> out;  // webhook-id → deliveries
-    for (const auto& r : receiver.received()) {
-      auto body = nlohmann::json::parse(r.body, nullptr, false);
-      if (body.is_discarded() || body.value("type", "") != "article.changed") continue;
-      for (const auto& [name, value] : r.headers)
-        if (name == "webhook-id") ++out[value];
-    }
-    return out;
-  }
+  std::map<std::string, int> changed_deliveries() const { return receiver.count_by_id("article.changed"); }
 
   std::optional<TestDatabase> m_db;
   std::vector<std::unique_ptr<NewsSite>> sites;

@@ -10,7 +10,11 @@ NewsSite::NewsSite() {
     const auto it = m_articles.find(req.path);
     if (it == m_articles.end()) return ServerResponse::text(404, "no such article");
     if (m_observer) m_observer(req);
-    return ServerResponse::html(render(it->second, ++m_requests));
+    auto response = ServerResponse::html(render(it->second, ++m_requests));
+    const auto [lo, hi] = m_latency;
+    const auto spread = (hi - lo).count() > 0 ? static_cast<Duration::rep>(m_requests * 7919 % (hi - lo).count()) : 0;
+    response.with_delay(lo + Duration(spread));
+    return response;
   });
   m_server.start();
 }

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/local_http_server.hpp"
@@ -40,6 +41,12 @@ class NewsSite {
     fn(m_articles.at(path));
   }
   std::string url(const std::string& path) const { return m_server.url(path); }
+  // Every answer for an article waits between `lo` and `hi` (spread over the requests), so that a
+  // client's requests overlap as they do on a real site; none by default.
+  void set_latency(Duration lo, Duration hi) {
+    std::lock_guard lock(m_mutex);
+    m_latency = {lo, hi};
+  }
   // Called (on the server thread, before answering) with every request for an article.
   void on_request(std::function<void(const ServerRequest&)> observer) {
     std::lock_guard lock(m_mutex);
@@ -54,6 +61,7 @@ class NewsSite {
   mutable std::mutex m_mutex;
   std::map<std::string, SiteArticle> m_articles;
   size_t m_requests = 0;
+  std::pair<Duration, Duration> m_latency{};
   std::function<void(const ServerRequest&)> m_observer;
 };
 

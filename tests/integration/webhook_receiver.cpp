@@ -1,5 +1,7 @@
 #include "integration/webhook_receiver.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "core/clock.hpp"
 #include "notify/webhook_signer.hpp"
 
@@ -18,7 +20,8 @@ WebhookReceiver::WebhookReceiver(std::string secret) : m_secret(std::move(secret
     }
     std::lock_guard lock(m_mutex);
     m_received.push_back(std::move(hook));
-    return ServerResponse::text(m_status, !m_body.empty() ? m_body : m_status < 300 ? "ok" : "unavailable");
+    auto answer = ServerResponse::text(m_status, !m_body.empty() ? m_body : m_status < 300 ? "ok" : "unavailable");
+    return answer.with_delay(m_delay);
   });
   m_server.start();
 }
@@ -26,6 +29,22 @@ WebhookReceiver::WebhookReceiver(std::string secret) : m_secret(std::move(secret
 std::vector<ReceivedWebhook> WebhookReceiver::received() const {
   std::lock_guard lock(m_mutex);
   return m_received;
+}
+
+std::map<std::string, int> WebhookReceiver::count_by_id(const std::string& type) const {
+  std::map<std::string, int> out;
+  for (const auto& r : received()) {
+    auto body = nlohmann::json::parse(r.body, nullptr, false);
+    if (body.is_discarded() || body.value("type", "") != type) continue;
+    for (const auto& [name, value] : r.headers)
+      if (name == "webhook-id") ++out[value];
+  }
+  return out;
+}
+
+void WebhookReceiver::delay(Duration d) {
+  std::lock_guard lock(m_mutex);
+  m_delay = d;
 }
 
 void WebhookReceiver::answer(int status, std::string body) {

@@ -135,9 +135,17 @@ TEST_F(SharedWorkTest, ADeadNodesChecksAreTakenOverAfterTheLeaseAndAStoppedNodes
   run({b.get()}, 20);
   for (const auto& url : held_by_a) EXPECT_EQ(m_fetches[url]["b"], 0) << url << " taken while a's lease ran";
   EXPECT_LE(fetched_by("b"), 40u - held_by_a.size());
+  const Timestamp lease_end = clock.now() + (k_lease - 20s);
   run({b.get()}, 20);  // the lease ran out: b takes a's checks over, each once
   for (const auto& url : held_by_a) EXPECT_EQ(m_fetches[url]["b"], 1) << url << " not taken over";
   EXPECT_EQ(fetched_by("b"), 40u);
+  // a may have started a request just before it died: b's requests of the origins it took over wait a
+  // rate spacing from the take-over (HttpRequest::origin_taken_at, honoured by OriginGate).
+  for (const auto& r : b->http.requests())
+    if (held_by_a.count(r.url)) {
+      ASSERT_TRUE(r.origin_taken_at) << r.url;
+      EXPECT_GE(*r.origin_taken_at, lease_end) << r.url;
+    }
 
   // A node that stops gives its claims back: the others take them at once, not after the lease.
   auto c = start_node("c", config);

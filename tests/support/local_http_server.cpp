@@ -1,5 +1,8 @@
 #include "support/local_http_server.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -216,6 +219,11 @@ class LocalHttpServer::Session : public std::enable_shared_from_this<Session> {
     m_keep_alive = message.keep_alive();
     m_head_only = request.method == "HEAD";
 
+    request.arrived = std::chrono::steady_clock::now();
+    tcp_info info{};
+    socklen_t size = sizeof info;
+    if (getsockopt(m_socket.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &size) == 0)
+      request.arrived -= std::chrono::milliseconds(info.tcpi_last_data_recv);
     m_server.request_started(request);
     m_responding = true;
     try {

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -45,6 +46,9 @@ struct ServerRequest {
   std::string query;   // after '?', or ""
   Headers headers;     // names lower-case
   std::string body;
+  // When the request's last bytes reached this machine's TCP stack (TCP_INFO's last_data_recv, in
+  // the kernel's ticks), not when the server thread got to them: a busy server thread does not move it.
+  std::chrono::steady_clock::time_point arrived;
 
   std::string header(std::string_view name) const;  // first header with this lower-case name, or ""
 };
