@@ -203,18 +203,7 @@ Result<StoreGauges> PostgresReadModel::gauges() {
   for (int i = 0; i < rows->size(); ++i) {
     const std::string name = rows->text(i, 0);
     const int64_t value = rows->integer(i, 1);
-    if (name == "outbox:pending")
-      g.outbox_pending = value;
-    else if (name == "outbox:dead")
-      g.outbox_dead = value;
-    else if (name.starts_with("articles:"))
-      g.articles_by_state[name.substr(9)] = value;
-    else if (name == "oldest_pending" && !rows->is_null(i, 1))
-      g.oldest_pending = from_epoch_ms(value);
-    else if (name == "events")
-      g.events = value;
-    else if (name == "bytes")
-      g.store_bytes = value;
+    g.set(name, value, rows->is_null(i, 1));
   }
   return g;
 }

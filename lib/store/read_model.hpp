@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
@@ -118,6 +119,10 @@ struct StoreGauges {
   std::optional<Timestamp> oldest_pending;  // created_at of the oldest pending outbox row
   int64_t store_bytes = 0;                  // SQLite: page_count × page_size; PostgreSQL: the tables' size
   int64_t events = 0;                       // the newest event's seq
+
+  // One row of a backend's gauge query by name: outbox:pending, outbox:dead, articles:<state>,
+  // oldest_pending (skipped when null), events, bytes; other names are ignored.
+  void set(std::string_view name, int64_t value, bool null = false);
 };
 
 class ReadModel {

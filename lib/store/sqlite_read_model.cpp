@@ -209,18 +209,7 @@ Result<StoreGauges> SqliteReadModel::gauges() {
     const std::string name = (*stmt)->column_text(0);
     const bool null = (*stmt)->column_is_null(1);
     const int64_t value = (*stmt)->column_int(1);
-    if (name == "outbox:pending")
-      g.outbox_pending = value;
-    else if (name == "outbox:dead")
-      g.outbox_dead = value;
-    else if (name.rfind("articles:", 0) == 0)
-      g.articles_by_state[name.substr(9)] = value;
-    else if (name == "oldest_pending" && !null)
-      g.oldest_pending = from_epoch_ms(value);
-    else if (name == "events")
-      g.events = value;
-    else if (name == "bytes")
-      g.store_bytes = value;
+    g.set(name, value, null);
   }
   return g;
 }

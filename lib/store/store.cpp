@@ -2,11 +2,28 @@
 
 #include <array>
 
+#include "store/read_model.hpp"
+
 namespace redline {
 
 namespace {
 constexpr std::array<std::string_view, 3> k_state_names = {"pending", "delivered", "dead"};
 }  // namespace
+
+void StoreGauges::set(std::string_view name, int64_t value, bool null) {
+  if (name == "outbox:pending")
+    outbox_pending = value;
+  else if (name == "outbox:dead")
+    outbox_dead = value;
+  else if (name.starts_with("articles:"))
+    articles_by_state[std::string(name.substr(9))] = value;
+  else if (name == "oldest_pending" && !null)
+    oldest_pending = from_epoch_ms(value);
+  else if (name == "events")
+    events = value;
+  else if (name == "bytes")
+    store_bytes = value;
+}
 
 std::string_view to_string(OutboxState s) { return k_state_names.at(static_cast<size_t>(s)); }
 
