@@ -86,22 +86,22 @@ TEST_F(OriginGateTest, UnlimitedWhenZero) {
 }
 
 TEST_F(OriginGateTest, RateSpacesRequestStarts) {
-  OriginGate gate(clock, limits(0, 2.0));  // one start every 500 ms
+  OriginGate gate(clock, limits(0, 2.0));  // one start every 525 ms: 1/rate and the 5 % margin
   const Timestamp t0 = clock.now();
   EXPECT_EQ(gate.admit(k_a).kind, Kind::go);
   gate.sent(k_a);
   GateDecision d = gate.admit(k_a);
   EXPECT_EQ(d.kind, Kind::wait);
-  EXPECT_EQ(d.until, t0 + 500ms);
+  EXPECT_EQ(d.until, t0 + 525ms);
   EXPECT_EQ(gate.admit(k_b).kind, Kind::go) << "rates are per origin";
-  clock.advance(499ms);
+  clock.advance(524ms);
   EXPECT_EQ(gate.admit(k_a).kind, Kind::wait);
   clock.advance(1ms);
   EXPECT_EQ(gate.admit(k_a).kind, Kind::go);
   gate.sent(k_a);
   d = gate.admit(k_a);
-  EXPECT_EQ(d.until, t0 + 1000ms);
-  // After a quiet spell there is no burst credit: the next start again opens a 500 ms gap.
+  EXPECT_EQ(d.until, t0 + 1050ms);
+  // After a quiet spell there is no burst credit: the next start again opens a 525 ms gap.
   clock.advance(10s);
   EXPECT_EQ(gate.admit(k_a).kind, Kind::go);
   gate.sent(k_a);
@@ -112,16 +112,16 @@ TEST_F(OriginGateTest, RateSpacesRequestStarts) {
 }
 
 TEST_F(OriginGateTest, AnOriginTakenOverWaitsASpacingFromTheHandOver) {
-  OriginGate gate(clock, limits(0, 5.0));  // one start every 200 ms
+  OriginGate gate(clock, limits(0, 5.0));  // one start every 210 ms (200 ms and the 5 % margin)
   const Timestamp taken = clock.now();
   GateDecision d = gate.admit(k_a, taken);
   EXPECT_EQ(d.kind, Kind::wait) << "the node it came from may have started a request just before";
-  EXPECT_EQ(d.until, taken + 200ms);
+  EXPECT_EQ(d.until, taken + 210ms);
   EXPECT_EQ(gate.admit(k_b).kind, Kind::go) << "only the origin taken over waits";
-  clock.advance(200ms);
+  clock.advance(210ms);
   EXPECT_EQ(gate.admit(k_a, taken).kind, Kind::go);
   gate.sent(k_a);
-  EXPECT_EQ(gate.admit(k_a, taken).until, taken + 400ms) << "the hand-over counts once";
+  EXPECT_EQ(gate.admit(k_a, taken).until, taken + 420ms) << "the hand-over counts once";
   clock.advance(10s);
   EXPECT_EQ(gate.admit(k_a, taken).kind, Kind::go) << "a hand-over long ago delays nothing";
   OriginGate unlimited(clock, limits(0, 0));
@@ -129,29 +129,29 @@ TEST_F(OriginGateTest, AnOriginTakenOverWaitsASpacingFromTheHandOver) {
 }
 
 TEST_F(OriginGateTest, TheSpacingRunsFromWhenARequestWasSent) {
-  OriginGate gate(clock, limits(0, 5.0));  // one start every 200 ms
+  OriginGate gate(clock, limits(0, 5.0));  // one start every 210 ms (200 ms and the 5 % margin)
   EXPECT_EQ(gate.admit(k_a).kind, Kind::go);
   clock.advance(300ms);  // admitted, not sent yet: its thread was busy, its connection opening
   GateDecision d = gate.admit(k_a);
   EXPECT_EQ(d.kind, Kind::wait) << "the next start waits for the one before to go out";
   EXPECT_FALSE(d.until) << "asked again when it has gone";
   gate.sent(k_a);
-  EXPECT_EQ(gate.admit(k_a).until, clock.now() + 200ms) << "a spacing from the send, not from the admission";
-  clock.advance(200ms);
+  EXPECT_EQ(gate.admit(k_a).until, clock.now() + 210ms) << "a spacing from the send, not from the admission";
+  clock.advance(210ms);
   EXPECT_EQ(gate.admit(k_a).kind, Kind::go);
   gate.sent(k_a, false);  // failed before it went out: the admission still spaces
-  EXPECT_EQ(gate.admit(k_a).until, clock.now() + 200ms);
-  clock.advance(200ms);
+  EXPECT_EQ(gate.admit(k_a).until, clock.now() + 210ms);
+  clock.advance(210ms);
   EXPECT_EQ(gate.admit(k_a).kind, Kind::go);
 }
 
 TEST_F(OriginGateTest, FractionalRate) {
-  OriginGate gate(clock, limits(0, 0.1));  // one every 10 s
+  OriginGate gate(clock, limits(0, 0.1));  // one every 10.5 s
   const Timestamp t0 = clock.now();
   EXPECT_EQ(gate.admit(k_a).kind, Kind::go);
   gate.sent(k_a);
-  EXPECT_EQ(gate.admit(k_a).until, t0 + 10s);
-  clock.advance(10s);
+  EXPECT_EQ(gate.admit(k_a).until, t0 + 10500ms);
+  clock.advance(10500ms);
   EXPECT_EQ(gate.admit(k_a).kind, Kind::go);
 }
 
