@@ -53,7 +53,7 @@ int Service::start_api() {
 // Hands what the monitor and the dispatcher do to the metrics as it happens (the io thread counts into
 // atomics; the API's thread reads them).
 void Service::publish_metrics() {
-  m_monitor->observe({[this](Duration elapsed, size_t bytes) {
+  m_monitor->observe({[this](std::chrono::microseconds elapsed, size_t bytes) {
                         m_metrics.observe_fetch(std::chrono::duration<double>(elapsed).count(), bytes);
                       },
                       [this](const std::string& result, const std::vector<std::string>& classes) {

@@ -240,7 +240,7 @@ HttpResponse CurlTransfer::finish(CURLcode code) {
   if (curl_easy_getinfo(m_easy, CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url != nullptr) r.effective_url = url;
   curl_off_t micros = 0;
   if (curl_easy_getinfo(m_easy, CURLINFO_TOTAL_TIME_T, &micros) == CURLE_OK)
-    r.elapsed = std::chrono::duration_cast<Duration>(std::chrono::microseconds(micros));
+    r.elapsed = std::chrono::microseconds(micros);
   r.headers = std::move(m_headers);
 
   if (code == CURLE_OK) {

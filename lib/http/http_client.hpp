@@ -51,12 +51,12 @@ std::string_view to_string(FetchError e);
 
 struct HttpResponse {
   FetchError error = FetchError::none;
-  std::string error_message;  // human-readable, empty when error == none
-  long status = 0;            // HTTP status of the final response
-  std::string effective_url;  // after redirects
-  Headers headers;            // of the final response; names lower-case
-  std::string body;           // decoded (gzip/deflate undone)
-  Duration elapsed{0};
+  std::string error_message;             // human-readable, empty when error == none
+  long status = 0;                       // HTTP status of the final response
+  std::string effective_url;             // after redirects
+  Headers headers;                       // of the final response; names lower-case
+  std::string body;                      // decoded (gzip/deflate undone)
+  std::chrono::microseconds elapsed{0};  // from the start of the transfer to its end
   // Set when the request's origin is blocked after this response (always with `deferred`): no request
   // to that origin is sent before this time.
   std::optional<Timestamp> retry_at;

@@ -109,7 +109,7 @@ class Monitor {
   // response (the fetch's time and decoded size); `checked` after each concluded check, with its result
   // (check_result()) and, for a change, its classes.
   struct CheckObserver {
-    std::function<void(Duration elapsed, size_t bytes)> fetched;
+    std::function<void(std::chrono::microseconds elapsed, size_t bytes)> fetched;
     std::function<void(const std::string& result, const std::vector<std::string>& classes)> checked;
   };
   void observe(CheckObserver observer) { m_observer = std::move(observer); }
