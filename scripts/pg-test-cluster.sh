@@ -5,15 +5,17 @@
 #   scripts/pg-test-cluster.sh start DIR   # writes DIR/url (a libpq URI of the "postgres" database)
 #   scripts/pg-test-cluster.sh stop DIR    # stops the cluster and removes DIR
 #   scripts/pg-test-cluster.sh restart DIR # pg_ctl restart -m fast (every session is cut), same port
+#   scripts/pg-test-cluster.sh down DIR    # pg_ctl stop -m fast: the server is gone, its data kept
+#   scripts/pg-test-cluster.sh up DIR      # starts it again after down, same port and settings
 #
 # PG_TEST_DURABLE=1 keeps a real server's durability (fsync, full page writes, synchronous commit;
-# benchmarks); the tests run without it.
+# benchmarks); the tests run without it. PG_TEST_OPTIONS adds server options ("-c name=value ...").
 #
 # PostgreSQL refuses to run as root, so as root the cluster runs as `nobody`. When the binaries are
 # absent, start writes DIR/skip (the reason) instead of DIR/url and exits 0: the tests then skip
 # their PostgreSQL cases with that reason.
 set -euo pipefail
-cmd="${1:?start|stop}"
+cmd="${1:?start|stop|restart|down|up}"
 dir="${2:?directory}"
 
 bindir=""
@@ -44,8 +46,8 @@ case "$cmd" in
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale --no-sync >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log"; exit 1; }
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $fast -c max_connections=200" \
+    echo "-p $port -k $dir -c listen_addresses=127.0.0.1 $fast -c max_connections=200 ${PG_TEST_OPTIONS:-}" >"$dir/options"
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" \
       start >"$dir/pg_ctl.log" 2>&1 || { cat "$dir/pg_ctl.log" "$dir/server.log"; exit 1; }
     echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$dir/url"
     echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($dir)"
@@ -54,6 +56,14 @@ case "$cmd" in
     as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 60 restart >"$dir/pg_ctl.log" 2>&1 ||
       { cat "$dir/pg_ctl.log"; exit 1; }
     ;;
+  down)
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >"$dir/pg_ctl.log" 2>&1 ||
+      { cat "$dir/pg_ctl.log"; exit 1; }
+    ;;
+  up)
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" \
+      start >"$dir/pg_ctl.log" 2>&1 || { cat "$dir/pg_ctl.log" "$dir/server.log"; exit 1; }
+    ;;
   stop)
     if [ -n "$bindir" ] && [ -f "$dir/data/postmaster.pid" ]; then
       as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
@@ -61,7 +71,7 @@ case "$cmd" in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: $0 start|stop|restart DIR" >&2
+    echo "usage: $0 start|stop|restart|down|up DIR" >&2
     exit 2
     ;;
 esac

@@ -53,6 +53,19 @@ void Dispatcher::drain(std::function<void(const DrainReport&)> done) {
   drain_round(drain);
 }
 
+// An outage of the store is logged once, not at every round, and its end once.
+void Dispatcher::note_outbox_read(const Error* error) {
+  if (!error) {
+    if (m_outbox_failing) m_log->info("notify: the outbox can be read again");
+    m_outbox_failing = false;
+  } else if (!m_outbox_failing) {
+    m_log->error("notify: cannot read the outbox: {} (logged once until it can be read again)", error->message);
+    m_outbox_failing = true;
+  } else {
+    m_log->debug("notify: cannot read the outbox: {}", error->message);
+  }
+}
+
 void Dispatcher::drain_round(const std::shared_ptr<Drain>& drain) {
   auto taken = std::make_shared<size_t>(0);
   auto finished = [this, drain, taken] {
@@ -65,12 +78,12 @@ void Dispatcher::drain_round(const std::shared_ptr<Drain>& drain) {
     DrainReport& r = drain->report;
     r.delivered = m_stats.delivered - drain->before.delivered;
     r.failed = (m_stats.retried - drain->before.retried) + (m_stats.dead - drain->before.dead);
-    if (auto pending = m_store.count_pending_outbox()) {
+    auto pending = m_store.count_pending_outbox();
+    note_outbox_read(pending.ok() ? nullptr : &pending.error());
+    if (pending)
       r.left = static_cast<size_t>(*pending);
-    } else {
-      m_log->error("notify: cannot read the outbox: {}", pending.error().message);
+    else
       r.read_failed = true;
-    }
     auto callback = std::move(drain->done);
     callback(r);
   };
@@ -90,8 +103,8 @@ size_t Dispatcher::start_round(std::function<void()> done, std::set<int64_t>* sk
     due = m_options.claims->claim_outbox(m_options.node, m_clock.now(), m_options.lease,
                                          std::min(m_options.batch, m_options.max_in_flight - busy));
   }
+  note_outbox_read(due.ok() ? nullptr : &due.error());
   if (!due) {
-    m_log->error("notify: cannot read the outbox: {}", due.error().message);
     release(round, true);
     return 0;
   }

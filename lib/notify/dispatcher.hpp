@@ -138,6 +138,7 @@ class Dispatcher {
   // One round: the due rows not in `skip` (when given); returns how many it took.
   size_t start_round(std::function<void()> done, std::set<int64_t>* skip);
   void drain_round(const std::shared_ptr<Drain>& drain);
+  void note_outbox_read(const Error* error);  // null: the read worked
   void pump();
   void send(Job job);
   void on_outcome(const Job& job, const AttemptOutcome& outcome);
@@ -157,6 +158,7 @@ class Dispatcher {
   std::set<int64_t> m_busy;                      // outbox ids queued or in flight
   std::set<std::string, std::less<>> m_failing;  // notifiers whose last attempt failed (for logging)
   std::shared_ptr<spdlog::logger> m_log;
+  bool m_outbox_failing = false;  // the last read of the outbox failed (logged once)
   std::mt19937_64 m_rng;
   DispatchStats m_stats;
   std::function<void(const std::string&, std::string_view)> m_on_attempt;

@@ -1,7 +1,8 @@
 // A real `redlined` on a real PostgreSQL when the database misbehaves:
-// - the server restarted (pg_ctl restart -m fast: every session cut) while the node works: the node
-//   reconnects, stores and delivers every change made before and after the outage, and logs the
-//   outage in a few lines, not one per query;
+// - the server restarted (pg_ctl restart -m fast: every session cut) while the node works, or gone
+//   for 40 s (stopped, then started again): the node keeps running, reconnects, stores and delivers
+//   every change made before, during and after the outage, and logs the outage in a few lines, not
+//   one per query or tick;
 // - the server unreachable at start: exit 69 with a message naming the store and libpq's reason;
 // - a schema newer than the binary knows: exit 74 naming both versions.
 // The restart test starts a cluster of its own (scripts/pg-test-cluster.sh), so that restarting it
@@ -12,6 +13,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -71,37 +74,53 @@ class OwnCluster {
     while (!u.empty() && (u.back() == '\n' || u.back() == ' ')) u.pop_back();
     return u;
   }
-  bool restart() const { return std::system((k_script + " restart " + m_dir.string()).c_str()) == 0; }
+  bool restart() const { return run("restart"); }
+  bool down() const { return run("down"); }  // the server stops; its data stays
+  bool up() const { return run("up"); }
 
  private:
+  bool run(const std::string& command) const {
+    return std::system((k_script + " " + command + " " + m_dir.string()).c_str()) == 0;
+  }
+
   std::filesystem::path m_dir;
   bool m_started = false;
 };
 
-TEST(PgFailureTest, ServerRestartedUnderLoadLosesNothing) {
-  OwnCluster cluster;
-  if (auto reason = cluster.skip_reason(); !reason.empty()) GTEST_SKIP() << reason;
-  constexpr int k_articles = 30;
-  NewsSite site;
-  std::vector<std::string> urls;
-  for (int k = 0; k < k_articles; ++k) {
-    site.put("/a/" + std::to_string(k), story(k, 0));
-    urls.push_back(site.url("/a/" + std::to_string(k)));
-  }
-  WebhookReceiver receiver{k_test_secret};
-  RedlineEnv env;
-  std::string config = "[log]\nlevel = \"info\"\n[api]\nlisten = \"\"\n[store]\nurl = \"" + cluster.url() +
-                       "\"\n[node]\nname = \"node-1\"\nlease = \"5s\"\n[schedule]\ncatch_up = \"2s\"\n"
-                       "[http]\nper_host_connections = 4\nper_host_rate = 50\n"
-                       "[[webhook]]\nname = \"hook\"\nurl = \"" +
-                       receiver.url() + "\"\nsecret = \"" + k_test_secret + "\"\ntimeout = \"2s\"\n";
-  for (const auto& url : urls) config += "[[watch]]\nurl = \"" + url + "\"\nevery = \"2s\"\n";
-  env.write_config(config);
-  Process node(RedlineEnv::redlined_path(), {{"--config", env.config_path().string()}, {}, "", "", ""});
-  ASSERT_TRUE(node.start().ok());
+// One node on its own cluster, 30 articles on a local site checked every 2 s, a webhook receiver.
+class PgOutageTest : public ::testing::Test {
+ protected:
+  static constexpr int k_articles = 30;
 
-  const auto open_store = [&] { return PostgresStore::open(cluster.url(), OpenMode::read_only); };
-  const auto versions_stored = [&]() -> int64_t {
+  void SetUp() override {
+    if (auto reason = m_cluster.skip_reason(); !reason.empty()) GTEST_SKIP() << reason;
+    for (int k = 0; k < k_articles; ++k) {
+      m_site.put("/a/" + std::to_string(k), story(k, 0));
+      m_urls.push_back(m_site.url("/a/" + std::to_string(k)));
+    }
+    std::string config = "[log]\nlevel = \"info\"\n[api]\nlisten = \"\"\n[store]\nurl = \"" + m_cluster.url() +
+                         "\"\n[node]\nname = \"node-1\"\nlease = \"5s\"\n[schedule]\ncatch_up = \"2s\"\n"
+                         "[http]\nper_host_connections = 4\nper_host_rate = 50\n"
+                         "[[webhook]]\nname = \"hook\"\nurl = \"" +
+                         m_receiver.url() + "\"\nsecret = \"" + k_test_secret + "\"\ntimeout = \"2s\"\n";
+    for (const auto& url : m_urls) config += "[[watch]]\nurl = \"" + url + "\"\nevery = \"2s\"\n";
+    m_env.write_config(config);
+    m_node.emplace(RedlineEnv::redlined_path(),
+                   ProcessOptions{{"--config", m_env.config_path().string()}, {}, "", "", ""});
+    ASSERT_TRUE(m_node->start().ok());
+    m_t0 = std::chrono::steady_clock::now();
+    ASSERT_TRUE(wait_for_versions(k_articles, 60s)) << m_node->stderr_text();
+    std::printf("pg outage: first versions stored after %.1f s\n", since());
+  }
+
+  double since() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - m_t0).count(); }
+  void edit(int first, int last) {
+    for (int k = first; k < last; ++k) m_site.edit("/a/" + std::to_string(k), [&](SiteArticle& a) { a = story(k, 1); });
+  }
+  Result<std::unique_ptr<PostgresStore>> open_store() const {
+    return PostgresStore::open(m_cluster.url(), OpenMode::read_only);
+  }
+  int64_t versions_stored() const {
     auto store = open_store();
     if (!store) return -1;
     auto articles = (*store)->list_articles();
@@ -109,67 +128,97 @@ TEST(PgFailureTest, ServerRestartedUnderLoadLosesNothing) {
     int64_t n = 0;
     for (const auto& a : *articles) n += a.version_count;
     return n;
-  };
-  const auto wait_for_versions = [&](int64_t n, Duration timeout) {
+  }
+  bool wait_for_versions(int64_t n, Duration timeout) const {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
       if (versions_stored() >= n) return true;
       std::this_thread::sleep_for(200ms);
     }
     return false;
-  };
-  const auto t0 = std::chrono::steady_clock::now();
-  const auto since = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
-  ASSERT_TRUE(wait_for_versions(k_articles, 60s)) << node.stderr_text();
-  std::printf("pg restart: first versions stored after %.1f s\n", since());
-
-  // Ten articles change, and the server restarts while the node checks them; ten more change after.
-  for (int k = 0; k < 10; ++k) site.edit("/a/" + std::to_string(k), [&](SiteArticle& a) { a = story(k, 1); });
-  const size_t log_before = node.stderr_text().size();
-  std::this_thread::sleep_for(1s);
-  ASSERT_TRUE(cluster.restart());
-  for (int k = 10; k < 20; ++k) site.edit("/a/" + std::to_string(k), [&](SiteArticle& a) { a = story(k, 1); });
-  std::printf("pg restart: server back after %.1f s\n", since());
-  ASSERT_TRUE(wait_for_versions(k_articles + 20, 60s)) << node.stderr_text();
-  std::printf("pg restart: 20 changes stored after %.1f s\n", since());
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  const auto changed = [&] {
+  }
+  // Deliveries of article.changed events, by webhook-id.
+  std::map<std::string, int> changed() const {
     std::map<std::string, int> ids;
-    for (const auto& r : receiver.received()) {
+    for (const auto& r : m_receiver.received()) {
       auto body = nlohmann::json::parse(r.body, nullptr, false);
       if (body.is_discarded() || body.value("type", "") != "article.changed") continue;
       for (const auto& [name, value] : r.headers)
         if (name == "webhook-id") ++ids[value];
     }
     return ids;
-  };
-  while (changed().size() < 20 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(200ms);
-  std::printf("pg restart: 20 changes delivered after %.1f s\n", since());
-  ASSERT_TRUE(node.running()) << node.stderr_text();
-
-  // Every change stored once and delivered.
-  EXPECT_EQ(changed().size(), 20u);
-  auto store = open_store();
-  ASSERT_TRUE(store.ok()) << store.error().message;
-  for (int k = 0; k < k_articles; ++k) {
-    auto a = (*store)->find_article(urls[static_cast<size_t>(k)]);
-    ASSERT_TRUE(a.ok() && *a) << urls[static_cast<size_t>(k)];
-    EXPECT_EQ((**a).version_count, k < 20 ? 2 : 1) << urls[static_cast<size_t>(k)];
   }
-  // The outage in a few lines, not one per query or tick: one from each part of the node whose store
-  // call failed (the bookkeeping, the watch list, the claims, the dispatcher), and one from the
-  // connection when it is back.
-  const auto outage = problems(node.stderr_text().substr(log_before));
-  std::string shown;
-  for (const auto& line : outage) shown += line + "\n";
-  std::printf("pg restart: %zu warning/error lines during the outage\n%s", outage.size(), shown.c_str());
-  EXPECT_GE(outage.size(), 1u) << "the outage went unnoticed?";
-  EXPECT_LE(outage.size(), 5u) << shown;
 
-  ASSERT_TRUE(node.terminate().ok());
-  auto status = node.wait(20s);
-  ASSERT_TRUE(status);
-  EXPECT_EQ(status->code, 0) << node.stderr_text();
+  // After the outage: the `changes` edited articles (the first ones) stored once and delivered, the
+  // outage logged in at most `max_lines` warning/error lines from log offset `log_before`, and the
+  // node still running and stopping cleanly.
+  void expect_nothing_lost(int changes, size_t log_before, size_t max_lines) {
+    ASSERT_TRUE(wait_for_versions(k_articles + changes, 90s)) << m_node->stderr_text();
+    std::printf("pg outage: %d changes stored after %.1f s\n", changes, since());
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (changed().size() < static_cast<size_t>(changes) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(200ms);
+    std::printf("pg outage: %d changes delivered after %.1f s\n", changes, since());
+    ASSERT_TRUE(m_node->running()) << m_node->stderr_text();
+    EXPECT_EQ(changed().size(), static_cast<size_t>(changes));
+    auto store = open_store();
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    for (int k = 0; k < k_articles; ++k) {
+      auto a = (*store)->find_article(m_urls[static_cast<size_t>(k)]);
+      ASSERT_TRUE(a.ok() && *a) << m_urls[static_cast<size_t>(k)];
+      EXPECT_EQ((**a).version_count, k < changes ? 2 : 1) << m_urls[static_cast<size_t>(k)];
+    }
+    // The outage in a few lines, not one per query or tick: one from each part of the node whose
+    // store call failed (the bookkeeping, the watch list, the claims, the dispatcher), and one from
+    // the connection when it is back.
+    const auto outage = problems(m_node->stderr_text().substr(log_before));
+    std::string shown;
+    for (const auto& line : outage) shown += line + "\n";
+    std::printf("pg outage: %zu warning/error lines\n%s", outage.size(), shown.c_str());
+    EXPECT_GE(outage.size(), 1u) << "the outage went unnoticed?";
+    EXPECT_LE(outage.size(), max_lines) << shown;
+
+    ASSERT_TRUE(m_node->terminate().ok());
+    auto status = m_node->wait(20s);
+    ASSERT_TRUE(status);
+    EXPECT_EQ(status->code, 0) << m_node->stderr_text();
+  }
+
+  OwnCluster m_cluster;
+  NewsSite m_site;
+  std::vector<std::string> m_urls;
+  WebhookReceiver m_receiver{k_test_secret};
+  RedlineEnv m_env;
+  std::optional<Process> m_node;
+  std::chrono::steady_clock::time_point m_t0;
+};
+
+TEST_F(PgOutageTest, ServerRestartedUnderLoadLosesNothing) {
+  // Ten articles change, and the server restarts while the node checks them; ten more change after.
+  edit(0, 10);
+  const size_t log_before = m_node->stderr_text().size();
+  std::this_thread::sleep_for(1s);
+  ASSERT_TRUE(m_cluster.restart());
+  edit(10, 20);
+  std::printf("pg restart: server back after %.1f s\n", since());
+  expect_nothing_lost(20, log_before, 5);
+}
+
+TEST_F(PgOutageTest, ServerDownForLongLosesNothingAndLogsTheOutageOnce) {
+  // The server is gone for 40 s (some 20 rounds of checks, hundreds of ticks and store calls that
+  // fail): ten articles changed before it went, ten while it is away.
+  constexpr auto k_outage = 40s;
+  edit(0, 10);
+  const size_t log_before = m_node->stderr_text().size();
+  std::this_thread::sleep_for(1s);
+  ASSERT_TRUE(m_cluster.down());
+  std::printf("pg down: server stopped at %.1f s\n", since());
+  edit(10, 20);
+  std::this_thread::sleep_for(k_outage);
+  ASSERT_TRUE(m_node->running()) << "the node gave up while its database was away: " << m_node->stderr_text();
+  ASSERT_TRUE(m_cluster.up());
+  std::printf("pg down: server back at %.1f s\n", since());
+  expect_nothing_lost(20, log_before, 5);
 }
 
 TEST(PgFailureTest, UnreachableServerAtStartIsExit69) {
