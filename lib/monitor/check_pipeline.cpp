@@ -145,9 +145,12 @@ Result<std::variant<CheckOutcome, PendingCheck>> CheckPipeline::begin(const Arti
   work.check = std::move(check);
   work.content_type = response.header("content-type");
   work.body = std::move(response.body);
-  auto latest = m_store.latest_version(article.id);
-  if (!latest) return latest.error();
-  work.latest = std::move(*latest);
+  // An article without versions needs no read (write_capture() notices one stored meanwhile).
+  if (article.version_count > 0) {
+    auto latest = m_store.latest_version(article.id);
+    if (!latest) return latest.error();
+    work.latest = std::move(*latest);
+  }
   return Began(std::move(work));
 }
 

@@ -80,6 +80,8 @@ class Connection {
   Status exec_script(std::string_view sql);
 
   bool in_transaction() const { return m_depth > 0; }
+  // A statement of the open transaction failed: it can only roll back (to a savepoint).
+  bool transaction_failed() const { return PQtransactionStatus(m_conn) == PQTRANS_INERROR; }
   // Transaction depth bookkeeping for pg::Transaction.
   int& depth() { return m_depth; }
   const std::string& where() const { return m_where; }  // "host:port/dbname"

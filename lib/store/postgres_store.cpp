@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "store/postgres_migrations.hpp"
+#include "store/raw_pack.hpp"
 #include "store/record_codec.hpp"
 
 namespace redline {
@@ -16,7 +17,7 @@ namespace {
 
 constexpr std::string_view k_article_columns =
     "SELECT a.id, a.key, a.url, a.first_seen, c.last_checked, a.last_changed, c.next_check, a.state, a.etag, "
-    "a.last_modified, a.body_hash, a.last_error, (SELECT count(*) FROM version v WHERE v.article_id = a.id), "
+    "a.last_modified, a.body_hash, a.last_error, a.versions, "
     "a.published FROM article a LEFT JOIN article_check c ON c.article_id = a.id ";
 
 constexpr std::string_view k_version_columns =
@@ -131,7 +132,9 @@ Status PostgresStore::begin_group() {
 
 Status PostgresStore::commit_group() {
   if (!m_group) return {};
-  Status counted = count_write();
+  Status counted = m_conn->transaction_failed()
+                       ? make_error(Errc::io, "store " + where() + ": a write of the group failed; none is stored")
+                       : count_write();
   Status s = counted ? m_group->commit() : counted;
   m_group.reset();  // rolls back when the commit did not happen
   return s;
@@ -144,9 +147,9 @@ Result<ArticleRecord> PostgresStore::ensure_article(std::string_view key, std::s
 Result<std::vector<ArticleRecord>> PostgresStore::ensure_articles(
     std::span<const std::pair<std::string, std::string>> keys_urls, Timestamp now) {
   return write([&]() -> Result<std::vector<ArticleRecord>> {
-    // Set-based for the articles the store knows (every start of every node upserts all the
-    // configuration's watches: three statements, not three per watch); the new ones one by one, in
-    // order, as ensure_article (a URL linked by an earlier entry then finds its article).
+    // Set-based (every start of every node upserts all the configuration's watches): four statements,
+    // not four per watch. The result is ensure_article's, entry by entry in order: an entry finds its
+    // article by key, else by a URL linked before (by the store or an earlier entry).
     std::vector<std::string_view> keys, urls;
     for (const auto& [key, url] : keys_urls) {
       if (key.empty()) return make_error(Errc::invalid_input, "article key is empty");
@@ -159,19 +162,57 @@ Result<std::vector<ArticleRecord>> PostgresStore::ensure_articles(
         {pg::texts(keys), pg::texts(urls)});
     if (!found) return found.error();
     std::vector<int64_t> ids(keys_urls.size());
+    for (size_t i = 0; i < ids.size(); ++i) ids[i] = found->integer(static_cast<int>(i), 0);
+
+    // The new ones: an entry whose key or URL an earlier new entry brought shares its article; the
+    // others are inserted together (another node inserting a key at the same moment: its row).
+    constexpr size_t none = static_cast<size_t>(-1);
+    std::vector<size_t> leader(ids.size(), none);
+    std::unordered_map<std::string_view, size_t> by_key, by_url;
+    std::vector<std::string_view> new_keys, new_urls;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (ids[i] != 0) {
+        if (!urls[i].empty()) by_url.emplace(urls[i], i);
+        continue;
+      }
+      if (auto k = by_key.find(keys[i]); k != by_key.end()) {
+        leader[i] = k->second;
+      } else if (auto u = urls[i].empty() ? by_url.end() : by_url.find(urls[i]); u != by_url.end()) {
+        leader[i] = u->second;
+      } else {
+        leader[i] = i;
+        by_key.emplace(keys[i], i);
+        new_keys.push_back(keys[i]);
+        new_urls.push_back(urls[i]);
+      }
+      if (!urls[i].empty()) by_url.emplace(urls[i], leader[i]);
+    }
+    if (!new_keys.empty()) {
+      auto inserted = m_conn->exec(
+          "INSERT INTO article (key, url, first_seen) SELECT k, u, $3 FROM unnest($1::text[], $2::text[]) AS n(k, u) "
+          "ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING id, key",
+          {pg::texts(new_keys), pg::texts(new_urls), pg::time(now)});
+      if (!inserted) return inserted.error();
+      std::unordered_map<std::string, int64_t> id_of;
+      for (int r = 0; r < inserted->size(); ++r) id_of.emplace(inserted->text(r, 1), inserted->integer(r, 0));
+      for (size_t i = 0; i < ids.size(); ++i) {
+        if (leader[i] == none) continue;
+        const size_t l = leader[i];
+        ids[i] = ids[l] != 0 ? ids[l] : id_of[std::string(keys[l])];
+        if (ids[i] == 0) return make_error(Errc::internal, "article " + std::string(keys[l]) + " was not inserted");
+      }
+    }
     std::vector<int64_t> link_ids;
     std::vector<std::string_view> link_urls;
-    for (size_t i = 0; i < ids.size(); ++i) {
-      ids[i] = found->integer(static_cast<int>(i), 0);
-      if (ids[i] != 0 && !urls[i].empty()) {
+    for (size_t i = 0; i < ids.size(); ++i)
+      if (!urls[i].empty()) {
         link_ids.push_back(ids[i]);
         link_urls.push_back(urls[i]);
       }
-    }
     if (!link_ids.empty()) {
       auto link = m_conn->exec(
           "INSERT INTO article_url (url, article_id, first_seen) SELECT u, i, $3 FROM unnest($1::text[], "
-          "$2::bigint[]) AS l(u, i) ON CONFLICT DO NOTHING",
+          "$2::bigint[]) WITH ORDINALITY AS l(u, i, n) ORDER BY n ON CONFLICT DO NOTHING",
           {pg::texts(link_urls), pg::integers(link_ids), pg::time(now)});
       if (!link) return link.error();
     }
@@ -183,13 +224,8 @@ Result<std::vector<ArticleRecord>> PostgresStore::ensure_articles(
     out.reserve(keys_urls.size());
     for (size_t i = 0; i < ids.size(); ++i) {
       const auto it = row_of.find(ids[i]);
-      if (ids[i] != 0 && it != row_of.end()) {
-        out.push_back(read_article(*rows, it->second));
-        continue;
-      }
-      auto article = ensure_article_locked(keys_urls[i].first, keys_urls[i].second, now);
-      if (!article) return article.error();
-      out.push_back(std::move(*article));
+      if (it == row_of.end()) return make_error(Errc::internal, "article " + std::to_string(ids[i]) + " vanished");
+      out.push_back(read_article(*rows, it->second));
     }
     return out;
   });
@@ -228,12 +264,13 @@ Result<ArticleRecord> PostgresStore::ensure_article_locked(std::string_view key,
 
 Result<bool> PostgresStore::rekey_article(int64_t article_id, std::string_view key) {
   if (key.empty()) return make_error(Errc::invalid_input, "article key is empty");
-  return write([&]() -> Result<bool> {
+  return write_statement([&]() -> Result<bool> {
     auto updated =
         m_conn->exec("UPDATE article SET key = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM article WHERE key = $2)",
                      {pg::integer(article_id), pg::text(key)});
     if (!updated) {
-      if (updated.error().code == Errc::invalid_input) return false;  // taken meanwhile by another node
+      // Taken meanwhile by another node (outside a group; inside one the group fails and is retried).
+      if (updated.error().code == Errc::invalid_input && !m_group) return false;
       return updated.error();
     }
     if (updated->affected() > 0) return true;
@@ -327,7 +364,7 @@ Result<std::vector<ChangeRecord>> PostgresStore::changes(int64_t article_id) {
 }
 
 Result<int64_t> PostgresStore::add_version(const NewVersion& version) {
-  return write([&] { return insert_version(version); });
+  return write_statement([&] { return insert_version(version); });
 }
 
 Result<std::vector<int64_t>> PostgresStore::add_versions(std::span<const NewVersion> versions) {
@@ -350,70 +387,108 @@ Status PostgresStore::require_article(int64_t article_id) {
   return {};
 }
 
-// Inside an open transaction: the version, its change, its outbox rows and the article's bookkeeping.
+namespace {
+
+// A version with its raw page, change, outbox rows and the article's bookkeeping in one statement (one
+// round trip). The checks come first: when one fails nothing is written and the last columns say why.
+constexpr std::string_view k_insert_version = R"(
+WITH art AS (SELECT id FROM article WHERE id = $1::bigint),
+prev AS (SELECT id FROM version WHERE id = $16::bigint AND article_id = $1::bigint),
+taken AS (SELECT 1 FROM version WHERE article_id = $1::bigint AND captured_at = $2::bigint),
+ev AS (SELECT * FROM unnest($19::text[], $20::text[], $21::text[], $22::bigint[], $23::bigint[])
+         AS e(event_id, notifier, payload, created_at, next_attempt)),
+dup AS (SELECT o.event_id, o.notifier FROM outbox o JOIN ev USING (event_id, notifier) LIMIT 1),
+ok AS (SELECT 1 FROM art WHERE ($16::bigint IS NULL OR EXISTS (SELECT 1 FROM prev))
+         AND NOT EXISTS (SELECT 1 FROM taken) AND NOT EXISTS (SELECT 1 FROM dup)),
+raw AS (INSERT INTO raw_blob (sha256, size, data) SELECT $13::text, $14::bigint, $15::bytea FROM ok
+          WHERE $13::text IS NOT NULL ON CONFLICT DO NOTHING),
+v AS (INSERT INTO version (article_id, captured_at, url, headline, byline, published, modified, canonical_url,
+                           language, site_name, blocks, fingerprint, raw_sha256)
+        SELECT $1::bigint, $2::bigint, $3::text, $4::text, $5::text, $6::bigint, $7::bigint, $8::text, $9::text,
+               $10::text, $11::text, $12::text, $13::text FROM ok RETURNING id),
+c AS (INSERT INTO change (article_id, from_version, to_version, classes, stats)
+        SELECT $1::bigint, $16::bigint, v.id, $17::text, $18::text FROM v WHERE $16::bigint IS NOT NULL),
+o AS (INSERT INTO outbox (event_id, article_id, version_id, notifier, payload, created_at, next_attempt)
+        SELECT ev.event_id, $1::bigint, v.id, ev.notifier, ev.payload, ev.created_at, ev.next_attempt FROM v, ev),
+up AS (UPDATE article SET published = CASE WHEN last_changed IS NULL OR $2::bigint >= last_changed THEN $6::bigint
+                                           ELSE published END,
+                          last_changed = greatest(coalesce(last_changed, $2::bigint), $2::bigint)
+         WHERE id = $1::bigint AND EXISTS (SELECT 1 FROM v)),
+link AS (INSERT INTO article_url (url, article_id, first_seen) SELECT $3::text, $1::bigint, $2::bigint FROM v
+           WHERE $3::text <> '' ON CONFLICT DO NOTHING)
+SELECT (SELECT id FROM v), EXISTS (SELECT 1 FROM art), EXISTS (SELECT 1 FROM prev), EXISTS (SELECT 1 FROM taken),
+       (SELECT event_id || ' for notifier ' || notifier FROM dup))";
+
+}  // namespace
+
+// Inside an open transaction (or a group): the version, its change, its outbox rows and the article's
+// bookkeeping, in one statement.
 Result<int64_t> PostgresStore::insert_version(const NewVersion& version) {
   const std::string article = std::to_string(version.article_id);
-  if (auto s = require_article(version.article_id); !s) return s.error();
-  if (version.change) {
-    const auto& c = *version.change;
-    if (c.article_id != 0 && c.article_id != version.article_id)
-      return make_error(Errc::invalid_input,
-                        "change is for article " + std::to_string(c.article_id) + ", version for article " + article);
-    auto owner = m_conn->exec("SELECT article_id FROM version WHERE id = $1", {pg::integer(c.from_version)});
-    if (!owner) return owner.error();
-    if (owner->size() == 0 || owner->integer(0, 0) != version.article_id)
-      return make_error(Errc::invalid_input, "change.from_version " + std::to_string(c.from_version) +
-                                                 " is not a version of article " + article);
-  }
-  for (const auto& o : version.outbox)
+  if (version.change && version.change->article_id != 0 && version.change->article_id != version.article_id)
+    return make_error(Errc::invalid_input, "change is for article " + std::to_string(version.change->article_id) +
+                                               ", version for article " + article);
+  std::vector<std::string_view> event_ids, notifiers, payloads;
+  std::vector<int64_t> created, next;
+  for (const auto& o : version.outbox) {
     if (o.article_id != 0 && o.article_id != version.article_id)
       return make_error(Errc::invalid_input, "outbox event " + o.event_id + " is for article " +
                                                  std::to_string(o.article_id) + ", version for article " + article);
-  std::string raw_hash;
-  if (version.packed_raw || !version.raw.empty()) {
-    auto hash = put_raw_locked(version.raw, version.packed_raw ? &*version.packed_raw : nullptr);
-    if (!hash) return hash.error();
-    raw_hash = std::move(*hash);
+    for (size_t i = 0; i < event_ids.size(); ++i)
+      if (event_ids[i] == o.event_id && notifiers[i] == o.notifier)
+        return make_error(Errc::invalid_input, "outbox event " + o.event_id + " for notifier " + o.notifier +
+                                                   " already exists (twice in this version)");
+    const Timestamp at = o.created_at == Timestamp{} ? version.captured_at : o.created_at;
+    event_ids.push_back(o.event_id);
+    notifiers.push_back(o.notifier);
+    payloads.push_back(o.payload);
+    created.push_back(to_epoch_ms(at));
+    next.push_back(to_epoch_ms(o.next_attempt == Timestamp{} ? at : o.next_attempt));
   }
+  std::optional<PackedRaw> here;
+  const PackedRaw* packed = version.packed_raw ? &*version.packed_raw : nullptr;
+  if (!packed && !version.raw.empty()) packed = &here.emplace(pack_raw(version.raw));
   const Article& a = version.content;
-  auto inserted = m_conn->exec(
-      "INSERT INTO version (article_id, captured_at, url, headline, byline, published, modified, canonical_url, "
-      "language, site_name, blocks, fingerprint, raw_sha256) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-      {pg::integer(version.article_id), pg::time(version.captured_at), pg::text(version.url), pg::text(a.headline),
-       pg::text(store_codec::encode_strings(a.authors)), pg::optional_time(a.published), pg::optional_time(a.modified),
-       pg::text(a.canonical_url), pg::text(a.language), pg::text(a.site_name),
-       pg::text(store_codec::encode_blocks(a.blocks)), pg::text(version.fingerprint),
-       raw_hash.empty() ? pg::null() : pg::text(raw_hash)});
-  if (!inserted) {
-    if (inserted.error().code != Errc::invalid_input) return inserted.error();
+  const ChangeRecord* change = version.change ? &*version.change : nullptr;
+  auto rows = m_conn->exec(k_insert_version,
+                           {pg::integer(version.article_id),
+                            pg::time(version.captured_at),
+                            pg::text(version.url),
+                            pg::text(a.headline),
+                            pg::text(store_codec::encode_strings(a.authors)),
+                            pg::optional_time(a.published),
+                            pg::optional_time(a.modified),
+                            pg::text(a.canonical_url),
+                            pg::text(a.language),
+                            pg::text(a.site_name),
+                            pg::text(store_codec::encode_blocks(a.blocks)),
+                            pg::text(version.fingerprint),
+                            packed ? pg::text(packed->sha256) : pg::null(),
+                            packed ? pg::integer(packed->size) : pg::null(),
+                            packed ? pg::bytes(packed->zstd) : pg::null(),
+                            change ? pg::integer(change->from_version) : pg::null(),
+                            pg::text(change ? store_codec::encode_strings(change->classes) : std::string()),
+                            pg::text(!change || change->stats_json.empty() ? std::string("{}") : change->stats_json),
+                            pg::texts(event_ids),
+                            pg::texts(notifiers),
+                            pg::texts(payloads),
+                            pg::integers(created),
+                            pg::integers(next)});
+  if (!rows) {
+    if (rows.error().code != Errc::invalid_input) return rows.error();
+    return make_error(Errc::invalid_input, "article " + article + ": the version captured at " +
+                                               format_rfc3339(version.captured_at) +
+                                               " was not stored: " + rows.error().message);
+  }
+  if (!rows->is_null(0, 0)) return rows->integer(0, 0);
+  if (!rows->boolean(0, 1)) return no_article(version.article_id);
+  if (change && !rows->boolean(0, 2))
+    return make_error(Errc::invalid_input, "change.from_version " + std::to_string(change->from_version) +
+                                               " is not a version of article " + article);
+  if (rows->boolean(0, 3))
     return make_error(Errc::invalid_input, "article " + article + " already has a version captured at " +
-                                               format_rfc3339(version.captured_at) + " (" + inserted.error().message +
-                                               ")");
-  }
-  const int64_t id = inserted->integer(0, 0);
-  if (version.change) {
-    auto change = m_conn->exec(
-        "INSERT INTO change (article_id, from_version, to_version, classes, stats) VALUES ($1, $2, $3, $4, $5)",
-        {pg::integer(version.article_id), pg::integer(version.change->from_version), pg::integer(id),
-         pg::text(store_codec::encode_strings(version.change->classes)),
-         pg::text(version.change->stats_json.empty() ? std::string("{}") : version.change->stats_json)});
-    if (!change) return change.error();
-  }
-  for (const auto& o : version.outbox)
-    if (auto r = insert_outbox(o, version.article_id, id, version.captured_at); !r) return r.error();
-  auto update = m_conn->exec(
-      "UPDATE article SET published = CASE WHEN last_changed IS NULL OR $2 >= last_changed THEN $3 ELSE published "
-      "END, last_changed = greatest(coalesce(last_changed, $2), $2) WHERE id = $1",
-      {pg::integer(version.article_id), pg::time(version.captured_at), pg::optional_time(version.content.published)});
-  if (!update) return update.error();
-  if (!version.url.empty()) {
-    auto link =
-        m_conn->exec("INSERT INTO article_url (url, article_id, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                     {pg::text(version.url), pg::integer(version.article_id), pg::time(version.captured_at)});
-    if (!link) return link.error();
-  }
-  return id;
+                                               format_rfc3339(version.captured_at));
+  return make_error(Errc::invalid_input, "outbox event " + rows->text(0, 4) + " already exists");
 }
 
 // Inside an open transaction. version_id 0 is stored as NULL.

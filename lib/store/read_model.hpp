@@ -50,6 +50,9 @@ struct ArticleQuery {
   std::optional<ArticleCursor> after;  // the previous page's last row
 };
 
+// A SQL LIKE pattern matching any text that contains `text` (with \ as the escape character).
+std::string like_pattern(std::string_view text);
+
 struct ArticlePage {
   std::vector<ArticleSummary> items;
   std::optional<ArticleCursor> next;  // set when more rows may follow

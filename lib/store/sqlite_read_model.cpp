@@ -63,15 +63,6 @@ std::string fts_phrase(std::string_view text) {
   return out + "\"";
 }
 
-std::string like_pattern(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "%";
-}
-
 }  // namespace
 
 Result<std::unique_ptr<SqliteReadModel>> SqliteReadModel::open(const std::filesystem::path& path) {

@@ -25,6 +25,15 @@ void StoreGauges::set(std::string_view name, int64_t value, bool null) {
     store_bytes = value;
 }
 
+std::string like_pattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
 std::string_view to_string(OutboxState s) { return k_state_names.at(static_cast<size_t>(s)); }
 
 std::optional<OutboxState> outbox_state_from_string(std::string_view name) {

@@ -4,7 +4,8 @@
 # prints both round by round with the ratios. With --postgres, redline runs the same rounds on SQLite
 # and then on PostgreSQL (a temporary cluster of Debian's postgresql-15, scripts/pg-test-cluster.sh,
 # with fsync on as a real server; PG_SYNCHRONOUS_COMMIT=on|off, default on) and prints the two side by
-# side instead of urlwatch.
+# side instead of urlwatch. POLL_ROUND_STATEMENTS=1 also prints PostgreSQL's statements of each
+# round by total time (pg_stat_statements: calls, ms in all, ms per call).
 #
 # Rounds: first (all pages new), changed (after `mkpages.py --mutate 0.1 --seed 2`), unchanged.
 # Checks that every request was answered, that the changed round stored exactly the pages listed in
@@ -65,6 +66,13 @@ round() {  # round NAME: one redlined --once; checks its log and what it stored
   since=$(($(date +%s%3N) - 1))
   /usr/bin/time -f "%e %M" -o "$work/rl/$name.time" "$redlined" --config "$work/rl/redline.toml" --once \
     > "$work/rl/$name.log" 2>&1 || { echo "poll-round: redlined failed, see $work/rl/$name.log" >&2; exit 1; }
+  if [ $store = postgres ] && [ "${statements:-0}" != 0 ]; then
+    echo "PostgreSQL statements of the $name round (calls, ms in all, ms per call):"
+    query "SELECT calls, round(total_exec_time::numeric, 1), round((total_exec_time / calls)::numeric, 3), \
+      left(regexp_replace(query, '\s+', ' ', 'g'), 90) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM \
+      pg_database WHERE datname = current_database()) ORDER BY total_exec_time DESC LIMIT 12" | sed 's/^/  /'
+    query "SELECT pg_stat_statements_reset()" >/dev/null
+  fi
   # Every watch answered: checked in this round and without an error (counted in the store).
   local checked failed
   checked=$(query "SELECT count(*) FROM article_check WHERE last_checked >= $since")
@@ -96,12 +104,15 @@ rounds
 
 if [ $postgres = 1 ]; then
   # A real server's durability (the tests' cluster runs without fsync); synchronous_commit as asked.
+  statements=${POLL_ROUND_STATEMENTS:-0}
+  [ "$statements" = 0 ] || export PG_TEST_OPTIONS="-c shared_preload_libraries=pg_stat_statements"
   PG_TEST_DURABLE=1 "$root/scripts/pg-test-cluster.sh" start "$work/pg" >/dev/null
   [ -f "$work/pg/url" ] || { cat "$work/pg/skip" >&2; exit 69; }
   psql -XAtq "$(cat "$work/pg/url")" -c "ALTER SYSTEM SET synchronous_commit = ${PG_SYNCHRONOUS_COMMIT:-on}" \
     -c "SELECT pg_reload_conf()" -c "CREATE DATABASE poll_round" >/dev/null
   psql -XAtq "$(cat "$work/pg/url")" -c "SHOW fsync" | grep -qx on || { echo "poll-round: the cluster runs without fsync" >&2; exit 1; }
   pg_url="$(sed 's|/postgres$|/poll_round|' "$work/pg/url")"
+  [ "$statements" = 0 ] || psql -XAtq "$pg_url" -c "CREATE EXTENSION pg_stat_statements" >/dev/null
   store=postgres
   write_config
   rm -rf "$work/rl/www"

@@ -419,6 +419,23 @@ TEST(PostgresReadModelMigration, BackfillsEventsAndCounts) {
   EXPECT_EQ(g->events, events->items[0].seq);
 }
 
+// Migration 8: headline search `lower(headline) LIKE '%…%'` can use a trigram index, so that it does
+// not scan every version of the store.
+TEST(PostgresReadModelMigration, HeadlineSearchHasATrigramIndex) {
+  auto db = TestDatabase::create();
+  if (!db) GTEST_SKIP() << db.error().message;
+  auto conn = pg::Connection::open(db->url(), "redline-test");
+  ASSERT_TRUE(conn.ok()) << conn.error().message;
+  ASSERT_TRUE(pg::migrate(**conn).ok());
+  ASSERT_TRUE((*conn)->exec_script("SET enable_seqscan = off").ok());
+  auto plan = (*conn)->exec("EXPLAIN SELECT DISTINCT v.article_id FROM version v WHERE lower(v.headline) LIKE '" +
+                            like_pattern("floods") + "'");
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  std::string text;
+  for (int i = 0; i < plan->size(); ++i) text += plan->text(i, 0) + "\n";
+  EXPECT_NE(text.find("version_headline_trgm"), std::string::npos) << text;
+}
+
 INSTANTIATE_STORE_CONTRACT(ReadModelTest);
 
 }  // namespace
