@@ -88,7 +88,8 @@ Result<CheckOutcome> CheckPipeline::process(const ArticleRecord& article, HttpRe
 
 Result<std::variant<CheckOutcome, PendingCheck>> CheckPipeline::begin(const ArticleRecord& article,
                                                                       HttpResponse response,
-                                                                      std::optional<Timestamp> next_check) {
+                                                                      std::optional<Timestamp> next_check,
+                                                                      std::string body_hash) {
   using Began = std::variant<CheckOutcome, PendingCheck>;
   const auto done = [](Result<CheckOutcome> r) -> Result<Began> {
     if (!r) return r.error();
@@ -137,7 +138,7 @@ Result<std::variant<CheckOutcome, PendingCheck>> CheckPipeline::begin(const Arti
 
   check.etag = response.header("etag");
   check.last_modified = response.header("last-modified");
-  check.body_hash = sha256_hex(response.body);
+  check.body_hash = body_hash.empty() ? sha256_hex(response.body) : std::move(body_hash);
   if (check.body_hash == article.body_hash && article.version_count > 0) return unchanged("same bytes");
 
   PendingCheck work;

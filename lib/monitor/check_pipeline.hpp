@@ -95,8 +95,10 @@ class CheckPipeline {
   // time: the outcome) and otherwise returns the work for analyze() (CPU only, any thread), then
   // finish() writes what it found. finish() re-reads the latest version and compares again if another
   // process (an import) stored one in between, so nothing it wrote is overwritten.
+  // `body_hash`: the body's SHA-256 (hex) when the caller computed it already.
   Result<std::variant<CheckOutcome, PendingCheck>> begin(const ArticleRecord& article, HttpResponse response,
-                                                         std::optional<Timestamp> next_check);
+                                                         std::optional<Timestamp> next_check,
+                                                         std::string body_hash = {});
   static void analyze(PendingCheck& work, const Config& config);
   Result<CheckOutcome> finish(PendingCheck work);
 

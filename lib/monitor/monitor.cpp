@@ -9,6 +9,7 @@
 
 #include "monitor/identity.hpp"
 #include "monitor/schedule.hpp"
+#include "util/crypto.hpp"
 #include "util/url.hpp"
 
 namespace redline {
@@ -166,8 +167,8 @@ Result<bool> Monitor::add_watch(const std::string& given_url, std::optional<Dura
 
 void Monitor::set_basis(Slot& s, const CheckBasis& basis) {
   s.validators.reset();
-  if (!basis.etag.empty() || !basis.last_modified.empty())
-    s.validators = std::make_unique<const Validators>(Validators{basis.etag, basis.last_modified});
+  if (!basis.etag.empty() || !basis.last_modified.empty() || !basis.body_hash.empty())
+    s.validators = std::make_unique<const Validators>(Validators{basis.etag, basis.last_modified, basis.body_hash});
   s.quiet = basis.quiet;
   s.basis_epoch = m_epoch;
 }
@@ -323,9 +324,18 @@ void Monitor::on_response(uint32_t slot, std::optional<ArticleRecord> article, H
   // nothing but the times: the basis stays current, and the record needs no read. Any other answer
   // may change the article, which is then read (unless the check started by reading it) and read
   // again when the next check starts.
-  const bool quiet_304 = s.basis_epoch == m_epoch && s.quiet && response.status == 304 &&
-                         response.error == FetchError::none && response.effective_url == s.url;
-  if (!quiet_304) {
+  const bool current =
+      s.basis_epoch == m_epoch && s.quiet && response.error == FetchError::none && response.effective_url == s.url;
+  const bool quiet_304 = current && response.status == 304;
+  // A 200 with the very bytes of the last fetch is as quiet as a 304 (servers whose validators change
+  // with every deploy or none at all); only its validators may be new, and the basis keeps them.
+  std::string body_hash;
+  bool quiet_same = false;
+  if (current && response.status == 200 && s.validators && !s.validators->body_hash.empty()) {
+    body_hash = sha256_hex(response.body);
+    quiet_same = body_hash == s.validators->body_hash;
+  }
+  if (!quiet_304 && !quiet_same) {
     s.basis_epoch = 0;
     if (!article) {
       auto found = m_store.find_article(s.url);
@@ -334,18 +344,25 @@ void Monitor::on_response(uint32_t slot, std::optional<ArticleRecord> article, H
       article = std::move(**found);
     }
   } else if (!article) {
-    // What begin() reads on a 304: the id, URL, state, validators, hash and last error.
+    // What begin() reads on a 304 or the same bytes: the id, URL, state, validators, hash, last error
+    // and whether it has versions (a body hash is known only while it has).
     article.emplace();
     article->id = s.article_id;
     article->url = s.url;
     if (s.validators) {
       article->etag = s.validators->etag;
       article->last_modified = s.validators->last_modified;
+      article->body_hash = s.validators->body_hash;
+      article->version_count = s.validators->body_hash.empty() ? 0 : 1;
     }
   }
+  // The article keeps the validators it had (the check records the new ones); the basis takes them.
+  if (quiet_same)
+    s.validators = std::make_unique<const Validators>(
+        Validators{response.header("etag"), response.header("last-modified"), body_hash});
   CheckPipeline pipeline(m_config, m_store, m_clock);
   pipeline.batch_checks_into(m_batch);
-  auto begun = pipeline.begin(*article, std::move(response), next);
+  auto begun = pipeline.begin(*article, std::move(response), next, std::move(body_hash));
   if (!begun) return conclude(slot, next, begun.error());
   if (auto* outcome = std::get_if<CheckOutcome>(&*begun)) return conclude(slot, next, std::move(*outcome));
 

@@ -126,6 +126,7 @@ class Monitor {
   struct Validators {
     std::string etag;
     std::string last_modified;
+    std::string body_hash;  // of the bytes last fetched (CheckBasis); "" unknown
   };
   struct Slot {
     std::string url;

@@ -61,6 +61,8 @@ bool Delivery::knows(std::string_view notifier) const {
 
 bool Delivery::is_local(std::string_view notifier) const { return m_difflogs.count(notifier) != 0; }
 
+bool Delivery::only_local() const { return m_webhooks.empty() && m_emails.empty(); }
+
 namespace {
 AttemptOutcome outcome_of_append(const Status& s) {
   AttemptOutcome outcome;

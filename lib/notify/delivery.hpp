@@ -52,6 +52,8 @@ class Delivery {
   bool knows(std::string_view notifier) const;
   // True for notifiers written to synchronously (the diff log): use deliver_now().
   bool is_local(std::string_view notifier) const;
+  // True when every notifier is local (no webhook, no e-mail).
+  bool only_local() const;
 
   // The diff log: writes now and returns the outcome. Requires is_local(notifier).
   AttemptOutcome deliver_now(std::string_view notifier, std::string_view payload) const;

@@ -98,6 +98,9 @@ size_t Dispatcher::start_round(std::function<void()> done, std::set<int64_t>* sk
   Result<std::vector<OutboxEntry>> due = std::vector<OutboxEntry>{};
   if (!m_options.claims) {
     due = m_store.due_outbox(m_clock.now(), m_options.batch);
+  } else if (m_delivery->only_local()) {
+    // Written in this round: a whole batch (one claim and one write of the diff log per batch).
+    due = m_options.claims->claim_outbox(m_options.node, m_clock.now(), m_options.lease, m_options.batch);
   } else if (const size_t busy = m_active + m_waiting.size(); busy < m_options.max_in_flight) {
     // Claimed rows are this node's until the lease ends: take only what can be sent now.
     due = m_options.claims->claim_outbox(m_options.node, m_clock.now(), m_options.lease,

@@ -137,6 +137,12 @@ class PostgresStore final : public Store, public WorkClaims {
     if (auto s = require_writable(); !s) return s.error();
     return body();
   }
+  // An outbox mark: one statement, in the open transaction or on its own, not counted (data_version).
+  template <typename F>
+  Status mark(F&& body) {
+    if (auto s = require_writable(); !s) return s;
+    return body();
+  }
   Status count_write();
   Result<ArticleRecord> ensure_article_locked(std::string_view key, std::string_view url, Timestamp now);
   Result<int64_t> insert_version(const NewVersion& version);

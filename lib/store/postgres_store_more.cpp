@@ -86,8 +86,10 @@ Status explain_miss(pg::Connection& conn, int64_t outbox_id) {
 }
 }  // namespace
 
+// The marks are one statement each, committed on their own (one round trip, not four) and not counted
+// in data_version: nothing a reader keeps from the article rows depends on the outbox.
 Status PostgresStore::mark_delivered(int64_t outbox_id, Timestamp now) {
-  return write([&]() -> Status {
+  return mark([&]() -> Status {
     auto rows = m_conn->exec(
         "UPDATE outbox SET state = 'delivered', delivered_at = $2, last_error = '' WHERE id = $1 AND state = 'pending'",
         {pg::integer(outbox_id), pg::time(now)});
@@ -98,7 +100,7 @@ Status PostgresStore::mark_delivered(int64_t outbox_id, Timestamp now) {
 }
 
 Status PostgresStore::mark_retry(int64_t outbox_id, int attempts, Timestamp next_attempt, std::string_view error) {
-  return write([&]() -> Status {
+  return mark([&]() -> Status {
     auto rows = m_conn->exec(
         "UPDATE outbox SET attempts = $2, next_attempt = $3, last_error = $4, lease_owner = NULL, lease_until = NULL "
         "WHERE id = $1 AND state = 'pending'",
@@ -110,7 +112,7 @@ Status PostgresStore::mark_retry(int64_t outbox_id, int attempts, Timestamp next
 }
 
 Status PostgresStore::mark_dead(int64_t outbox_id, int attempts, std::string_view error) {
-  return write([&]() -> Status {
+  return mark([&]() -> Status {
     auto rows = m_conn->exec(
         "UPDATE outbox SET state = 'dead', attempts = $2, last_error = $3 WHERE id = $1 AND state = 'pending'",
         {pg::integer(outbox_id), pg::integer(attempts), pg::text(error)});

@@ -56,6 +56,7 @@ CheckBasis check_basis_of(const ArticleRecord& article, std::string_view watch_u
   if (article.version_count > 0) {
     b.etag = article.etag;
     b.last_modified = article.last_modified;
+    b.body_hash = article.body_hash;
   }
   b.quiet = article.state == "active" && article.last_error.empty() && article.url == watch_url;
   return b;

@@ -54,7 +54,8 @@ ArticleTimes times_of(const ArticleRecord& article);
 struct CheckBasis {
   std::string etag;  // the validators a conditional GET sends: empty while the article has no version
   std::string last_modified;
-  bool quiet = false;  // active, its last check succeeded, and it was last fetched from the watched URL
+  bool quiet = false;     // active, its last check succeeded, and it was last fetched from the watched URL
+  std::string body_hash;  // SHA-256 (hex) of the bytes last fetched, while the article has versions
 };
 CheckBasis check_basis_of(const ArticleRecord& article, std::string_view watch_url);
 
@@ -254,8 +255,9 @@ class WatchStore {
   // The source of the run-time watch of an article ("cli", "feed:<name>"), or nullopt.
   virtual Result<std::optional<std::string>> watch_source(int64_t article_id) = 0;
   // A number that changes whenever another connection (another process: the CLI, an import) commits
-  // a change to the store, and stays the same while only this object writes (SQLite's data_version).
-  // Lets a caller keep what it read until someone else wrote.
+  // a change to the store's articles, versions, checks or watches, and stays the same while only this
+  // object writes (SQLite's data_version; PostgreSQL does not count outbox marks). Lets a caller keep
+  // what it read of articles until someone else wrote.
   virtual Result<int64_t> data_version() = 0;
 };
 

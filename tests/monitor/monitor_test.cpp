@@ -239,6 +239,48 @@ TEST_F(MonitorTest, ConditionalGetsSendTheStoredValidatorsAndWhatAnotherProcessS
   EXPECT_EQ(monitor.stats().first_versions + monitor.stats().changes + monitor.stats().failures, 1u);
 }
 
+// A server that ignores validators, or changes its ETag without changing the page (a deploy, a
+// cache), answers 200 with the bytes of the last fetch: unchanged, the new validators recorded and
+// sent with the next request.
+TEST_F(MonitorTest, TheSameBytesWithNewValidatorsAreUnchangedAndTheNewValidatorsAreSentNext) {
+  ScriptedHttpClient http(io);
+  int served = 0;
+  http.set_responder([&](const HttpRequest&) {
+    ++served;
+    return ScriptedHttpClient::reply(200, article_html("Harbour", k_paragraphs),
+                                     {{"content-type", "text/html"}, {"etag", "\"v" + std::to_string(served) + "\""}});
+  });
+  Monitor monitor(make_config(config_text(1, "10m")), *store_, http, clock, 9);
+  ASSERT_TRUE(monitor.load());
+  const auto round = [&] {
+    monitor.check_all([] {});
+    io.run();
+    io.restart();
+    clock.advance(10min);
+    return if_none_match(http.requests().back());
+  };
+  EXPECT_EQ(round(), "");
+  EXPECT_EQ(round(), "\"v1\"");
+  EXPECT_EQ(round(), "\"v2\"");  // the ETag of the same bytes fetched again
+  EXPECT_EQ(round(), "\"v3\"");
+  EXPECT_EQ(monitor.stats().first_versions, 1u);
+  EXPECT_EQ(monitor.stats().not_modified, 3u);
+  EXPECT_EQ(monitor.stats().changes, 0u);
+  ASSERT_TRUE(monitor.stop());
+  const auto article = store_->find_article("https://news.example/a/0");
+  ASSERT_TRUE(article && *article);
+  EXPECT_EQ((*article)->etag, "\"v4\"") << "the validators of the last answer are stored";
+  EXPECT_EQ((*article)->version_count, 1);
+
+  // The page changes: a new version, whatever the validators say.
+  http.set_responder([&](const HttpRequest&) {
+    return ScriptedHttpClient::reply(200, article_html("Harbour reopens", k_paragraphs),
+                                     {{"content-type", "text/html"}, {"etag", "\"v4\""}});
+  });
+  round();
+  EXPECT_EQ(monitor.stats().changes, 1u);
+}
+
 TEST_F(MonitorTest, BookkeepingOfUnchangedChecksWaitsAtMostItsWindowAndSurvivesARestart) {
   ScriptedHttpClient http(io);
   http.set_responder([](const HttpRequest&) { return ScriptedHttpClient::reply(304, ""); });
