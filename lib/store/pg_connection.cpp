@@ -221,11 +221,12 @@ Transaction::~Transaction() {
   m_conn->depth() = m_level - 1;
 }
 
-Status Transaction::commit() {
+Status Transaction::commit(std::string_view before) {
   m_done = true;
   m_conn->depth() = m_level - 1;
   const std::string level = std::to_string(m_level);
-  auto s = m_conn->exec_script(m_level == 1 ? std::string("COMMIT") : "RELEASE SAVEPOINT sp" + level);
+  const std::string commit = before.empty() ? std::string("COMMIT") : std::string(before) + "; COMMIT";
+  auto s = m_conn->exec_script(m_level == 1 ? commit : "RELEASE SAVEPOINT sp" + level);
   if (!s && m_level == 1) (void)m_conn->exec_script("ROLLBACK");
   return s;
 }

@@ -106,7 +106,8 @@ class Transaction {
   Transaction(Transaction&& other) noexcept;
   Transaction& operator=(Transaction&&) = delete;
   ~Transaction();
-  Status commit();
+  // `before`: statements without parameters sent with the COMMIT (one round trip); outermost only.
+  Status commit(std::string_view before = {});
   bool outermost() const { return m_level == 1; }
 
  private:

@@ -108,17 +108,15 @@ Status PostgresStore::require_writable() const {
   return {};
 }
 
-Status PostgresStore::count_write() {
+Result<std::string> PostgresStore::count_write() {
   if (m_writer_id == 0) {
     auto row =
         m_conn->exec("INSERT INTO writer (node, writes) VALUES ($1, 1) RETURNING id", {pg::text(m_options.node)});
     if (!row) return row.error();
     m_writer_id = row->integer(0, 0);
-    return {};
+    return std::string();
   }
-  auto bumped = m_conn->exec("UPDATE writer SET writes = writes + 1 WHERE id = $1", {pg::integer(m_writer_id)});
-  if (!bumped) return bumped.error();
-  return {};
+  return "UPDATE writer SET writes = writes + 1 WHERE id = " + std::to_string(m_writer_id);
 }
 
 Status PostgresStore::begin_group() {
@@ -132,10 +130,12 @@ Status PostgresStore::begin_group() {
 
 Status PostgresStore::commit_group() {
   if (!m_group) return {};
-  Status counted = m_conn->transaction_failed()
-                       ? make_error(Errc::io, "store " + where() + ": a write of the group failed; none is stored")
-                       : count_write();
-  Status s = counted ? m_group->commit() : counted;
+  Result<std::string> counted =
+      m_conn->transaction_failed()
+          ? Result<std::string>(
+                make_error(Errc::io, "store " + where() + ": a write of the group failed; none is stored"))
+          : count_write();
+  Status s = counted ? m_group->commit(*counted) : Status(counted.error());
   m_group.reset();  // rolls back when the commit did not happen
   return s;
 }

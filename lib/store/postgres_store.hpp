@@ -123,9 +123,13 @@ class PostgresStore final : public Store, public WorkClaims {
     if (!tx) return tx.error();
     auto out = body();
     if (!out) return out;  // ~Transaction rolls back
-    if (tx->outermost())
-      if (auto s = count_write(); !s) return s.error();
-    if (auto s = tx->commit(); !s) return s.error();
+    std::string counted;
+    if (tx->outermost()) {
+      auto count = count_write();
+      if (!count) return count.error();
+      counted = std::move(*count);
+    }
+    if (auto s = tx->commit(counted); !s) return s.error();
     return out;
   }
   // write() for a body whose refusals write nothing (its checks come before its writes, or it is one
@@ -143,7 +147,9 @@ class PostgresStore final : public Store, public WorkClaims {
     if (auto s = require_writable(); !s) return s;
     return body();
   }
-  Status count_write();
+  // Counts a write for data_version: registers this object's `writer` row at its first write, and
+  // returns the statement to send with the COMMIT for the others ("" when there is none to send).
+  Result<std::string> count_write();
   Result<ArticleRecord> ensure_article_locked(std::string_view key, std::string_view url, Timestamp now);
   Result<int64_t> insert_version(const NewVersion& version);
   Status insert_outbox(const OutboxEntry& entry, int64_t article_id, int64_t version_id, Timestamp default_time);

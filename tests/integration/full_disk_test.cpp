@@ -107,6 +107,15 @@ TEST(FullDiskTest, TheDaemonSaysSoKeepsWhatWasCommittedAndStoresTheEditWhenSpace
                  {{"--config", env.config_path().string()}, {}, env.dir().string(), "", ""});
   ASSERT_TRUE(daemon.start());
   ASSERT_TRUE(daemon.wait_for_output("first version stored", 30s)) << daemon.stderr_text();
+  // The line is written as the version goes into the check's transaction: wait for its commit.
+  const auto committed = [&] {
+    auto store = SqliteStore::open(env.store_path(), OpenMode::read_only);
+    if (!store) return false;
+    auto article = (*store)->find_article(url);
+    return article && *article && (**article).version_count == 1;
+  };
+  for (int i = 0; i < 100 && !committed(); ++i) std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(committed());
 
   // The disk fills up (another program's file), then the article grows by some 150 kB of text.
   const auto filler = disk / "filler";
