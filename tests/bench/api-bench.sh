@@ -9,14 +9,20 @@
 #   4. adds 1 000 000 watches to the store (SQL), restarts redlined (which plans all of them), and
 #      runs wrk against /metrics and /api/v1/status again; prints the query plans of the gauges.
 # Prints req/s, p50 and p99 (ms) and the rate as a share of nginx's.
+#
+# api-bench.sh --postgres [SECONDS]: the same targets on the same store copied into PostgreSQL
+# (`redline store copy` into a temporary cluster of Debian's postgresql-15 with fsync on,
+# scripts/pg-test-cluster.sh), side by side with SQLite in one run, instead of step 4.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+postgres=0
+if [ "${1:-}" = --postgres ]; then postgres=1; shift; fi
 secs="${1:-10}"
 command -v wrk >/dev/null || { echo "api-bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 command -v nginx >/dev/null || { echo "api-bench: nginx is missing (apt-get install nginx-light)" >&2; exit 1; }
 
 cmake --preset release >/dev/null
-cmake --build build/release --target redlined api_bench_store >/dev/null
+cmake --build build/release --target redlined redline api_bench_store >/dev/null
 bin=build/release
 
 work=$(mktemp -d /tmp/redline-api-bench.XXXXXX)
@@ -24,6 +30,7 @@ daemon_pid=""
 nginx_dir="$work/nginx"
 cleanup() {
   [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null || true
+  [ "$postgres" = 0 ] || scripts/pg-test-cluster.sh stop "$work/pg" >/dev/null 2>&1 || true
   [ -f "$nginx_dir/nginx.pid" ] && kill "$(cat "$nginx_dir/nginx.pid")" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -109,18 +116,38 @@ run() {
   printf '%-44s %10.0f %9s %9s %9s\n' "$name" "$rate" "$p50" "$p99" "$share"
 }
 
+targets() {  # the API's targets on the running daemon; $1 labels them
+  base="http://127.0.0.1:$port"
+  for path in /api/v1/changes?limit=50 /api/v1/articles/news.bench.test%3A0/diff /feed.atom /metrics /api/v1/status; do
+    curl -fs -o /dev/null "$base$path" || { echo "api-bench: $path failed" >&2; exit 1; }
+  done
+  run "$1/api/v1/changes?limit=50" "$base/api/v1/changes?limit=50"
+  run "$1/api/v1/articles/{key}/diff" "$base/api/v1/articles/news.bench.test%3A0/diff"
+  run "$1/feed.atom" "$base/feed.atom"
+  run "$1/metrics" "$base/metrics"
+  run "$1/api/v1/status" "$base/api/v1/status"
+  run "$1/api/v1/articles?q=floods&limit=20" "$base/api/v1/articles?q=floods&limit=20"
+}
+
 start_daemon
-base="http://127.0.0.1:$port"
-for path in /api/v1/changes?limit=50 /api/v1/articles/news.bench.test%3A0/diff /feed.atom /metrics /api/v1/status; do
-  curl -fs -o /dev/null "$base$path" || { echo "api-bench: $path failed" >&2; exit 1; }
-done
 run "nginx static 34 KB" "http://127.0.0.1:$nginx_port/index.html"
-run "/api/v1/changes?limit=50" "$base/api/v1/changes?limit=50"
-run "/api/v1/articles/{key}/diff" "$base/api/v1/articles/news.bench.test%3A0/diff"
-run "/feed.atom" "$base/feed.atom"
-run "/metrics" "$base/metrics"
-run "/api/v1/status" "$base/api/v1/status"
+targets ""
 stop_daemon
+
+if [ "$postgres" = 1 ]; then
+  PG_TEST_DURABLE=1 scripts/pg-test-cluster.sh start "$work/pg" >/dev/null
+  [ -f "$work/pg/url" ] || { cat "$work/pg/skip" >&2; exit 69; }
+  pg_url=$(cat "$work/pg/url")
+  echo "api-bench: copying the store into PostgreSQL"
+  "$bin/daemon/redline" --config "$work/redline.toml" store copy --from "$work/redline.db" --to "$pg_url" |
+    tail -1
+  sed -i "s|^path = .*|url = \"$pg_url\"|" "$work/redline.toml"
+  start_daemon
+  targets "postgres "
+  stop_daemon
+  run "nginx static 34 KB (again)" "http://127.0.0.1:$nginx_port/index.html"
+  exit 0
+fi
 
 echo "api-bench: adding 1 000 000 watches"
 "$bin/tests/bench/api_bench_store" "$work/redline.db" 0 0 1000000

@@ -12,6 +12,12 @@ namespace {
 
 using namespace std::chrono_literals;
 
+std::string if_none_match(const HttpRequest& request) {
+  for (const auto& [name, value] : request.headers)
+    if (name == "If-None-Match") return value;
+  return "";
+}
+
 class MonitorTest : public MonitorFixture {
  protected:
   std::string config_text(int watches, const std::string& every) {
@@ -26,6 +32,15 @@ class MonitorTest : public MonitorFixture {
       return ScriptedHttpClient::reply(200, article_html("Story " + req.url, k_paragraphs),
                                        {{"content-type", "text/html"}});
     });
+  }
+
+  // One check_all() round, then the clock on by `step`: the If-None-Match of the last request.
+  std::string check_round(Monitor& monitor, ScriptedHttpClient& http, Duration step) {
+    monitor.check_all([] {});
+    io.run();
+    io.restart();
+    clock.advance(step);
+    return if_none_match(http.requests().back());
   }
 
   boost::asio::io_context io;
@@ -190,12 +205,6 @@ std::vector<size_t> run_seconds(Monitor& monitor, ScriptedHttpClient& http, Fake
   return per_second;
 }
 
-std::string if_none_match(const HttpRequest& request) {
-  for (const auto& [name, value] : request.headers)
-    if (name == "If-None-Match") return value;
-  return "";
-}
-
 TEST_F(MonitorTest, ConditionalGetsSendTheStoredValidatorsAndWhatAnotherProcessStored) {
   ScriptedHttpClient http(io);
   std::string etag = "\"v1\"";
@@ -206,13 +215,7 @@ TEST_F(MonitorTest, ConditionalGetsSendTheStoredValidatorsAndWhatAnotherProcessS
   });
   Monitor monitor(make_config(config_text(1, "10m")), *store_, http, clock, 9);
   ASSERT_TRUE(monitor.load());
-  const auto round = [&] {
-    monitor.check_all([] {});
-    io.run();
-    io.restart();
-    clock.advance(10min);
-    return if_none_match(http.requests().back());
-  };
+  const auto round = [&] { return check_round(monitor, http, 10min); };
   EXPECT_EQ(round(), "");  // no version yet: nothing to compare with
   EXPECT_EQ(monitor.stats().first_versions, 1u);
   EXPECT_EQ(round(), "\"v1\"");  // the validators of the stored version
@@ -252,13 +255,7 @@ TEST_F(MonitorTest, TheSameBytesWithNewValidatorsAreUnchangedAndTheNewValidators
   });
   Monitor monitor(make_config(config_text(1, "10m")), *store_, http, clock, 9);
   ASSERT_TRUE(monitor.load());
-  const auto round = [&] {
-    monitor.check_all([] {});
-    io.run();
-    io.restart();
-    clock.advance(10min);
-    return if_none_match(http.requests().back());
-  };
+  const auto round = [&] { return check_round(monitor, http, 10min); };
   EXPECT_EQ(round(), "");
   EXPECT_EQ(round(), "\"v1\"");
   EXPECT_EQ(round(), "\"v2\"");  // the ETag of the same bytes fetched again
