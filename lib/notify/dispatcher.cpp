@@ -125,7 +125,17 @@ size_t Dispatcher::start_round(std::function<void()> done, std::set<int64_t>* sk
     payloads.reserve(entries.size());
     for (const OutboxEntry* e : entries) payloads.emplace_back(e->payload);
     const auto outcomes = m_delivery->deliver_now(notifier, payloads);
-    for (size_t i = 0; i < entries.size(); ++i) settle(*entries[i], outcomes[i]);
+    // What was written is marked together (one statement on PostgreSQL), the rest one by one.
+    std::vector<int64_t> written;
+    for (size_t i = 0; i < entries.size(); ++i)
+      if (outcomes[i].verdict == Verdict::delivered)
+        written.push_back(entries[i]->id);
+      else
+        settle(*entries[i], outcomes[i]);
+    if (Status s = m_store.mark_all_delivered(written, m_clock.now()); !s)
+      m_log->error("notify: cannot record {} outbox rows of {}: {}", written.size(), notifier, s.error().message);
+    for (size_t i = 0; i < entries.size(); ++i)
+      if (outcomes[i].verdict == Verdict::delivered) count_delivered(*entries[i]);
   }
   for (auto& entry : *due) {
     // Still being delivered by an earlier round, or written above.
@@ -173,10 +183,7 @@ void Dispatcher::settle(const OutboxEntry& entry, const AttemptOutcome& outcome)
   switch (outcome.verdict) {
     case Verdict::delivered: {
       s = m_store.mark_delivered(entry.id, now);
-      ++m_stats.delivered;
-      if (m_on_attempt) m_on_attempt(entry.notifier, "delivered");
-      note_health(entry.notifier, true, {});
-      m_log->debug("notify: {} delivered to {} (attempt {})", entry.event_id, entry.notifier, attempts);
+      count_delivered(entry);
       break;
     }
     case Verdict::retry: {
@@ -219,6 +226,13 @@ void Dispatcher::settle(const OutboxEntry& entry, const AttemptOutcome& outcome)
     }
   }
   if (!s) m_log->error("notify: cannot record outbox row {}: {}", entry.id, s.error().message);
+}
+
+void Dispatcher::count_delivered(const OutboxEntry& entry) {
+  ++m_stats.delivered;
+  if (m_on_attempt) m_on_attempt(entry.notifier, "delivered");
+  note_health(entry.notifier, true, {});
+  m_log->debug("notify: {} delivered to {} (attempt {})", entry.event_id, entry.notifier, entry.attempts + 1);
 }
 
 void Dispatcher::note_health(const std::string& notifier, bool ok, const std::string& reason) {

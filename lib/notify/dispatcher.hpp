@@ -138,7 +138,8 @@ class Dispatcher {
   // One round: the due rows not in `skip` (when given); returns how many it took.
   size_t start_round(std::function<void()> done, std::set<int64_t>* skip);
   void drain_round(const std::shared_ptr<Drain>& drain);
-  void note_outbox_read(const Error* error);  // null: the read worked
+  void note_outbox_read(const Error* error);       // null: the read worked
+  void count_delivered(const OutboxEntry& entry);  // the stats, health and log of a delivery
   void pump();
   void send(Job job);
   void on_outcome(const Job& job, const AttemptOutcome& outcome);

@@ -76,6 +76,7 @@ class PostgresStore final : public Store, public WorkClaims {
 
   Result<std::vector<OutboxEntry>> due_outbox(Timestamp now, size_t limit) override;
   Status mark_delivered(int64_t outbox_id, Timestamp now) override;
+  Status mark_all_delivered(std::span<const int64_t> outbox_ids, Timestamp now) override;
   Status mark_retry(int64_t outbox_id, int attempts, Timestamp next_attempt, std::string_view error) override;
   Status mark_dead(int64_t outbox_id, int attempts, std::string_view error) override;
   Result<std::vector<OutboxEntry>> list_outbox(std::optional<OutboxState> state) override;

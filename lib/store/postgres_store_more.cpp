@@ -99,6 +99,21 @@ Status PostgresStore::mark_delivered(int64_t outbox_id, Timestamp now) {
   });
 }
 
+Status PostgresStore::mark_all_delivered(std::span<const int64_t> outbox_ids, Timestamp now) {
+  if (outbox_ids.empty()) return {};
+  return mark([&]() -> Status {
+    auto rows = m_conn->exec(
+        "UPDATE outbox SET state = 'delivered', delivered_at = $2, last_error = '' WHERE id = ANY($1::bigint[]) "
+        "AND state = 'pending'",
+        {pg::integers(outbox_ids), pg::time(now)});
+    if (!rows) return rows.error();
+    if (rows->affected() == static_cast<int64_t>(outbox_ids.size())) return {};
+    return make_error(Errc::invalid_input, std::to_string(static_cast<int64_t>(outbox_ids.size()) - rows->affected()) +
+                                               " of " + std::to_string(outbox_ids.size()) +
+                                               " outbox rows to mark delivered were not pending");
+  });
+}
+
 Status PostgresStore::mark_retry(int64_t outbox_id, int attempts, Timestamp next_attempt, std::string_view error) {
   return mark([&]() -> Status {
     auto rows = m_conn->exec(

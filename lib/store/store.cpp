@@ -62,6 +62,13 @@ CheckBasis check_basis_of(const ArticleRecord& article, std::string_view watch_u
   return b;
 }
 
+Status OutboxStore::mark_all_delivered(std::span<const int64_t> outbox_ids, Timestamp now) {
+  Status first;
+  for (const int64_t id : outbox_ids)
+    if (Status s = mark_delivered(id, now); !s && first) first = s;
+  return first;
+}
+
 Result<int64_t> ArticleStore::latest_version_id(int64_t article_id) {
   auto latest = latest_version(article_id);
   if (!latest) return latest.error();

@@ -272,6 +272,9 @@ class OutboxStore {
   // The mark_* methods apply to pending rows: Errc::not_found for an unknown id, Errc::invalid_input
   // for a row already delivered or dead.
   virtual Status mark_delivered(int64_t outbox_id, Timestamp now) = 0;
+  // mark_delivered() for many rows (a diff log's batch); the first error, after trying every row. The
+  // default marks them one by one; a store may mark them in one statement.
+  virtual Status mark_all_delivered(std::span<const int64_t> outbox_ids, Timestamp now);
   virtual Status mark_retry(int64_t outbox_id, int attempts, Timestamp next_attempt, std::string_view error) = 0;
   virtual Status mark_dead(int64_t outbox_id, int attempts, std::string_view error) = 0;
   // How many rows are pending (due or not): what a run leaves for later.

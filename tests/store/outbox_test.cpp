@@ -144,6 +144,27 @@ TEST_P(OutboxTest, MarksRecordAttemptsErrorsAndTimes) {
   EXPECT_EQ(m_store->list_outbox(OutboxState::dead)->front().id, ids[2]);
 }
 
+// A diff log's batch: the pending rows are marked together; a row that is not pending any more is an
+// error that leaves the others marked.
+TEST_P(OutboxTest, ManyRowsAreMarkedDeliveredTogether) {
+  auto ids = add(m_a, 10, {"log", "hook", "chat"});
+  ASSERT_TRUE(m_store->mark_all_delivered(std::vector<int64_t>{ids[0], ids[2]}, at_ms(20)).ok());
+  ASSERT_TRUE(m_store->mark_all_delivered(std::vector<int64_t>{}, at_ms(20)).ok());
+  auto rows = m_store->list_outbox(OutboxState::delivered);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].id, ids[0]);
+  EXPECT_EQ((*rows)[1].id, ids[2]);
+  EXPECT_EQ((*rows)[1].delivered_at, at_ms(20));
+
+  const auto again = m_store->mark_all_delivered(std::vector<int64_t>{ids[0], ids[1]}, at_ms(30));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, Errc::invalid_input) << again.error().message;
+  auto pending = m_store->count_pending_outbox();
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(*pending, 0) << "the pending row of the batch is marked all the same";
+}
+
 TEST_P(OutboxTest, MarkingAFinishedOrUnknownRowIsAnError) {
   auto ids = add(m_a, 10, {"hook"});
   ASSERT_TRUE(m_store->mark_delivered(ids[0], at_ms(20)).ok());
