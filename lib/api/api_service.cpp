@@ -96,6 +96,7 @@ Response ApiService::State::store_error(const Error& error) {
     case Errc::not_found:
       return problem(404, error.message);
     case Errc::invalid_input:
+    case Errc::conflict:
       return problem(409, error.message);
     case Errc::io:
     case Errc::unavailable:  // PostgreSQL unreachable just now

@@ -10,8 +10,9 @@ enum ExitCode : int {
   k_exit_differences = 1,  // compare-like commands only: differences were found
   k_exit_usage = 2,        // usage or input error
   k_exit_unavailable = 69,
-  k_exit_io = 74,      // store I/O error
-  k_exit_config = 78,  // configuration error
+  k_exit_io = 74,        // store I/O error
+  k_exit_tempfail = 75,  // the store changed under the command: running it again may succeed
+  k_exit_config = 78,    // configuration error
 };
 
 inline int exit_code_for(Errc code) {
@@ -25,6 +26,8 @@ inline int exit_code_for(Errc code) {
       return k_exit_io;
     case Errc::config:
       return k_exit_config;
+    case Errc::conflict:
+      return k_exit_tempfail;
     case Errc::internal:
       return k_exit_io;
   }

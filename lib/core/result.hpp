@@ -16,6 +16,7 @@ enum class Errc {
   unavailable,    // a service or host could not be reached (exit 69)
   io,             // store or file I/O failed (exit 74)
   config,         // configuration is wrong (exit 78)
+  conflict,       // the data changed since it was read (another process wrote): read again and retry (exit 75)
   internal,
 };
 

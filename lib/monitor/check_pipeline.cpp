@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "diff/compare.hpp"
 #include "diff/render.hpp"
 #include "diff/summary.hpp"
@@ -148,9 +150,9 @@ Result<std::variant<CheckOutcome, PendingCheck>> CheckPipeline::begin(const Arti
   work.body = std::move(response.body);
   // An article without versions needs no read (write_capture() notices one stored meanwhile).
   if (article.version_count > 0) {
-    auto latest = m_store.latest_version(article.id);
-    if (!latest) return latest.error();
-    work.latest = std::move(*latest);
+    auto context = m_store.check_context(article.id);
+    if (!context) return context.error();
+    work.context = std::move(*context);
   }
   return Began(std::move(work));
 }
@@ -174,10 +176,11 @@ void CheckPipeline::analyze(PendingCheck& work, const Config& config) {
   work.same_article =
       article_key(config, url) == article.key ||
       (!work.content.canonical_url.empty() && article_key(config, work.content.canonical_url) == article.key) ||
-      !work.latest || (!work.content.headline.empty() && work.latest->content.headline == work.content.headline) ||
+      !work.context.latest ||
+      (!work.content.headline.empty() && work.context.latest->content.headline == work.content.headline) ||
       !work.change || work.change->stats.similarity >= 0.5;
   // A version will be stored: compress the body here, on the worker, not in the store's writer.
-  if (!work.latest || (work.change && work.change->changed()))
+  if (!work.context.latest || (work.change && work.change->changed()))
     work.packed_body = pack_raw(work.body, work.check.body_hash);
 }
 
@@ -186,10 +189,10 @@ void CheckPipeline::compare_with_latest(PendingCheck& work, const Config& config
   work.fingerprint = fingerprint(work.content, options);
   work.change.reset();
   work.diff_text.clear();
-  if (!work.latest || work.latest->fingerprint == work.fingerprint) return;
-  work.change = compare(work.latest->content, work.content, options);
-  if (work.change->changed())
-    work.diff_text = render(*work.change, work.latest->content, work.content, DiffFormat::text);
+  const std::optional<VersionRecord>& latest = work.context.latest;
+  if (!latest || latest->fingerprint == work.fingerprint) return;
+  work.change = compare(latest->content, work.content, options);
+  if (work.change->changed()) work.diff_text = render(*work.change, latest->content, work.content, DiffFormat::text);
 }
 
 Result<CheckOutcome> CheckPipeline::finish(PendingCheck work) {
@@ -237,35 +240,32 @@ Result<CheckOutcome> CheckPipeline::finish(PendingCheck work) {
   return record(check, std::move(*outcome));
 }
 
-EventOrigin CheckPipeline::origin_of(const ArticleRecord& article, const std::string& url) {
+EventOrigin CheckPipeline::origin_of(const std::optional<std::string>& watch_source, const std::string& url) const {
   EventOrigin origin{url, m_feed};
-  if (origin.feed.empty()) {
-    auto source = m_store.watch_source(article.id);
-    if (source && *source && (*source)->rfind("feed:", 0) == 0) origin.feed = (*source)->substr(5);
-  }
+  if (origin.feed.empty() && watch_source && watch_source->rfind("feed:", 0) == 0)
+    origin.feed = watch_source->substr(5);
   return origin;
 }
 
 Status CheckPipeline::change_state(const ArticleRecord& article, EventType type, const std::string& url) {
-  auto latest = m_store.latest_version(article.id);
-  if (!latest) return latest.error();
+  auto context = m_store.check_context(article.id);
+  if (!context) return context.error();
   Event event;
   event.id = make_event_id();
   event.type = type;
   event.occurred_at = m_clock.now();
   event.article_key = article.key;
   event.url = url;
-  if (*latest) {
-    const VersionRecord& v = **latest;
-    event.old_version = EventVersion{v.number, v.captured_at, v.content.headline};
+  if (const auto& latest = context->latest) {
+    event.old_version = EventVersion{latest->number, latest->captured_at, latest->content.headline};
     if (type != EventType::deleted) event.new_version = event.old_version;
   }
   StateChange change;
   change.article_id = article.id;
   change.state = type == EventType::deleted ? "deleted" : type == EventType::redirected ? "redirected" : "active";
   change.at = event.occurred_at;
-  change.outbox = plan_state_outbox(*m_config, origin_of(article, url), event.id, article.id, render_event(event),
-                                    event.occurred_at);
+  change.outbox = plan_state_outbox(*m_config, origin_of(context->watch_source, url), event.id, article.id,
+                                    render_event(event), event.occurred_at);
   return m_store.record_state(change);
 }
 
@@ -275,46 +275,55 @@ Result<CheckOutcome> CheckPipeline::store_capture(const ArticleRecord& article, 
   work.article = article;
   work.check.url = url;
   work.content = content;
-  auto latest = m_store.latest_version(article.id);
-  if (!latest) return latest.error();
-  work.latest = std::move(*latest);
+  auto context = m_store.check_context(article.id);
+  if (!context) return context.error();
+  work.context = std::move(*context);
   compare_with_latest(work, *m_config);
   return write_capture(work, captured_at, url, notify);
 }
 
 Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp captured_at, const std::string& url,
                                                   CaptureNotify notify) {
-  // Another process (an import) may have stored a version since begin(): compare with that one.
-  auto latest_id = m_store.latest_version_id(work.article.id);
-  if (!latest_id) return latest_id.error();
-  if (*latest_id != (work.latest ? work.latest->id : 0)) {
-    auto latest_now = m_store.latest_version(work.article.id);
-    if (!latest_now) return latest_now.error();
-    work.latest = std::move(*latest_now);
-    compare_with_latest(work, *m_config);
-  }
-  const ArticleRecord& article = work.article;
-  const Article& content = work.content;
-
   NewVersion nv;
-  nv.article_id = article.id;
+  nv.article_id = work.article.id;
   nv.captured_at = captured_at;
   nv.url = url;
-  nv.content = content;
-  nv.fingerprint = work.fingerprint;
   if (work.packed_body)
     nv.packed_raw = std::move(work.packed_body);
   else
     nv.raw = std::move(work.body);  // kept zstd-compressed and content-addressed by the store
+  // Tries again only while other processes keep storing versions of this very article.
+  constexpr int k_write_attempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    auto outcome = write_version(work, nv, notify);
+    if (outcome || outcome.error().code != Errc::conflict || attempt == k_write_attempts) return outcome;
+    spdlog::debug("{}: {}; comparing with that version", url, outcome.error().message);
+    auto context = m_store.check_context(work.article.id);
+    if (!context) return context.error();
+    work.context = std::move(*context);
+    compare_with_latest(work, *m_config);
+  }
+}
 
-  if (!work.latest) {
+Result<CheckOutcome> CheckPipeline::write_version(PendingCheck& work, NewVersion& nv, CaptureNotify notify) {
+  const ArticleRecord& article = work.article;
+  const Article& content = work.content;
+  const std::string& url = nv.url;
+  nv.content = content;
+  nv.fingerprint = work.fingerprint;
+  nv.change.reset();
+  nv.outbox.clear();
+  // Written only while the latest version is still the one compared with.
+  nv.expected_latest = work.context.latest ? work.context.latest->id : 0;
+
+  if (!work.context.latest) {
     auto id = m_store.add_version(nv);
     if (!id) return id.error();
     spdlog::info("{}: first version stored ({})", url, content.headline);
     return outcome_of(CheckOutcome::Kind::first_version, "", *id);
   }
 
-  const VersionRecord& latest = *work.latest;
+  const VersionRecord& latest = *work.context.latest;
   // Headline A/B tests (check_pipeline_ab.cpp): flips among known variants are not changes.
   HeadlineTestAfter ab;
   auto settled = headline_test_step(work, nv, notify, ab);
@@ -326,10 +335,10 @@ Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp 
   if (!change.changed()) return outcome_of(CheckOutcome::Kind::unchanged, "noise only", latest.id);
 
   // A real change: is it back to an earlier text?
-  auto revert = m_store.has_fingerprint(article.id, work.fingerprint, latest.id);
-  if (!revert) return revert.error();
+  const auto& earlier = work.context.earlier_fingerprints;
+  const bool revert = std::find(earlier.begin(), earlier.end(), work.fingerprint) != earlier.end();
   std::vector<std::string> classes = change.classes;
-  if (*revert) classes.emplace_back("revert");
+  if (revert) classes.emplace_back("revert");
 
   Event event;
   event.id = make_event_id();
@@ -338,13 +347,13 @@ Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp 
   event.article_key = article.key;
   event.url = url;
   event.old_version = EventVersion{latest.number, latest.captured_at, latest.content.headline};
-  event.new_version = EventVersion{latest.number + 1, captured_at, content.headline};
+  event.new_version = EventVersion{latest.number + 1, nv.captured_at, content.headline};
   event.classes = classes;
   event.stats = to_json(change.stats);
   event.diff = work.diff_text;
   event.facts = to_json(change.facts);
   event.summary = change.summary;
-  if (*revert) {
+  if (revert) {
     Change reported = change;
     reported.classes = classes;
     event.summary = summarize(reported);
@@ -358,8 +367,8 @@ Result<CheckOutcome> CheckPipeline::write_capture(PendingCheck& work, Timestamp 
   rec.stats_json = event.stats.dump();
   nv.change = rec;
   if (notify == CaptureNotify::yes)
-    nv.outbox =
-        plan_outbox(*m_config, classes, origin_of(article, url), event.id, article.id, payload, event.occurred_at);
+    nv.outbox = plan_outbox(*m_config, classes, origin_of(work.context.watch_source, url), event.id, article.id,
+                            payload, event.occurred_at);
 
   auto id = m_store.add_version(nv);
   if (!id) return id.error();

@@ -62,12 +62,14 @@ struct PendingCheck {
   CheckRecord check;  // the bookkeeping so far
   std::string body;   // the fetched bytes, stored with a new version
   std::string content_type;
-  std::optional<VersionRecord> latest;  // the latest version when begin() ran
+  // What begin() read of an article with versions: the latest version then, the earlier fingerprints,
+  // the running headline test, the watch source (empty for a new article).
+  CheckContext context;
   // analyze():
   std::string error;  // extraction failed; the rest is empty
   Article content;
   std::string fingerprint;
-  std::optional<Change> change;  // content against `latest`, when the fingerprints differ
+  std::optional<Change> change;  // content against `context.latest`, when the fingerprints differ
   std::string diff_text;         // the change rendered as text, for the event
   bool same_article = true;
   std::optional<PackedRaw> packed_body;  // `body` packed for the store, when a version is likely stored
@@ -93,8 +95,12 @@ class CheckPipeline {
 
   // process() in three steps. begin() settles the cheap cases (304, errors, the same bytes as last
   // time: the outcome) and otherwise returns the work for analyze() (CPU only, any thread), then
-  // finish() writes what it found. finish() re-reads the latest version and compares again if another
-  // process (an import) stored one in between, so nothing it wrote is overwritten.
+  // finish() writes what it found. begin() reads what the check compares with in one go
+  // (Store::check_context); a version is written only while that latest version is still the latest
+  // (NewVersion::expected_latest): if another process (an import) stored one in between, finish()
+  // compares with that one and writes again, so nothing it wrote is overwritten. (A capture found equal
+  // to the version begin() read is not compared with one stored in between: the next fetch whose
+  // bytes differ compares with it.)
   // `body_hash`: the body's SHA-256 (hex) when the caller computed it already.
   Result<std::variant<CheckOutcome, PendingCheck>> begin(const ArticleRecord& article, HttpResponse response,
                                                          std::optional<Timestamp> next_check,
@@ -119,15 +125,19 @@ class CheckPipeline {
 
  private:
   Result<CheckOutcome> record(const CheckRecord& check, CheckOutcome outcome);
-  // Compares `work.content` with `work.latest` (fingerprint, change, rendered diff).
+  // Compares `work.content` with `work.context.latest` (fingerprint, change, rendered diff).
   static void compare_with_latest(PendingCheck& work, const Config& config);
-  // Writes the version (and its change and notifications) that work.content makes, if any.
+  // Writes the version (and its change and notifications) that work.content makes, if any. When the
+  // store refuses it because another process (an import) stored a version since work.context was read,
+  // reads the context again, compares with that version and tries again.
   Result<CheckOutcome> write_capture(PendingCheck& work, Timestamp captured_at, const std::string& url,
                                      CaptureNotify notify);
+  // One try of write_capture(): `nv` holds the capture's time, URL and raw bytes.
+  Result<CheckOutcome> write_version(PendingCheck& work, NewVersion& nv, CaptureNotify notify);
   // Writes the article's new state and its event (to every notifier) in one transaction.
   Status change_state(const ArticleRecord& article, EventType type, const std::string& url);
-  // The URL and feed of an event about `article`, for the notifiers' filters.
-  EventOrigin origin_of(const ArticleRecord& article, const std::string& url);
+  // The URL and feed of an event about an article with this watch source, for the notifiers' filters.
+  EventOrigin origin_of(const std::optional<std::string>& watch_source, const std::string& url) const;
 
   // Headline A/B tests (check_pipeline_ab.cpp, monitor/headline_test.hpp). headline_test_step() runs
   // before a capture's version is written: it returns the outcome when the test settles the capture

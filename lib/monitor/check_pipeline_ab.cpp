@@ -38,11 +38,11 @@ std::string quoted_variants(const HeadlineTestState& state) {
 
 Result<std::optional<CheckOutcome>> CheckPipeline::headline_test_step(PendingCheck& work, NewVersion& nv,
                                                                       CaptureNotify notify, HeadlineTestAfter& after) {
-  if (notify == CaptureNotify::no || !work.latest) return std::optional<CheckOutcome>();  // imports take no part
+  if (notify == CaptureNotify::no || !work.context.latest)
+    return std::optional<CheckOutcome>();  // imports take no part
   const ArticleRecord& article = work.article;
-  const VersionRecord& latest = *work.latest;
-  auto stored = m_store.headline_test(article.id);
-  if (!stored) return stored.error();
+  const VersionRecord& latest = *work.context.latest;
+  const std::optional<std::string>& stored = work.context.headline_test;
   const CompareOptions options = compare_options_for(*m_config, nv.url);
   const HeadlineSighting seen{work.content.headline, body_fingerprint(work.content, options), nv.captured_at};
   const auto keep_fetching = [&] {
@@ -61,7 +61,7 @@ Result<std::optional<CheckOutcome>> CheckPipeline::headline_test_step(PendingChe
     return std::optional<CheckOutcome>(std::move(o));
   };
 
-  if (!*stored) {
+  if (!stored) {
     // Does this headline-only change go back to a headline of the last ab_window (A → B → A)?
     if (!work.change || !work.change->changed() || body_fingerprint(latest.content, options) != seen.body)
       return std::optional<CheckOutcome>();
@@ -73,15 +73,15 @@ Result<std::optional<CheckOutcome>> CheckPipeline::headline_test_step(PendingChe
     auto test = detect_headline_test(past, seen, m_config->ab_window);
     if (!test) return std::optional<CheckOutcome>();
     Event event = headline_test_event(work, *test, EventType::headline_test);
-    const auto rows = plan_outbox(*m_config, event.classes, origin_of(article, nv.url), event.id, article.id,
-                                  render_event(event), event.occurred_at);
+    const auto rows = plan_outbox(*m_config, event.classes, origin_of(work.context.watch_source, nv.url), event.id,
+                                  article.id, render_event(event), event.occurred_at);
     if (auto s = m_store.record_headline_test(article.id, to_json(*test), rows, event.occurred_at); !s)
       return s.error();
     spdlog::info("{}: headline test: {}", nv.url, quoted_variants(*test));
     return quiet("headline test started");
   }
 
-  auto state = headline_test_from_json(**stored);
+  auto state = headline_test_from_json(*stored);
   if (!state) {  // not a state this version wrote: forget it rather than stop checking the article
     spdlog::warn("{}: {}; the headline test is forgotten", nv.url, state.error().message);
     if (auto s = m_store.record_headline_test(article.id, std::nullopt, {}, nv.captured_at); !s) return s.error();
@@ -91,8 +91,8 @@ Result<std::optional<CheckOutcome>> CheckPipeline::headline_test_step(PendingChe
   after.write = true;
   if (step.ended) {
     Event event = headline_test_event(work, *state, EventType::headline_test_ended);
-    after.outbox = plan_outbox(*m_config, event.classes, origin_of(article, nv.url), event.id, article.id,
-                               render_event(event), event.occurred_at);
+    after.outbox = plan_outbox(*m_config, event.classes, origin_of(work.context.watch_source, nv.url), event.id,
+                               article.id, render_event(event), event.occurred_at);
     spdlog::info("{}: headline test ended: \u201c{}\u201d", nv.url, state->current);
   } else {
     after.state = to_json(*state);
@@ -132,7 +132,7 @@ Status CheckPipeline::after_headline_test(int64_t article_id, const HeadlineTest
 }
 
 Event CheckPipeline::headline_test_event(const PendingCheck& work, const HeadlineTestState& state, EventType type) {
-  const VersionRecord& latest = *work.latest;
+  const VersionRecord& latest = *work.context.latest;
   Event event;
   event.id = make_event_id();
   event.type = type;

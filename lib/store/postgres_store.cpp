@@ -334,11 +334,41 @@ Result<int64_t> PostgresStore::latest_version_id(int64_t article_id) {
   return rows->size() > 0 ? rows->integer(0, 0) : int64_t{0};
 }
 
-Result<bool> PostgresStore::has_fingerprint(int64_t article_id, std::string_view fingerprint, int64_t except_version) {
-  auto rows = m_conn->exec("SELECT 1 FROM version WHERE article_id = $1 AND fingerprint = $2 AND id != $3 LIMIT 1",
-                           {pg::integer(article_id), pg::text(fingerprint), pg::integer(except_version)});
+namespace {
+
+// CheckContext in one statement: the latest version with its number (columns 0-14), then the earlier
+// fingerprints (one per line), the headline test and the watch source.
+constexpr std::string_view k_check_context = R"(
+SELECT v.id, v.article_id, v.captured_at, v.url, v.headline, v.byline, v.published, v.modified, v.canonical_url,
+       v.language, v.site_name, v.blocks, v.fingerprint, coalesce(v.raw_sha256, ''),
+       (SELECT count(*) FROM version w WHERE w.article_id = $1 AND w.captured_at <= v.captured_at),
+       (SELECT string_agg(DISTINCT fingerprint, E'\n') FROM version e WHERE e.article_id = $1 AND e.id <> v.id),
+       (SELECT state FROM headline_test WHERE article_id = $1),
+       (SELECT source FROM watch WHERE article_id = $1 ORDER BY added_at LIMIT 1)
+FROM (SELECT 1) one
+LEFT JOIN LATERAL (SELECT * FROM version WHERE article_id = $1 ORDER BY captured_at DESC, id DESC LIMIT 1) v ON true)";
+
+}  // namespace
+
+Result<CheckContext> PostgresStore::check_context(int64_t article_id) {
+  auto rows = m_conn->exec(k_check_context, {pg::integer(article_id)});
   if (!rows) return rows.error();
-  return rows->size() > 0;
+  CheckContext out;
+  if (!rows->is_null(0, 0)) {
+    auto v = read_version(*rows, 0);
+    if (!v) return v.error();
+    v->number = rows->integer(0, 14);
+    out.latest = std::move(*v);
+    const std::string fingerprints = rows->text(0, 15);
+    for (size_t from = 0; from < fingerprints.size();) {
+      const size_t end = std::min(fingerprints.find('\n', from), fingerprints.size());
+      out.earlier_fingerprints.push_back(fingerprints.substr(from, end - from));
+      from = end + 1;
+    }
+  }
+  if (!rows->is_null(0, 16)) out.headline_test = rows->text(0, 16);
+  if (!rows->is_null(0, 17)) out.watch_source = rows->text(0, 17);
+  return out;
 }
 
 Result<std::vector<ChangeRecord>> PostgresStore::changes(int64_t article_id) {
@@ -398,8 +428,11 @@ taken AS (SELECT 1 FROM version WHERE article_id = $1::bigint AND captured_at = 
 ev AS (SELECT * FROM unnest($19::text[], $20::text[], $21::text[], $22::bigint[], $23::bigint[])
          AS e(event_id, notifier, payload, created_at, next_attempt)),
 dup AS (SELECT o.event_id, o.notifier FROM outbox o JOIN ev USING (event_id, notifier) LIMIT 1),
+cur AS (SELECT coalesce((SELECT id FROM version WHERE article_id = $1::bigint ORDER BY captured_at DESC, id DESC
+                          LIMIT 1), 0) AS id WHERE $24::bigint IS NOT NULL),
 ok AS (SELECT 1 FROM art WHERE ($16::bigint IS NULL OR EXISTS (SELECT 1 FROM prev))
-         AND NOT EXISTS (SELECT 1 FROM taken) AND NOT EXISTS (SELECT 1 FROM dup)),
+         AND NOT EXISTS (SELECT 1 FROM taken) AND NOT EXISTS (SELECT 1 FROM dup)
+         AND ($24::bigint IS NULL OR (SELECT id FROM cur) = $24::bigint)),
 raw AS (INSERT INTO raw_blob (sha256, size, data) SELECT $13::text, $14::bigint, $15::bytea FROM ok
           WHERE $13::text IS NOT NULL ON CONFLICT DO NOTHING),
 v AS (INSERT INTO version (article_id, captured_at, url, headline, byline, published, modified, canonical_url,
@@ -417,7 +450,7 @@ up AS (UPDATE article SET published = CASE WHEN last_changed IS NULL OR $2::bigi
 link AS (INSERT INTO article_url (url, article_id, first_seen) SELECT $3::text, $1::bigint, $2::bigint FROM v
            WHERE $3::text <> '' ON CONFLICT DO NOTHING)
 SELECT (SELECT id FROM v), EXISTS (SELECT 1 FROM art), EXISTS (SELECT 1 FROM prev), EXISTS (SELECT 1 FROM taken),
-       (SELECT event_id || ' for notifier ' || notifier FROM dup))";
+       (SELECT event_id || ' for notifier ' || notifier FROM dup), (SELECT id FROM cur))";
 
 }  // namespace
 
@@ -473,7 +506,8 @@ Result<int64_t> PostgresStore::insert_version(const NewVersion& version) {
                             pg::texts(notifiers),
                             pg::texts(payloads),
                             pg::integers(created),
-                            pg::integers(next)});
+                            pg::integers(next),
+                            version.expected_latest ? pg::integer(*version.expected_latest) : pg::null()});
   if (!rows) {
     if (rows.error().code != Errc::invalid_input) return rows.error();
     return make_error(Errc::invalid_input, "article " + article + ": the version captured at " +
@@ -482,6 +516,8 @@ Result<int64_t> PostgresStore::insert_version(const NewVersion& version) {
   }
   if (!rows->is_null(0, 0)) return rows->integer(0, 0);
   if (!rows->boolean(0, 1)) return no_article(version.article_id);
+  if (version.expected_latest && rows->integer(0, 5) != *version.expected_latest)
+    return stale_latest_error(version, rows->integer(0, 5));
   if (change && !rows->boolean(0, 2))
     return make_error(Errc::invalid_input, "change.from_version " + std::to_string(change->from_version) +
                                                " is not a version of article " + article);

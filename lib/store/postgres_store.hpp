@@ -54,7 +54,7 @@ class PostgresStore final : public Store, public WorkClaims {
   Result<std::vector<VersionRecord>> versions(int64_t article_id) override;
   Result<std::optional<VersionRecord>> latest_version(int64_t article_id) override;
   Result<int64_t> latest_version_id(int64_t article_id) override;
-  Result<bool> has_fingerprint(int64_t article_id, std::string_view fingerprint, int64_t except_version) override;
+  Result<CheckContext> check_context(int64_t article_id) override;
   Result<std::vector<ChangeRecord>> changes(int64_t article_id) override;
 
   Result<int64_t> add_version(const NewVersion& version) override;

@@ -338,15 +338,32 @@ Result<int64_t> SqliteStore::latest_version_id(int64_t article_id) {
   return *row ? (*stmt)->column_int(0) : int64_t{0};
 }
 
-Result<bool> SqliteStore::has_fingerprint(int64_t article_id, std::string_view fingerprint, int64_t except_version) {
-  auto stmt = m_cache.use("SELECT 1 FROM version WHERE article_id = ?1 AND fingerprint = ?2 AND id != ?3 LIMIT 1");
-  if (!stmt) return stmt.error();
-  (*stmt)->bind(1, article_id);
-  (*stmt)->bind(2, fingerprint);
-  (*stmt)->bind(3, except_version);
-  auto row = (*stmt)->step();
-  if (!row) return row.error();
-  return *row;
+Result<CheckContext> SqliteStore::check_context(int64_t article_id) {
+  // Local reads are cheap: the single reads one after the other (add_version's expected_latest catches
+  // a version stored in between).
+  CheckContext out;
+  auto latest = latest_version(article_id);
+  if (!latest) return latest.error();
+  out.latest = std::move(*latest);
+  if (out.latest) {
+    auto stmt = m_cache.use("SELECT DISTINCT fingerprint FROM version WHERE article_id = ?1 AND id != ?2");
+    if (!stmt) return stmt.error();
+    (*stmt)->bind(1, article_id);
+    (*stmt)->bind(2, out.latest->id);
+    for (;;) {
+      auto row = (*stmt)->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      out.earlier_fingerprints.push_back((*stmt)->column_text(0));
+    }
+  }
+  auto test = headline_test(article_id);
+  if (!test) return test.error();
+  out.headline_test = std::move(*test);
+  auto source = watch_source(article_id);
+  if (!source) return source.error();
+  out.watch_source = std::move(*source);
+  return out;
 }
 
 Result<std::optional<VersionRecord>> SqliteStore::latest_version(int64_t article_id) {

@@ -65,7 +65,7 @@ class SqliteStore final : public Store {
   Result<std::vector<VersionRecord>> versions(int64_t article_id) override;
   Result<std::optional<VersionRecord>> latest_version(int64_t article_id) override;
   Result<int64_t> latest_version_id(int64_t article_id) override;
-  Result<bool> has_fingerprint(int64_t article_id, std::string_view fingerprint, int64_t except_version) override;
+  Result<CheckContext> check_context(int64_t article_id) override;
   Result<std::vector<ChangeRecord>> changes(int64_t article_id) override;
 
   Status record_check(const CheckRecord& check) override;

@@ -60,6 +60,11 @@ Result<int64_t> SqliteStore::insert_version(const NewVersion& version) {
     if (!row) return row.error();
     if (!*row) return make_error(Errc::not_found, "no article with id " + article);
   }
+  if (version.expected_latest) {
+    auto latest = latest_version_id(version.article_id);
+    if (!latest) return latest.error();
+    if (*latest != *version.expected_latest) return stale_latest_error(version, *latest);
+  }
   if (version.change) {
     const auto& c = *version.change;
     if (c.article_id != 0 && c.article_id != version.article_id)

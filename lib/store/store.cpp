@@ -69,18 +69,17 @@ Status OutboxStore::mark_all_delivered(std::span<const int64_t> outbox_ids, Time
   return first;
 }
 
+Error stale_latest_error(const NewVersion& version, int64_t latest) {
+  const auto name = [](int64_t id) { return id == 0 ? std::string("none") : std::to_string(id); };
+  return Error{Errc::conflict, "article " + std::to_string(version.article_id) + ": its latest version is " +
+                                   name(latest) + ", not " + name(version.expected_latest.value_or(0)) +
+                                   " (another process stored one meanwhile)"};
+}
+
 Result<int64_t> ArticleStore::latest_version_id(int64_t article_id) {
   auto latest = latest_version(article_id);
   if (!latest) return latest.error();
   return *latest ? (*latest)->id : 0;
-}
-
-Result<bool> ArticleStore::has_fingerprint(int64_t article_id, std::string_view fingerprint, int64_t except_version) {
-  auto all = versions(article_id);
-  if (!all) return all.error();
-  for (const auto& v : *all)
-    if (v.id != except_version && v.fingerprint == fingerprint) return true;
-  return false;
 }
 
 Result<std::vector<int64_t>> ArticleStore::add_versions(std::span<const NewVersion> versions) {

@@ -140,6 +140,24 @@ struct NewVersion {
   // packed_raw, the same bytes packed beforehand (on a worker thread), used instead of `raw`.
   std::string raw;
   std::optional<PackedRaw> packed_raw;
+  // Optimistic concurrency: when set, the version is written only while the article's latest version
+  // (by capture time) is this one (0: while it has none); otherwise Errc::conflict and nothing is
+  // written (another process stored a version since the caller read the latest: read again, compare
+  // again). Inside a group the refusal leaves the group usable.
+  std::optional<int64_t> expected_latest;
+};
+
+// The Errc::conflict of add_version() when the article's latest version is `latest`, not the expected one.
+Error stale_latest_error(const NewVersion& version, int64_t latest);
+
+// What checking an article reads besides its own row, in one go (one round trip on PostgreSQL).
+struct CheckContext {
+  std::optional<VersionRecord> latest;  // as latest_version()
+  // The distinct fingerprints of its versions other than `latest` (a new fingerprint among them is a
+  // revert). Fingerprints are single-line strings.
+  std::vector<std::string> earlier_fingerprints;
+  std::optional<std::string> headline_test;  // as headline_test()
+  std::optional<std::string> watch_source;   // as WatchStore::watch_source()
 };
 
 // An article's state changes (deleted, redirected, active again), with the notifications about it.
@@ -201,14 +219,15 @@ class ArticleStore {
   virtual Result<std::optional<VersionRecord>> latest_version(int64_t article_id) = 0;
   // The id of the version latest_version() returns, 0 when there is none, without reading its content.
   virtual Result<int64_t> latest_version_id(int64_t article_id);
-  // Whether a version of the article other than `except_version` has this fingerprint (a revert).
-  virtual Result<bool> has_fingerprint(int64_t article_id, std::string_view fingerprint, int64_t except_version);
+  // What a check of the article compares with and decides by (CheckContext), in one snapshot.
+  virtual Result<CheckContext> check_context(int64_t article_id) = 0;
   virtual Result<std::vector<ChangeRecord>> changes(int64_t article_id) = 0;
 
   // Version + change + outbox rows in one transaction; returns the new version's id. Sets the
   // article's last_changed to the newest capture time. A second version with the same
   // (article_id, captured_at), or an outbox row with a used (event_id, notifier), is
-  // Errc::invalid_input and nothing is written.
+  // Errc::invalid_input and nothing is written; a latest version other than `expected_latest` is
+  // Errc::conflict and nothing is written.
   virtual Result<int64_t> add_version(const NewVersion& version) = 0;
   // Several versions; ids in the same order. The backends write them all in ONE transaction (all or
   // nothing, and much faster than one by one); this default adds them one by one and stops at the

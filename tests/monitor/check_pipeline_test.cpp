@@ -147,6 +147,43 @@ TEST_F(CheckPipelineTest, GoingBackToAnEarlierTextIsARevert) {
   EXPECT_EQ(out.classes, (std::vector<std::string>{"headline", "revert"}));
 }
 
+TEST_F(CheckPipelineTest, AVersionStoredByAnotherProcessMeanwhileIsWhatTheCheckComparesWith) {
+  check(page(article_html("Old pier to close", k_paragraphs)));
+  auto edited = k_paragraphs;
+  edited[1] = "Engineers found deep cracks in three of the supporting columns during a routine inspection in May.";
+  clock.advance(std::chrono::minutes(10));
+  CheckPipeline pipeline(config, *store_, clock);
+  HttpResponse response = page(article_html("Old pier to close for a year", edited));
+  response.effective_url = k_url;
+  auto begun = pipeline.begin(article(), response, clock.now() + std::chrono::hours(1));
+  ASSERT_TRUE(begun) << begun.error().message;
+  auto& work = std::get<PendingCheck>(*begun);
+  CheckPipeline::analyze(work, *config);
+
+  // An import stores a later capture between the check's read and its write.
+  Article imported = work.context.latest->content;
+  imported.headline = "Old pier closed";
+  CheckPipeline importer(config, *store_, clock);
+  auto import =
+      importer.store_capture(article(), imported, clock.now() - std::chrono::minutes(1), k_url, CaptureNotify::no);
+  ASSERT_TRUE(import && import->kind == Kind::changed);
+
+  auto out = pipeline.finish(std::move(work));
+  ASSERT_TRUE(out) << out.error().message;
+  ASSERT_EQ(out->kind, Kind::changed);
+  auto versions = store_->versions(article_id);
+  ASSERT_EQ(versions->size(), 3u);
+  EXPECT_EQ((*versions)[2].content.headline, "Old pier to close for a year");
+  const auto changes = store_->changes(article_id);
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_EQ((*changes)[1].from_version, import->version_id);  // not the version begin() read
+  const auto outbox = store_->list_outbox(std::nullopt);
+  ASSERT_FALSE(outbox->empty());
+  const auto payload = nlohmann::json::parse(outbox->back().payload);
+  EXPECT_EQ(payload["data"]["old"]["version"], 2);
+  EXPECT_EQ(payload["data"]["old"]["headline"], "Old pier closed");
+}
+
 TEST_F(CheckPipelineTest, ConditionalGetUsesStoredValidators) {
   CheckPipeline pipeline(config, *store_, clock);
   EXPECT_TRUE(pipeline.request_for(article(), k_url).headers.size() == 1);  // Accept only: nothing stored yet

@@ -238,13 +238,85 @@ TEST_P(ArticleStoreTest, VersionsAreNumberedByCaptureTime) {
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
 
-  // The cheap forms of latest_version() and of a search of versions() by fingerprint.
+  // The cheap form of latest_version().
   EXPECT_EQ(store->latest_version_id(a->id).value(), *v30);
   EXPECT_EQ(store->latest_version_id(b->id + 1).value(), 0);
-  EXPECT_TRUE(store->has_fingerprint(a->id, "fp-ten", *v30).value());
-  EXPECT_FALSE(store->has_fingerprint(a->id, "fp-thirty", *v30).value());  // only the excepted version has it
-  EXPECT_TRUE(store->has_fingerprint(a->id, "fp-thirty", *v10).value());
-  EXPECT_FALSE(store->has_fingerprint(a->id, "fp-b", 0).value());  // another article's
+}
+
+TEST_P(ArticleStoreTest, ACheckContextHoldsTheLatestVersionTheEarlierFingerprintsTheTestAndTheSource) {
+  auto store = open_store();
+  auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
+  auto b = store->ensure_article("other", "https://example.com/b", at_ms(0));
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto empty = store->check_context(a->id);
+  ASSERT_TRUE(empty.ok()) << empty.error().message;
+  EXPECT_FALSE(empty->latest);
+  EXPECT_TRUE(empty->earlier_fingerprints.empty());
+  EXPECT_FALSE(empty->headline_test);
+  EXPECT_FALSE(empty->watch_source);
+
+  auto v30 = store->add_version(make_version(a->id, at_ms(30), "thirty"));
+  ASSERT_TRUE(store->add_version(make_version(a->id, at_ms(10), "ten")).ok());
+  ASSERT_TRUE(store->add_version(make_version(a->id, at_ms(20), "ten")).ok());  // a revert: one fingerprint
+  ASSERT_TRUE(store->add_version(make_version(b->id, at_ms(15), "b")).ok());
+  ASSERT_TRUE(*store->add_watch({"https://example.com/a", a->id, std::nullopt, "feed:world", at_ms(1), {}, {}}));
+  ASSERT_TRUE(store->record_headline_test(a->id, std::string(R"({"v":["A","B"]})"), {}, at_ms(40)));
+
+  auto context = store->check_context(a->id);
+  ASSERT_TRUE(context.ok()) << context.error().message;
+  ASSERT_TRUE(context->latest);
+  EXPECT_EQ(context->latest->id, *v30);
+  EXPECT_EQ(context->latest->number, 3);
+  EXPECT_EQ(context->latest->content.blocks.at(0).text, "thirty");
+  // The latest version's own fingerprint and other articles' are not earlier ones.
+  EXPECT_EQ(context->earlier_fingerprints, std::vector<std::string>{"fp-ten"});
+  EXPECT_EQ(context->headline_test.value_or(""), R"({"v":["A","B"]})");
+  EXPECT_EQ(context->watch_source.value_or(""), "feed:world");
+
+  auto other = store->check_context(b->id);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(other->latest);
+  EXPECT_TRUE(other->earlier_fingerprints.empty());
+  EXPECT_FALSE(other->headline_test);
+  EXPECT_FALSE(other->watch_source);
+}
+
+TEST_P(ArticleStoreTest, AVersionExpectingAnotherLatestIsAConflictAndWritesNothingEvenInAGroup) {
+  auto store = open_store();
+  auto a = store->ensure_article("k", "https://example.com/a", at_ms(0));
+  ASSERT_TRUE(a.ok());
+  NewVersion first = make_version(a->id, at_ms(10), "one", {"log"});
+  first.expected_latest = 0;
+  auto v1 = store->add_version(first);
+  ASSERT_TRUE(v1.ok()) << v1.error().message;
+
+  // Another process stored v1 since this writer read "no version": refused.
+  NewVersion late = make_version(a->id, at_ms(20), "late", {"log"});
+  late.expected_latest = 0;
+  auto refused = store->add_version(late);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Errc::conflict);
+  EXPECT_NE(refused.error().message.find("latest version is " + std::to_string(*v1)), std::string::npos)
+      << refused.error().message;
+
+  // In a group the refusal leaves the group usable; the right expectation is written.
+  ASSERT_TRUE(store->begin_group().ok());
+  late.change = make_change(*v1);
+  late.expected_latest = *v1 + 1000;
+  EXPECT_EQ(store->add_version(late).error().code, Errc::conflict);
+  late.expected_latest = *v1;
+  auto v2 = store->add_version(late);
+  ASSERT_TRUE(v2.ok()) << v2.error().message;
+  // An older capture written after it does not make it stale for a writer that expects it.
+  NewVersion older = make_version(a->id, at_ms(5), "older");
+  ASSERT_TRUE(store->add_version(older).ok());
+  NewVersion next = make_version(a->id, at_ms(30), "three");
+  next.change = make_change(*v2);
+  next.expected_latest = *v2;
+  ASSERT_TRUE(store->add_version(next).ok());
+  ASSERT_TRUE(store->commit_group().ok());
+  EXPECT_EQ(store->versions(a->id).value().size(), 4u);
+  EXPECT_EQ(store->list_outbox(std::nullopt).value().size(), 2u);  // none of the refused ones
 }
 
 TEST_P(ArticleStoreTest, AGroupCommitsItsWritesTogetherAndEachWriteStillFailsAlone) {
