@@ -91,7 +91,8 @@ Result<CheckOutcome> CheckPipeline::process(const ArticleRecord& article, HttpRe
 Result<std::variant<CheckOutcome, PendingCheck>> CheckPipeline::begin(const ArticleRecord& article,
                                                                       HttpResponse response,
                                                                       std::optional<Timestamp> next_check,
-                                                                      std::string body_hash) {
+                                                                      std::string body_hash,
+                                                                      std::optional<CheckContext> context) {
   using Began = std::variant<CheckOutcome, PendingCheck>;
   const auto done = [](Result<CheckOutcome> r) -> Result<Began> {
     if (!r) return r.error();
@@ -149,10 +150,12 @@ Result<std::variant<CheckOutcome, PendingCheck>> CheckPipeline::begin(const Arti
   work.content_type = response.header("content-type");
   work.body = std::move(response.body);
   // An article without versions needs no read (write_capture() notices one stored meanwhile).
-  if (article.version_count > 0) {
-    auto context = m_store.check_context(article.id);
-    if (!context) return context.error();
+  if (context) {
     work.context = std::move(*context);
+  } else if (article.version_count > 0) {
+    auto read = m_store.check_context(article.id);
+    if (!read) return read.error();
+    work.context = std::move(*read);
   }
   return Began(std::move(work));
 }

@@ -101,10 +101,12 @@ class CheckPipeline {
   // compares with that one and writes again, so nothing it wrote is overwritten. (A capture found equal
   // to the version begin() read is not compared with one stored in between: the next fetch whose
   // bytes differ compares with it.)
-  // `body_hash`: the body's SHA-256 (hex) when the caller computed it already.
+  // `body_hash`: the body's SHA-256 (hex) when the caller computed it already; `context`: the
+  // article's check context when the caller read it with the article (Store::find_article_for_check).
   Result<std::variant<CheckOutcome, PendingCheck>> begin(const ArticleRecord& article, HttpResponse response,
                                                          std::optional<Timestamp> next_check,
-                                                         std::string body_hash = {});
+                                                         std::string body_hash = {},
+                                                         std::optional<CheckContext> context = std::nullopt);
   static void analyze(PendingCheck& work, const Config& config);
   Result<CheckOutcome> finish(PendingCheck work);
 

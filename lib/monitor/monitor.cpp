@@ -335,13 +335,16 @@ void Monitor::on_response(uint32_t slot, std::optional<ArticleRecord> article, H
     body_hash = sha256_hex(response.body);
     quiet_same = body_hash == s.validators->body_hash;
   }
+  std::optional<CheckContext> context;
   if (!quiet_304 && !quiet_same) {
     s.basis_epoch = 0;
     if (!article) {
-      auto found = m_store.find_article(s.url);
+      // The article and what a new version would be compared with, in one read.
+      auto found = m_store.find_article_for_check(s.url);
       if (!found) return conclude(slot, next, found.error());
       if (!*found) return conclude(slot, next, make_error(Errc::not_found, "article record missing"));
-      article = std::move(**found);
+      article = std::move((*found)->article);
+      context = std::move((*found)->context);
     }
   } else if (!article) {
     // What begin() reads on a 304 or the same bytes: the id, URL, state, validators, hash, last error
@@ -362,7 +365,7 @@ void Monitor::on_response(uint32_t slot, std::optional<ArticleRecord> article, H
         Validators{response.header("etag"), response.header("last-modified"), body_hash});
   CheckPipeline pipeline(m_config, m_store, m_clock);
   pipeline.batch_checks_into(m_batch);
-  auto begun = pipeline.begin(*article, std::move(response), next, std::move(body_hash));
+  auto begun = pipeline.begin(*article, std::move(response), next, std::move(body_hash), std::move(context));
   if (!begun) return conclude(slot, next, begun.error());
   if (auto* outcome = std::get_if<CheckOutcome>(&*begun)) return conclude(slot, next, std::move(*outcome));
 

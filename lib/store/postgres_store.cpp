@@ -48,26 +48,27 @@ ArticleRecord read_article(const Rows& r, int i) {
   return a;
 }
 
-Result<VersionRecord> read_version(const Rows& r, int i) {
+// `first`: the column the version's columns start at.
+Result<VersionRecord> read_version(const Rows& r, int i, int first = 0) {
   VersionRecord v;
-  v.id = r.integer(i, 0);
-  v.article_id = r.integer(i, 1);
-  v.captured_at = r.time(i, 2);
-  v.url = r.text(i, 3);
-  v.content.headline = r.text(i, 4);
-  auto authors = store_codec::decode_strings(r.text(i, 5));
+  v.id = r.integer(i, first);
+  v.article_id = r.integer(i, first + 1);
+  v.captured_at = r.time(i, first + 2);
+  v.url = r.text(i, first + 3);
+  v.content.headline = r.text(i, first + 4);
+  auto authors = store_codec::decode_strings(r.text(i, first + 5));
   if (!authors) return make_error(Errc::io, "version " + std::to_string(v.id) + " byline: " + authors.error().message);
   v.content.authors = std::move(*authors);
-  v.content.published = r.optional_time(i, 6);
-  v.content.modified = r.optional_time(i, 7);
-  v.content.canonical_url = r.text(i, 8);
-  v.content.language = r.text(i, 9);
-  v.content.site_name = r.text(i, 10);
-  auto blocks = store_codec::decode_blocks(r.text(i, 11));
+  v.content.published = r.optional_time(i, first + 6);
+  v.content.modified = r.optional_time(i, first + 7);
+  v.content.canonical_url = r.text(i, first + 8);
+  v.content.language = r.text(i, first + 9);
+  v.content.site_name = r.text(i, first + 10);
+  auto blocks = store_codec::decode_blocks(r.text(i, first + 11));
   if (!blocks) return make_error(Errc::io, "version " + std::to_string(v.id) + " blocks: " + blocks.error().message);
   v.content.blocks = std::move(*blocks);
-  v.fingerprint = r.text(i, 12);
-  v.raw_sha256 = r.text(i, 13);
+  v.fingerprint = r.text(i, first + 12);
+  v.raw_sha256 = r.text(i, first + 13);
   return v;
 }
 
@@ -336,39 +337,73 @@ Result<int64_t> PostgresStore::latest_version_id(int64_t article_id) {
 
 namespace {
 
-// CheckContext in one statement: the latest version with its number (columns 0-14), then the earlier
-// fingerprints (one per line), the headline test and the watch source.
-constexpr std::string_view k_check_context = R"(
-SELECT v.id, v.article_id, v.captured_at, v.url, v.headline, v.byline, v.published, v.modified, v.canonical_url,
-       v.language, v.site_name, v.blocks, v.fingerprint, coalesce(v.raw_sha256, ''),
-       (SELECT count(*) FROM version w WHERE w.article_id = $1 AND w.captured_at <= v.captured_at),
-       (SELECT string_agg(DISTINCT fingerprint, E'\n') FROM version e WHERE e.article_id = $1 AND e.id <> v.id),
-       (SELECT state FROM headline_test WHERE article_id = $1),
-       (SELECT source FROM watch WHERE article_id = $1 ORDER BY added_at LIMIT 1)
-FROM (SELECT 1) one
-LEFT JOIN LATERAL (SELECT * FROM version WHERE article_id = $1 ORDER BY captured_at DESC, id DESC LIMIT 1) v ON true)";
+// A CheckContext's columns for the article whose id is @id (a parameter or a column), from @from joined
+// with that article's latest version `v`: the version with its number (14 + 1 columns), then the
+// earlier fingerprints (one per line), the headline test and the watch source. @columns come first.
+constexpr std::string_view k_check_context_template = R"(
+SELECT @columns v.id, v.article_id, v.captured_at, v.url, v.headline, v.byline, v.published, v.modified,
+       v.canonical_url, v.language, v.site_name, v.blocks, v.fingerprint, coalesce(v.raw_sha256, ''),
+       (SELECT count(*) FROM version w WHERE w.article_id = @id AND w.captured_at <= v.captured_at),
+       (SELECT string_agg(DISTINCT fingerprint, E'\n') FROM version e WHERE e.article_id = @id AND e.id <> v.id),
+       (SELECT state FROM headline_test WHERE article_id = @id),
+       (SELECT source FROM watch WHERE article_id = @id ORDER BY added_at LIMIT 1)
+FROM @from
+LEFT JOIN LATERAL (SELECT * FROM version WHERE article_id = @id ORDER BY captured_at DESC, id DESC LIMIT 1) v ON true)";
 
-}  // namespace
+std::string check_context_select(std::string_view columns, std::string_view id, std::string_view from) {
+  std::string sql(k_check_context_template);
+  const auto put = [&sql](std::string_view name, std::string_view value) {
+    for (size_t at = sql.find(name); at != std::string::npos; at = sql.find(name, at + value.size()))
+      sql.replace(at, name.size(), value);
+  };
+  put("@id", id);
+  put("@from", from);
+  put("@columns", columns);
+  return sql;
+}
 
-Result<CheckContext> PostgresStore::check_context(int64_t article_id) {
-  auto rows = m_conn->exec(k_check_context, {pg::integer(article_id)});
-  if (!rows) return rows.error();
+const std::string k_check_context = check_context_select("", "$1", "(SELECT 1) one");
+// find_article() with the check context of what it finds: the article's columns (0-13) first.
+const std::string k_find_article_for_check =
+    "WITH found AS (" + std::string(k_article_columns) +
+    "WHERE a.key = $1 OR a.id = (SELECT article_id FROM article_url WHERE url = $1) ORDER BY a.key = $1 DESC "
+    "LIMIT 1) " +
+    check_context_select("found.*, ", "found.id", "found");
+
+Result<CheckContext> read_check_context(const Rows& r, int first) {
   CheckContext out;
-  if (!rows->is_null(0, 0)) {
-    auto v = read_version(*rows, 0);
+  if (!r.is_null(0, first)) {
+    auto v = read_version(r, 0, first);
     if (!v) return v.error();
-    v->number = rows->integer(0, 14);
+    v->number = r.integer(0, first + 14);
     out.latest = std::move(*v);
-    const std::string fingerprints = rows->text(0, 15);
+    const std::string fingerprints = r.text(0, first + 15);
     for (size_t from = 0; from < fingerprints.size();) {
       const size_t end = std::min(fingerprints.find('\n', from), fingerprints.size());
       out.earlier_fingerprints.push_back(fingerprints.substr(from, end - from));
       from = end + 1;
     }
   }
-  if (!rows->is_null(0, 16)) out.headline_test = rows->text(0, 16);
-  if (!rows->is_null(0, 17)) out.watch_source = rows->text(0, 17);
+  if (!r.is_null(0, first + 16)) out.headline_test = r.text(0, first + 16);
+  if (!r.is_null(0, first + 17)) out.watch_source = r.text(0, first + 17);
   return out;
+}
+
+}  // namespace
+
+Result<CheckContext> PostgresStore::check_context(int64_t article_id) {
+  auto rows = m_conn->exec(k_check_context, {pg::integer(article_id)});
+  if (!rows) return rows.error();
+  return read_check_context(*rows, 0);
+}
+
+Result<std::optional<ArticleForCheck>> PostgresStore::find_article_for_check(std::string_view key_or_url) {
+  auto rows = m_conn->exec(k_find_article_for_check, {pg::text(key_or_url)});
+  if (!rows) return rows.error();
+  if (rows->size() == 0) return std::optional<ArticleForCheck>();
+  auto context = read_check_context(*rows, 14);
+  if (!context) return context.error();
+  return std::optional<ArticleForCheck>(ArticleForCheck{read_article(*rows, 0), std::move(*context)});
 }
 
 Result<std::vector<ChangeRecord>> PostgresStore::changes(int64_t article_id) {

@@ -55,6 +55,7 @@ class PostgresStore final : public Store, public WorkClaims {
   Result<std::optional<VersionRecord>> latest_version(int64_t article_id) override;
   Result<int64_t> latest_version_id(int64_t article_id) override;
   Result<CheckContext> check_context(int64_t article_id) override;
+  Result<std::optional<ArticleForCheck>> find_article_for_check(std::string_view key_or_url) override;
   Result<std::vector<ChangeRecord>> changes(int64_t article_id) override;
 
   Result<int64_t> add_version(const NewVersion& version) override;

@@ -82,6 +82,15 @@ Result<int64_t> ArticleStore::latest_version_id(int64_t article_id) {
   return *latest ? (*latest)->id : 0;
 }
 
+Result<std::optional<ArticleForCheck>> ArticleStore::find_article_for_check(std::string_view key_or_url) {
+  auto found = find_article(key_or_url);
+  if (!found) return found.error();
+  if (!*found) return std::optional<ArticleForCheck>();
+  auto context = check_context((*found)->id);
+  if (!context) return context.error();
+  return std::optional<ArticleForCheck>(ArticleForCheck{std::move(**found), std::move(*context)});
+}
+
 Result<std::vector<int64_t>> ArticleStore::add_versions(std::span<const NewVersion> versions) {
   std::vector<int64_t> ids;
   ids.reserve(versions.size());

@@ -160,6 +160,12 @@ struct CheckContext {
   std::optional<std::string> watch_source;   // as WatchStore::watch_source()
 };
 
+// An article with its CheckContext (ArticleStore::find_article_for_check).
+struct ArticleForCheck {
+  ArticleRecord article;
+  CheckContext context;
+};
+
 // An article's state changes (deleted, redirected, active again), with the notifications about it.
 struct StateChange {
   int64_t article_id = 0;
@@ -221,6 +227,9 @@ class ArticleStore {
   virtual Result<int64_t> latest_version_id(int64_t article_id);
   // What a check of the article compares with and decides by (CheckContext), in one snapshot.
   virtual Result<CheckContext> check_context(int64_t article_id) = 0;
+  // find_article() and the check_context() of what it finds, in one go (one round trip on PostgreSQL;
+  // the default calls the two).
+  virtual Result<std::optional<ArticleForCheck>> find_article_for_check(std::string_view key_or_url);
   virtual Result<std::vector<ChangeRecord>> changes(int64_t article_id) = 0;
 
   // Version + change + outbox rows in one transaction; returns the new version's id. Sets the

@@ -273,6 +273,29 @@ TEST_P(ArticleStoreTest, ACheckContextHoldsTheLatestVersionTheEarlierFingerprint
   EXPECT_EQ(context->headline_test.value_or(""), R"({"v":["A","B"]})");
   EXPECT_EQ(context->watch_source.value_or(""), "feed:world");
 
+  // The same with the article, found by URL or key, in one read.
+  for (const std::string key_or_url : {"https://example.com/a", "k"}) {
+    auto found = store->find_article_for_check(key_or_url);
+    ASSERT_TRUE(found.ok()) << found.error().message;
+    ASSERT_TRUE(found->has_value()) << key_or_url;
+    EXPECT_EQ((*found)->article.id, a->id);
+    EXPECT_EQ((*found)->article.version_count, 3);
+    ASSERT_TRUE((*found)->context.latest);
+    EXPECT_EQ((*found)->context.latest->id, *v30);
+    EXPECT_EQ((*found)->context.latest->number, 3);
+    EXPECT_EQ((*found)->context.earlier_fingerprints, context->earlier_fingerprints);
+    EXPECT_EQ((*found)->context.headline_test, context->headline_test);
+    EXPECT_EQ((*found)->context.watch_source, context->watch_source);
+  }
+  auto unknown = store->find_article_for_check("https://example.com/nowhere");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_FALSE(unknown->has_value());
+  auto fresh = store->ensure_article("new", "https://example.com/new", at_ms(0));
+  auto without = store->find_article_for_check("https://example.com/new");
+  ASSERT_TRUE(fresh.ok() && without.ok() && without->has_value());
+  EXPECT_EQ((*without)->article.id, fresh->id);
+  EXPECT_FALSE((*without)->context.latest);
+
   auto other = store->check_context(b->id);
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE(other->latest);
