@@ -338,14 +338,20 @@ void Monitor::on_response(uint32_t slot, std::optional<ArticleRecord> article, H
   std::optional<CheckContext> context;
   if (!quiet_304 && !quiet_same) {
     s.basis_epoch = 0;
-    if (!article) {
-      // The article and what a new version would be compared with, in one read.
+    if (!article && response.ok()) {
+      // A body that may be a new version: the article and what it would be compared with, in one read.
       auto found = m_store.find_article_for_check(s.url);
       if (!found) return conclude(slot, next, found.error());
-      if (!*found) return conclude(slot, next, make_error(Errc::not_found, "article record missing"));
-      article = std::move((*found)->article);
-      context = std::move((*found)->context);
+      if (*found) {
+        article = std::move((*found)->article);
+        context = std::move((*found)->context);
+      }
+    } else if (!article) {
+      auto found = m_store.find_article(s.url);
+      if (!found) return conclude(slot, next, found.error());
+      if (*found) article = std::move(**found);
     }
+    if (!article) return conclude(slot, next, make_error(Errc::not_found, "article record missing"));
   } else if (!article) {
     // What begin() reads on a 304 or the same bytes: the id, URL, state, validators, hash, last error
     // and whether it has versions (a body hash is known only while it has).
