@@ -225,7 +225,9 @@ class ArticleStore {
   virtual Result<std::optional<VersionRecord>> latest_version(int64_t article_id) = 0;
   // The id of the version latest_version() returns, 0 when there is none, without reading its content.
   virtual Result<int64_t> latest_version_id(int64_t article_id);
-  // What a check of the article compares with and decides by (CheckContext), in one snapshot.
+  // What a check of the article compares with and decides by (CheckContext): one statement on
+  // PostgreSQL; on SQLite the single reads one after the other (add_version's expected_latest catches a
+  // version stored in between).
   virtual Result<CheckContext> check_context(int64_t article_id) = 0;
   // find_article() and the check_context() of what it finds, in one go (one round trip on PostgreSQL;
   // the default calls the two).
