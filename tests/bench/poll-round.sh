@@ -6,7 +6,9 @@
 # with fsync on as a real server; PG_SYNCHRONOUS_COMMIT=on|off, default on), the same pages, so that
 # each pair shares the machine's mood of the moment, and prints the two side by side instead of
 # urlwatch. POLL_ROUND_STATEMENTS=1 also prints PostgreSQL's statements of each round by total time
-# (pg_stat_statements: calls, ms in all, ms per call).
+# (pg_stat_statements: calls, ms in all, ms per call; how often they were planned, in how many ms). Beside the times, each
+# store's round prints redlined's CPU seconds (user + system) and, for PostgreSQL, the server's (all
+# its processes) in that round: on a machine of few cores the two compete.
 #
 # Rounds: first (all pages new), changed (after `mkpages.py --mutate 0.1 --seed 2`), unchanged.
 # Checks that every request was answered, that the changed round stored exactly the pages listed in
@@ -44,7 +46,8 @@ statements=${POLL_ROUND_STATEMENTS:-0}
 if [ $postgres = 1 ]; then
   stores=(sqlite postgres)
   # A real server's durability (the tests' cluster runs without fsync); synchronous_commit as asked.
-  [ "$statements" = 0 ] || export PG_TEST_OPTIONS="${PG_TEST_OPTIONS:-} -c shared_preload_libraries=pg_stat_statements"
+  [ "$statements" = 0 ] ||
+    export PG_TEST_OPTIONS="${PG_TEST_OPTIONS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on"
   PG_TEST_DURABLE=1 "$root/scripts/pg-test-cluster.sh" start "$work/pg" >/dev/null
   [ -f "$work/pg/url" ] || { cat "$work/pg/skip" >&2; exit 69; }
   psql -XAtq "$(cat "$work/pg/url")" -c "ALTER SYSTEM SET synchronous_commit = ${PG_SYNCHRONOUS_COMMIT:-on}" \
@@ -74,17 +77,34 @@ done
 curl -fs -o /dev/null http://127.0.0.1:18080/a-0.html ||
   { echo "poll-round: nginx does not serve the pages on 127.0.0.1:18080 (is the port taken?)" >&2; exit 1; }
 
-declare -A rl_secs rl_rss
+declare -A rl_secs rl_rss rl_cpu pg_cpu
+# PostgreSQL's CPU seconds so far: the postmaster's own and its reaped backends' (cutime, cstime) and
+# those of its living children (checkpointer, WAL writer, ...). 0 without --postgres.
+pg_cpu_seconds() {
+  [ $postgres = 1 ] || { echo 0; return; }
+  local pm ticks=0 f
+  pm=$(head -1 "$work/pg/data/postmaster.pid")
+  read -r -a f < <(sed 's/^.*) //' "/proc/$pm/stat")
+  ticks=$((f[11] + f[12] + f[13] + f[14]))
+  for child in $(cat "/proc/$pm/task/$pm/children"); do
+    read -r -a f < <(sed 's/^.*) //' "/proc/$child/stat" 2>/dev/null) || continue
+    ticks=$((ticks + f[11] + f[12]))
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
 round() {  # round STORE NAME: one redlined --once; checks its log and what it stored
   local store=$1 name=$2 since out="$work/rl/$1.$2"
+  local pg_before
+  pg_before=$(pg_cpu_seconds)
   since=$(($(date +%s%3N) - 1))
-  /usr/bin/time -f "%e %M" -o "$out.time" "$redlined" --config "$work/rl/$store.toml" --once > "$out.log" 2>&1 ||
+  /usr/bin/time -f "%e %M %U %S" -o "$out.time" "$redlined" --config "$work/rl/$store.toml" --once > "$out.log" 2>&1 ||
     { echo "poll-round: redlined failed, see $out.log" >&2; exit 1; }
   if [ "$store" = postgres ] && [ "$statements" != 0 ]; then
-    echo "PostgreSQL statements of the $name round (calls, ms in all, ms per call):"
-    query "$store" "SELECT calls, round(total_exec_time::numeric, 1), round((total_exec_time / calls)::numeric, 3), \
+    echo "PostgreSQL statements of the $name round (calls, ms in all, ms per call; plannings, their ms in all):"
+    query "$store" "SELECT calls, round(total_exec_time::numeric, 1), round((total_exec_time / nullif(calls, 0))::numeric, 3), \
+      plans, round(total_plan_time::numeric, 1), \
       left(regexp_replace(query, '\s+', ' ', 'g'), 90) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM \
-      pg_database WHERE datname = current_database()) ORDER BY total_exec_time DESC LIMIT 12" | sed 's/^/  /'
+      pg_database WHERE datname = current_database()) ORDER BY total_exec_time + total_plan_time DESC LIMIT 12" | sed 's/^/  /'
     query "$store" "SELECT pg_stat_statements_reset()" >/dev/null
   fi
   # Every watch answered: checked in this round and without an error (counted in the store).
@@ -96,8 +116,11 @@ round() {  # round STORE NAME: one redlined --once; checks its log and what it s
   query "$store" "SELECT substr(v.url, length('http://127.0.0.1:18080/') + 1, \
     length(v.url) - length('http://127.0.0.1:18080/') - 5) FROM version v WHERE v.captured_at >= $since ORDER BY 1" \
     > "$out.stored"
-  read -r secs kb < "$out.time"
+  sleep 0.3  # the session's backend ends and is reaped, its CPU counted
+  read -r secs kb user sys < "$out.time"
   rl_secs[$store.$name]=$secs
+  rl_cpu[$store.$name]=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+  pg_cpu[$store.$name]=$(awk -v a="$(pg_cpu_seconds)" -v b="$pg_before" 'BEGIN { printf "%.2f", a - b }')
   rl_rss[$store.$name]=$((kb / 1024))
 }
 
@@ -122,17 +145,19 @@ for store in "${stores[@]}"; do
 done
 
 if [ $postgres = 1 ]; then
-  printf '\n%-10s %10s %10s %10s | %10s %10s %10s | %10s\n' round "sqlite s" "url/s" "MiB" "postgres s" "url/s" "MiB" "pg rate"
+  printf '\n%-10s %9s %7s %6s %5s | %9s %7s %6s %5s %6s | %7s\n' round "sqlite s" "url/s" "cpu s" "MiB" \
+    "postgres s" "url/s" "cpu s" "MiB" "pg cpu" "pg rate"
   for name in first changed unchanged; do
-    python3 - "$name" "$n" "${rl_secs[sqlite.$name]}" "${rl_rss[sqlite.$name]}" "${rl_secs[postgres.$name]}" \
-      "${rl_rss[postgres.$name]}" <<'PY'
+    python3 - "$name" "$n" "${rl_secs[sqlite.$name]}" "${rl_cpu[sqlite.$name]}" "${rl_rss[sqlite.$name]}" \
+      "${rl_secs[postgres.$name]}" "${rl_cpu[postgres.$name]}" "${rl_rss[postgres.$name]}" "${pg_cpu[postgres.$name]}" <<'PY'
 import sys
-name, n, ss, sm, ps, pm = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:])
+name, n, ss, sc, sm, ps, pc, pm, dbc = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:])
 ss, ps = max(ss, 0.01), max(ps, 0.01)
-print(f"{name:<10} {ss:10.2f} {n/ss:10.0f} {sm:10.0f} | {ps:10.2f} {n/ps:10.0f} {pm:10.0f} | {100*ss/ps:9.0f}%")
+print(f"{name:<10} {ss:9.2f} {n/ss:7.0f} {sc:6.2f} {sm:5.0f} | {ps:10.2f} {n/ps:7.0f} {pc:6.2f} {pm:5.0f} {dbc:6.2f} | {100*ss/ps:6.0f}%")
 PY
   done
-  echo "(MiB: redlined's peak RSS; PostgreSQL's own processes are not counted; synchronous_commit = ${PG_SYNCHRONOUS_COMMIT:-on})"
+  echo "(cpu s: redlined's user + system seconds; pg cpu: PostgreSQL's, all its processes, in the round;"
+  echo " MiB: redlined's peak RSS; synchronous_commit = ${PG_SYNCHRONOUS_COMMIT:-on})"
   cleanup
   trap - EXIT
   rm -rf "$work"
