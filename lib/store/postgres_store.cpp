@@ -454,15 +454,19 @@ Status PostgresStore::require_article(int64_t article_id) {
 
 namespace {
 
-// A version with its raw page, change, outbox rows and the article's bookkeeping in one statement (one
-// round trip). The checks come first: when one fails nothing is written and the last columns say why.
+// A version with its raw page, change, outbox rows, their event (the API's history keeps the first
+// row's payload of each event) and the article's bookkeeping (its number of versions too) in one
+// statement (one round trip). The checks come first: when one fails nothing is written and the last
+// columns say why. Each check is an index lookup: `dup` asks the unique index per event (a join let
+// the planner scan the whole outbox for the one or two rows of a change).
 constexpr std::string_view k_insert_version = R"(
 WITH art AS (SELECT id FROM article WHERE id = $1::bigint),
 prev AS (SELECT id FROM version WHERE id = $16::bigint AND article_id = $1::bigint),
 taken AS (SELECT 1 FROM version WHERE article_id = $1::bigint AND captured_at = $2::bigint),
-ev AS (SELECT * FROM unnest($19::text[], $20::text[], $21::text[], $22::bigint[], $23::bigint[])
-         AS e(event_id, notifier, payload, created_at, next_attempt)),
-dup AS (SELECT o.event_id, o.notifier FROM outbox o JOIN ev USING (event_id, notifier) LIMIT 1),
+ev AS (SELECT * FROM unnest($19::text[], $20::text[], $21::text[], $22::bigint[], $23::bigint[]) WITH ORDINALITY
+         AS e(event_id, notifier, payload, created_at, next_attempt, ord)),
+dup AS (SELECT ev.event_id, ev.notifier FROM ev WHERE (SELECT 1 FROM outbox o WHERE o.event_id = ev.event_id
+          AND o.notifier = ev.notifier) IS NOT NULL LIMIT 1),
 cur AS (SELECT coalesce((SELECT id FROM version WHERE article_id = $1::bigint ORDER BY captured_at DESC, id DESC
                           LIMIT 1), 0) AS id WHERE $24::bigint IS NOT NULL),
 ok AS (SELECT 1 FROM art WHERE ($16::bigint IS NULL OR EXISTS (SELECT 1 FROM prev))
@@ -478,9 +482,14 @@ c AS (INSERT INTO change (article_id, from_version, to_version, classes, stats)
         SELECT $1::bigint, $16::bigint, v.id, $17::text, $18::text FROM v WHERE $16::bigint IS NOT NULL),
 o AS (INSERT INTO outbox (event_id, article_id, version_id, notifier, payload, created_at, next_attempt)
         SELECT ev.event_id, $1::bigint, v.id, ev.notifier, ev.payload, ev.created_at, ev.next_attempt FROM v, ev),
+e AS (INSERT INTO event (event_id, article_id, version_id, type, created_at, payload)
+        SELECT DISTINCT ON (ev.event_id) ev.event_id, $1::bigint, v.id, coalesce(ev.payload::json ->> 'type', ''),
+               ev.created_at, ev.payload FROM v, ev ORDER BY ev.event_id, ev.ord
+        ON CONFLICT (event_id) DO NOTHING),
 up AS (UPDATE article SET published = CASE WHEN last_changed IS NULL OR $2::bigint >= last_changed THEN $6::bigint
                                            ELSE published END,
-                          last_changed = greatest(coalesce(last_changed, $2::bigint), $2::bigint)
+                          last_changed = greatest(coalesce(last_changed, $2::bigint), $2::bigint),
+                          versions = versions + 1
          WHERE id = $1::bigint AND EXISTS (SELECT 1 FROM v)),
 link AS (INSERT INTO article_url (url, article_id, first_seen) SELECT $3::text, $1::bigint, $2::bigint FROM v
            WHERE $3::text <> '' ON CONFLICT DO NOTHING)
@@ -569,9 +578,12 @@ Status PostgresStore::insert_outbox(const OutboxEntry& o, int64_t article_id, in
     return make_error(Errc::invalid_input, "outbox event " + o.event_id + " is for article " +
                                                std::to_string(o.article_id) + ", not " + std::to_string(article_id));
   const Timestamp created = o.created_at == Timestamp{} ? default_time : o.created_at;
+  // The row and, for the first row of its event, the event (the API's history).
   auto inserted = m_conn->exec(
-      "INSERT INTO outbox (event_id, article_id, version_id, notifier, payload, created_at, next_attempt) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      "WITH o AS (INSERT INTO outbox (event_id, article_id, version_id, notifier, payload, created_at, next_attempt) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING event_id, article_id, version_id, payload, created_at) "
+      "INSERT INTO event (event_id, article_id, version_id, type, created_at, payload) SELECT event_id, article_id, "
+      "version_id, coalesce(payload::json ->> 'type', ''), created_at, payload FROM o ON CONFLICT (event_id) DO NOTHING",
       {pg::text(o.event_id), pg::integer(article_id), version_id != 0 ? pg::integer(version_id) : pg::null(),
        pg::text(o.notifier), pg::text(o.payload), pg::time(created),
        pg::time(o.next_attempt == Timestamp{} ? created : o.next_attempt)});

@@ -19,12 +19,20 @@ struct TableSpec {
   std::string_view columns;  // the same names on both sides; the first is the key batches follow
   bool integer_key;          // the key is an integer: a rerun starts after the target's largest
   bool identity;             // `id` is an identity column whose sequence must follow the copied ids
+  // What each batch's statement does with the rows it inserted (`ins`, their article_id), or nothing.
+  std::string_view then = {};
 };
 
-// Foreign-key order. The API's event history goes before the outbox: the target's trigger that copies
-// each outbox row's event then finds it there (ON CONFLICT DO NOTHING) and the ids stay the source's.
-// SQLite's headline search index and state counters are not rows to copy: PostgreSQL keeps its own
-// (its migration 6), filled by its triggers as the articles and outbox rows arrive.
+// Each article's number of versions, counted as its versions arrive (the version statement of the
+// nodes keeps it; an interrupted copy leaves it true for what was copied).
+constexpr std::string_view k_count_versions =
+    "UPDATE article a SET versions = a.versions + n.n FROM (SELECT article_id, count(*) AS n FROM ins "
+    "GROUP BY article_id) n WHERE a.id = n.article_id";
+
+// Foreign-key order; the API's event history is a table of its own on both sides (its ids stay the
+// source's). SQLite's headline search index and state counters are not rows to copy: PostgreSQL keeps
+// its own (its migration 6), filled by its triggers as the articles and outbox rows arrive, and each
+// batch of versions counts them in their articles.
 constexpr std::array k_tables = {
     TableSpec{"article",
               "id, key, url, first_seen, last_changed, state, etag, last_modified, body_hash, last_error, "
@@ -36,7 +44,7 @@ constexpr std::array k_tables = {
     TableSpec{"version",
               "id, article_id, captured_at, url, headline, byline, published, modified, canonical_url, "
               "language, site_name, blocks, fingerprint, raw_sha256",
-              true, true},
+              true, true, k_count_versions},
     TableSpec{"change", "id, article_id, from_version, to_version, classes, stats", true, true},
     TableSpec{"event", "id, event_id, article_id, version_id, type, created_at, payload", true, true},
     TableSpec{"outbox",
@@ -88,7 +96,9 @@ std::string insert_sql(const TableSpec& t, size_t rows) {
     for (size_t c = 0; c < cols; ++c) sql += (c ? ",$" : "$") + std::to_string(p++);
     sql += ")";
   }
-  return sql + " ON CONFLICT DO NOTHING";
+  sql += " ON CONFLICT DO NOTHING";
+  if (t.then.empty()) return sql;
+  return "WITH ins AS (" + sql + " RETURNING article_id) " + std::string(t.then);
 }
 
 Result<int64_t> pg_count(pg::Connection& conn, std::string_view sql) {
