@@ -347,9 +347,9 @@ DROP TRIGGER version_count_insert ON version;
 DROP FUNCTION version_counts_article();
 )sql";
 
-constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3}, Migration{4, k_v4},
-                                     Migration{5, k_v5}, Migration{6, k_v6}, Migration{7, k_v7}, Migration{8, k_v8},
-                                     Migration{9, k_v9}};
+constexpr std::array k_migrations = {Migration{1, k_v1}, Migration{2, k_v2}, Migration{3, k_v3},
+                                     Migration{4, k_v4}, Migration{5, k_v5}, Migration{6, k_v6},
+                                     Migration{7, k_v7}, Migration{8, k_v8}, Migration{9, k_v9}};
 
 // Any constant; identifies redline's migration lock among the database's advisory locks.
 constexpr std::string_view k_lock = "SELECT pg_advisory_xact_lock(7205416183)";

@@ -582,8 +582,9 @@ Status PostgresStore::insert_outbox(const OutboxEntry& o, int64_t article_id, in
   auto inserted = m_conn->exec(
       "WITH o AS (INSERT INTO outbox (event_id, article_id, version_id, notifier, payload, created_at, next_attempt) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING event_id, article_id, version_id, payload, created_at) "
-      "INSERT INTO event (event_id, article_id, version_id, type, created_at, payload) SELECT event_id, article_id, "
-      "version_id, coalesce(payload::json ->> 'type', ''), created_at, payload FROM o ON CONFLICT (event_id) DO NOTHING",
+      "INSERT INTO event (event_id, article_id, version_id, type, created_at, payload) "
+      "SELECT event_id, article_id, version_id, coalesce(payload::json ->> 'type', ''), created_at, payload FROM o "
+      "ON CONFLICT (event_id) DO NOTHING",
       {pg::text(o.event_id), pg::integer(article_id), version_id != 0 ? pg::integer(version_id) : pg::null(),
        pg::text(o.notifier), pg::text(o.payload), pg::time(created),
        pg::time(o.next_attempt == Timestamp{} ? created : o.next_attempt)});
