@@ -148,22 +148,29 @@ Result<ArticleRecord> PostgresStore::ensure_article(std::string_view key, std::s
 Result<std::vector<ArticleRecord>> PostgresStore::ensure_articles(
     std::span<const std::pair<std::string, std::string>> keys_urls, Timestamp now) {
   return write([&]() -> Result<std::vector<ArticleRecord>> {
-    // Set-based (every start of every node upserts all the configuration's watches): four statements,
-    // not four per watch. The result is ensure_article's, entry by entry in order: an entry finds its
-    // article by key, else by a URL linked before (by the store or an earlier entry).
+    // Set-based (every start of every node upserts all the configuration's watches): at most four
+    // statements, not four per watch; a start that finds every watch known reads twice and writes
+    // nothing. The result is ensure_article's, entry by entry in order: an entry finds its article by
+    // key, else by a URL linked before (by the store or an earlier entry).
     std::vector<std::string_view> keys, urls;
     for (const auto& [key, url] : keys_urls) {
       if (key.empty()) return make_error(Errc::invalid_input, "article key is empty");
       keys.push_back(key);
       urls.push_back(url);
     }
+    // Each entry's article, and whether its URL is linked already (a restart links none again).
     auto found = m_conn->exec(
-        "SELECT coalesce((SELECT a.id FROM article a WHERE a.key = k.key), (SELECT u.article_id FROM article_url u "
-        "WHERE u.url = k.url), 0) FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(key, url, n) ORDER BY k.n",
+        "SELECT coalesce((SELECT a.id FROM article a WHERE a.key = k.key), l.article_id, 0), l.article_id IS NOT NULL "
+        "FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(key, url, n) "
+        "LEFT JOIN LATERAL (SELECT u.article_id FROM article_url u WHERE u.url = k.url) l ON true ORDER BY k.n",
         {pg::texts(keys), pg::texts(urls)});
     if (!found) return found.error();
     std::vector<int64_t> ids(keys_urls.size());
-    for (size_t i = 0; i < ids.size(); ++i) ids[i] = found->integer(static_cast<int>(i), 0);
+    std::vector<bool> linked(keys_urls.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      ids[i] = found->integer(static_cast<int>(i), 0);
+      linked[i] = found->boolean(static_cast<int>(i), 1);
+    }
 
     // The new ones: an entry whose key or URL an earlier new entry brought shares its article; the
     // others are inserted together (another node inserting a key at the same moment: its row).
@@ -206,7 +213,7 @@ Result<std::vector<ArticleRecord>> PostgresStore::ensure_articles(
     std::vector<int64_t> link_ids;
     std::vector<std::string_view> link_urls;
     for (size_t i = 0; i < ids.size(); ++i)
-      if (!urls[i].empty()) {
+      if (!urls[i].empty() && !linked[i]) {
         link_ids.push_back(ids[i]);
         link_urls.push_back(urls[i]);
       }
