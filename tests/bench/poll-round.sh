@@ -6,9 +6,9 @@
 # with fsync on as a real server; PG_SYNCHRONOUS_COMMIT=on|off, default on), the same pages, so that
 # each pair shares the machine's mood of the moment, and prints the two side by side instead of
 # urlwatch. POLL_ROUND_STATEMENTS=1 also prints PostgreSQL's statements of each round by total time
-# (pg_stat_statements: calls, ms in all, ms per call; how often they were planned, in how many ms). Beside the times, each
-# store's round prints redlined's CPU seconds (user + system) and, for PostgreSQL, the server's (all
-# its processes) in that round: on a machine of few cores the two compete.
+# (pg_stat_statements: calls, ms in all, ms per call; how often they were planned, in how many ms).
+# Beside the times, each store's round prints redlined's CPU seconds (user + system) and, for
+# PostgreSQL, the server's (all its processes) in that round: on a machine of few cores they compete.
 #
 # Rounds: first (all pages new), changed (after `mkpages.py --mutate 0.1 --seed 2`), unchanged.
 # Checks that every request was answered, that the changed round stored exactly the pages listed in
@@ -116,7 +116,7 @@ round() {  # round STORE NAME: one redlined --once; checks its log and what it s
   query "$store" "SELECT substr(v.url, length('http://127.0.0.1:18080/') + 1, \
     length(v.url) - length('http://127.0.0.1:18080/') - 5) FROM version v WHERE v.captured_at >= $since ORDER BY 1" \
     > "$out.stored"
-  sleep 0.3  # the session's backend ends and is reaped, its CPU counted
+  [ "$store" = sqlite ] || sleep 0.3  # the session's backend ends and is reaped, its CPU counted
   read -r secs kb user sys < "$out.time"
   rl_secs[$store.$name]=$secs
   rl_cpu[$store.$name]=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
@@ -145,7 +145,7 @@ for store in "${stores[@]}"; do
 done
 
 if [ $postgres = 1 ]; then
-  printf '\n%-10s %9s %7s %6s %5s | %9s %7s %6s %5s %6s | %7s\n' round "sqlite s" "url/s" "cpu s" "MiB" \
+  printf '\n%-10s %9s %7s %6s %5s | %10s %7s %6s %5s %6s | %7s\n' round "sqlite s" "url/s" "cpu s" "MiB" \
     "postgres s" "url/s" "cpu s" "MiB" "pg cpu" "pg rate"
   for name in first changed unchanged; do
     python3 - "$name" "$n" "${rl_secs[sqlite.$name]}" "${rl_cpu[sqlite.$name]}" "${rl_rss[sqlite.$name]}" \
