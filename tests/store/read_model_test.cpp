@@ -419,6 +419,75 @@ TEST(PostgresReadModelMigration, BackfillsEventsAndCounts) {
   EXPECT_EQ(g->events, events->items[0].seq);
 }
 
+// Migration 9: what triggers kept until then (an article's number of versions, the events, the outbox
+// counts) is kept by the statements from then on, carrying on from the counts written before it, never
+// counted twice.
+TEST(PostgresReadModelMigration, CountsWrittenBeforeMigrationNineCarryOn) {
+  auto db = TestDatabase::create();
+  if (!db) GTEST_SKIP() << db.error().message;
+  {
+    auto conn = pg::Connection::open(db->url(), "redline-test");
+    ASSERT_TRUE(conn.ok()) << conn.error().message;
+    ASSERT_TRUE(pg::migrate(**conn, pg::store_migrations(), 8).ok());
+    ASSERT_TRUE(
+        db->exec("INSERT INTO article (id, key, url, first_seen, state) VALUES (1, 'a', 'https://a.example/1', 0, "
+                 "'active');"
+                 "INSERT INTO version (id, article_id, captured_at, url, headline, byline, canonical_url, language, "
+                 "site_name, "
+                 "blocks, fingerprint) "
+                 "VALUES (1, 1, 1000, 'https://a.example/1', 'One', '[]', '', '', '', '[]', 'fp1');"
+                 "INSERT INTO outbox (event_id, article_id, version_id, notifier, payload, created_at, next_attempt) "
+                 "VALUES ('e1', 1, 1, 'hook', '{\"type\":\"article.changed\"}', 1000, 1000);"
+                 "SELECT setval(pg_get_serial_sequence('version', 'id'), 1)")
+            .ok());
+  }
+  auto store = PostgresStore::open(db->url(), OpenMode::read_write);  // migrates to the newest
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  NewVersion v = make_version(1, at_ms(2000), "Two");
+  v.change = make_change(1, {"headline"});
+  OutboxEntry row;
+  row.event_id = "e2";
+  row.notifier = "hook";
+  row.payload = R"({"type":"article.changed","data":{}})";
+  v.outbox.push_back(row);
+  row.notifier = "difflog";
+  row.payload = R"({"type":"other"})";
+  v.outbox.push_back(row);
+  ASSERT_TRUE((*store)->add_version(v).ok());
+  StateChange gone{1, "deleted", at_ms(3000), {}};
+  row.event_id = "e3";
+  row.notifier = "hook";
+  row.payload = R"({"type":"article.deleted","data":{}})";
+  gone.outbox.push_back(row);
+  ASSERT_TRUE((*store)->record_state(gone).ok());
+
+  auto article = (*store)->find_article("a");
+  ASSERT_TRUE(article.ok() && *article);
+  EXPECT_EQ((**article).version_count, 2);
+  auto model = open_read_model(StoreTarget{"", db->url()});
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  auto events = (*model)->events({});
+  ASSERT_TRUE(events.ok()) << events.error().message;
+  ASSERT_EQ(events->items.size(), 3u);
+  EXPECT_EQ(events->items[0].event_id, "e3");
+  EXPECT_EQ(events->items[0].type, "article.deleted");
+  EXPECT_EQ(events->items[0].version_id, 0);
+  EXPECT_EQ(events->items[1].event_id, "e2");
+  EXPECT_EQ(events->items[1].type, "article.changed");  // the first row's payload
+  EXPECT_NE(events->items[1].version_id, 0);
+  EXPECT_EQ(events->items[2].event_id, "e1");
+  auto rows = (*store)->list_outbox(OutboxState::pending);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 4u);
+  ASSERT_TRUE((*store)->mark_delivered((*rows)[0].id, at_ms(4000)).ok());
+  auto g = (*model)->gauges();
+  ASSERT_TRUE(g.ok()) << g.error().message;
+  EXPECT_EQ(g->outbox_pending, 3);
+  EXPECT_EQ(g->articles_by_state["deleted"], 1);
+  EXPECT_EQ(g->articles_by_state["active"], 0);
+  EXPECT_EQ(g->events, events->items[0].seq);
+}
+
 // Migration 8: headline search `lower(headline) LIKE '%…%'` can use a trigram index, so that it does
 // not scan every version of the store.
 TEST(PostgresReadModelMigration, HeadlineSearchHasATrigramIndex) {
