@@ -382,25 +382,45 @@ TEST_P(ReadModelTest, WatchesByUrlInPages) {
   EXPECT_EQ(seen[1].added_at, at_ms(1));
 }
 
+// PostgreSQL's migrations on a database of their own (skipped without a cluster).
+class PostgresReadModelMigration : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = TestDatabase::create();
+    if (!db) GTEST_SKIP() << db.error().message;
+    m_db.emplace(std::move(*db));
+  }
+
+  // A connection to the case's database at schema `version` (the newest by default), with `rows` written
+  // by that schema (its triggers included). Null, with the failure reported, when that did not work.
+  std::unique_ptr<pg::Connection> at_schema(int version = pg::latest_schema_version(), const std::string& rows = {}) {
+    auto conn = pg::Connection::open(m_db->url(), "redline-test");
+    EXPECT_TRUE(conn.ok()) << conn.error().message;
+    if (!conn) return nullptr;
+    auto migrated = pg::migrate(**conn, pg::store_migrations(), version);
+    EXPECT_TRUE(migrated.ok()) << migrated.error().message;
+    const bool written = rows.empty() || m_db->exec(rows).ok();
+    EXPECT_TRUE(written) << rows;
+    return migrated && written ? std::move(*conn) : nullptr;
+  }
+
+  std::optional<TestDatabase> m_db;
+};
+
 // A database written before PostgreSQL's migration 6: the migration copies the outbox's events (one per
 // event id, in outbox order) and counts the rows there are.
-TEST(PostgresReadModelMigration, BackfillsEventsAndCounts) {
-  auto db = TestDatabase::create();
-  if (!db) GTEST_SKIP() << db.error().message;
-  auto conn = pg::Connection::open(db->url(), "redline-test");
-  ASSERT_TRUE(conn.ok()) << conn.error().message;
-  ASSERT_TRUE(pg::migrate(**conn, pg::store_migrations(), 5).ok());
-  ASSERT_TRUE(
-      db->exec("INSERT INTO article (id, key, url, first_seen, state) VALUES (1, 'a', 'https://a.example/1', 0, "
-               "'active'), (2, 'b', 'https://a.example/2', 0, 'deleted'), (3, 'c', 'https://a.example/3', 0, "
-               "'active');"
-               "INSERT INTO outbox (event_id, article_id, notifier, payload, state, created_at, next_attempt) "
-               "VALUES ('e1', 1, 'hook', '{\"type\":\"article.changed\"}', 'delivered', 10, 10), "
-               "('e1', 1, 'log', '{\"type\":\"article.changed\"}', 'pending', 10, 10), "
-               "('e2', 2, 'hook', '{\"type\":\"article.deleted\"}', 'dead', 20, 20)")
-          .ok());
-  ASSERT_TRUE(pg::migrate(**conn).ok());
-  auto model = open_read_model(StoreTarget{"", db->url()});
+TEST_F(PostgresReadModelMigration, BackfillsEventsAndCounts) {
+  auto conn = at_schema(
+      5,
+      "INSERT INTO article (id, key, url, first_seen, state) VALUES (1, 'a', 'https://a.example/1', 0, 'active'), "
+      "(2, 'b', 'https://a.example/2', 0, 'deleted'), (3, 'c', 'https://a.example/3', 0, 'active');"
+      "INSERT INTO outbox (event_id, article_id, notifier, payload, state, created_at, next_attempt) "
+      "VALUES ('e1', 1, 'hook', '{\"type\":\"article.changed\"}', 'delivered', 10, 10), "
+      "('e1', 1, 'log', '{\"type\":\"article.changed\"}', 'pending', 10, 10), "
+      "('e2', 2, 'hook', '{\"type\":\"article.deleted\"}', 'dead', 20, 20)");
+  ASSERT_TRUE(conn);
+  ASSERT_TRUE(pg::migrate(*conn).ok());
+  auto model = open_read_model(StoreTarget{"", m_db->url()});
   ASSERT_TRUE(model.ok()) << model.error().message;
   auto events = (*model)->events({});
   ASSERT_TRUE(events.ok()) << events.error().message;
@@ -422,26 +442,17 @@ TEST(PostgresReadModelMigration, BackfillsEventsAndCounts) {
 // Migration 9: what triggers kept until then (an article's number of versions, the events, the outbox
 // counts) is kept by the statements from then on, carrying on from the counts written before it, never
 // counted twice.
-TEST(PostgresReadModelMigration, CountsWrittenBeforeMigrationNineCarryOn) {
-  auto db = TestDatabase::create();
-  if (!db) GTEST_SKIP() << db.error().message;
-  {
-    auto conn = pg::Connection::open(db->url(), "redline-test");
-    ASSERT_TRUE(conn.ok()) << conn.error().message;
-    ASSERT_TRUE(pg::migrate(**conn, pg::store_migrations(), 8).ok());
-    ASSERT_TRUE(
-        db->exec("INSERT INTO article (id, key, url, first_seen, state) VALUES (1, 'a', 'https://a.example/1', 0, "
-                 "'active');"
-                 "INSERT INTO version (id, article_id, captured_at, url, headline, byline, canonical_url, language, "
-                 "site_name, "
-                 "blocks, fingerprint) "
-                 "VALUES (1, 1, 1000, 'https://a.example/1', 'One', '[]', '', '', '', '[]', 'fp1');"
-                 "INSERT INTO outbox (event_id, article_id, version_id, notifier, payload, created_at, next_attempt) "
-                 "VALUES ('e1', 1, 1, 'hook', '{\"type\":\"article.changed\"}', 1000, 1000);"
-                 "SELECT setval(pg_get_serial_sequence('version', 'id'), 1)")
-            .ok());
-  }
-  auto store = PostgresStore::open(db->url(), OpenMode::read_write);  // migrates to the newest
+TEST_F(PostgresReadModelMigration, CountsWrittenBeforeMigrationNineCarryOn) {
+  ASSERT_TRUE(at_schema(8,
+                        "INSERT INTO article (id, key, url, first_seen, state) VALUES (1, 'a', 'https://a.example/1', "
+                        "0, 'active');"
+                        "INSERT INTO version (id, article_id, captured_at, url, headline, byline, canonical_url, "
+                        "language, site_name, blocks, fingerprint) "
+                        "VALUES (1, 1, 1000, 'https://a.example/1', 'One', '[]', '', '', '', '[]', 'fp1');"
+                        "INSERT INTO outbox (event_id, article_id, version_id, notifier, payload, created_at, "
+                        "next_attempt) VALUES ('e1', 1, 1, 'hook', '{\"type\":\"article.changed\"}', 1000, 1000);"
+                        "SELECT setval(pg_get_serial_sequence('version', 'id'), 1)"));
+  auto store = PostgresStore::open(m_db->url(), OpenMode::read_write);  // migrates to the newest
   ASSERT_TRUE(store.ok()) << store.error().message;
   NewVersion v = make_version(1, at_ms(2000), "Two");
   v.change = make_change(1, {"headline"});
@@ -464,7 +475,7 @@ TEST(PostgresReadModelMigration, CountsWrittenBeforeMigrationNineCarryOn) {
   auto article = (*store)->find_article("a");
   ASSERT_TRUE(article.ok() && *article);
   EXPECT_EQ((**article).version_count, 2);
-  auto model = open_read_model(StoreTarget{"", db->url()});
+  auto model = open_read_model(StoreTarget{"", m_db->url()});
   ASSERT_TRUE(model.ok()) << model.error().message;
   auto events = (*model)->events({});
   ASSERT_TRUE(events.ok()) << events.error().message;
@@ -490,15 +501,12 @@ TEST(PostgresReadModelMigration, CountsWrittenBeforeMigrationNineCarryOn) {
 
 // Migration 8: headline search `lower(headline) LIKE '%…%'` can use a trigram index, so that it does
 // not scan every version of the store.
-TEST(PostgresReadModelMigration, HeadlineSearchHasATrigramIndex) {
-  auto db = TestDatabase::create();
-  if (!db) GTEST_SKIP() << db.error().message;
-  auto conn = pg::Connection::open(db->url(), "redline-test");
-  ASSERT_TRUE(conn.ok()) << conn.error().message;
-  ASSERT_TRUE(pg::migrate(**conn).ok());
-  ASSERT_TRUE((*conn)->exec_script("SET enable_seqscan = off").ok());
-  auto plan = (*conn)->exec("EXPLAIN SELECT DISTINCT v.article_id FROM version v WHERE lower(v.headline) LIKE '" +
-                            like_pattern("floods") + "'");
+TEST_F(PostgresReadModelMigration, HeadlineSearchHasATrigramIndex) {
+  auto conn = at_schema();
+  ASSERT_TRUE(conn);
+  ASSERT_TRUE(conn->exec_script("SET enable_seqscan = off").ok());
+  auto plan = conn->exec("EXPLAIN SELECT DISTINCT v.article_id FROM version v WHERE lower(v.headline) LIKE '" +
+                         like_pattern("floods") + "'");
   ASSERT_TRUE(plan.ok()) << plan.error().message;
   std::string text;
   for (int i = 0; i < plan->size(); ++i) text += plan->text(i, 0) + "\n";
